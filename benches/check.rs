@@ -1,0 +1,63 @@
+//! Criterion benches for `check`: parsing JSON Lines and predicting each request.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use ecsim::request::wire;
+use ecsim::validate;
+use ecsim::world::load::default_world;
+
+/// A realistic mix: the official SDK capture, small variations, and a few failing requests.
+fn corpus(n: usize) -> String {
+    let mut s = String::with_capacity(n * 600);
+    for i in 0..n {
+        let amount = 1 + i % 5;
+        let bad_size = if i % 10 == 0 { "4" } else { "100" };
+        s.push_str(&format!(
+            concat!(
+                "{{\"RegionId\":\"cn-hangzhou\",\"ZoneId\":\"cn-hangzhou-i\",",
+                "\"ImageId\":\"aliyun_3_x64_20G_alibase_20240528.vhd\",\"InstanceType\":\"ecs.g7.large\",",
+                "\"SecurityGroupId\":\"sg-bp15ed6xe1yxeycg7o3k\",\"VSwitchId\":\"vsw-bp1s5fnvk4gn2tws03624\",",
+                "\"Amount\":\"{}\",\"InstanceName\":\"web-{}\",\"HostName\":\"web-{}\",",
+                "\"Password\":\"Capture#Passw0rd\",\"InternetMaxBandwidthOut\":\"10\",",
+                "\"SystemDisk.Category\":\"cloud_essd\",\"SystemDisk.Size\":\"40\",",
+                "\"DataDisk.1.Category\":\"cloud_essd\",\"DataDisk.1.Size\":\"{}\",",
+                "\"Tag.1.Key\":\"team\",\"Tag.1.Value\":\"infra\",\"ClientToken\":\"tok-{}\"}}\n"
+            ),
+            amount, i, i, bad_size, i
+        ));
+    }
+    s
+}
+
+fn bench_check(c: &mut Criterion) {
+    let world = default_world().expect("default world loads");
+    let at = ecsim::time::parse_utc("2026-11-28T10:00:00Z").unwrap();
+    let text = corpus(1000);
+    let raws = wire::parse_text("bench.jsonl", &text).unwrap();
+
+    let mut g = c.benchmark_group("check");
+    g.throughput(Throughput::Elements(raws.len() as u64));
+    g.bench_function("parse_json_lines_1000", |b| {
+        b.iter(|| wire::parse_text("bench.jsonl", black_box(&text)).unwrap())
+    });
+    g.bench_function("predict_1000", |b| {
+        b.iter(|| {
+            for r in &raws {
+                black_box(validate::predict(r, &world, at));
+            }
+        })
+    });
+    g.bench_function("parse_predict_report_1000", |b| {
+        b.iter(|| {
+            let raws = wire::parse_text("bench.jsonl", black_box(&text)).unwrap();
+            let preds: Vec<_> = raws
+                .iter()
+                .map(|r| validate::predict(r, &world, at))
+                .collect();
+            ecsim::report::check::json_lines(&preds)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_check);
+criterion_main!(benches);

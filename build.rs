@@ -1,0 +1,134 @@
+//! Generates the typed error catalog from `data/errors.csv`, the one place the codes live.
+//!
+//! Output: `$OUT_DIR/catalog_gen.rs` with `enum ErrorKey` (one variant per row, named by the
+//! `key` column) and `static ENTRIES: [Entry; N]` in file order. Rules refer to rows only
+//! through `ErrorKey`, so a typo is a compile error and a removed row breaks the build.
+
+use std::fmt::Write as _;
+
+#[derive(serde::Deserialize)]
+struct Row {
+    key: String,
+    code: String,
+    http_status: u16,
+    message: String,
+    origin: String,
+    condition: String,
+    hint: String,
+    note: String,
+}
+
+#[derive(serde::Deserialize)]
+struct ParamRow {
+    key: String,
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    origin: String,
+    description: String,
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=data/errors.csv");
+    println!("cargo:rerun-if-changed=data/params.csv");
+    params();
+    let mut rdr = csv::Reader::from_path("data/errors.csv").expect("data/errors.csv is readable");
+    let rows: Vec<Row> = rdr
+        .deserialize()
+        .map(|r| r.expect("data/errors.csv rows match the header"))
+        .collect();
+
+    let mut out = String::new();
+    out.push_str("/// One row of `data/errors.csv`, by its `key` column.\n");
+    out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n");
+    out.push_str("pub enum ErrorKey {\n");
+    for r in &rows {
+        assert!(
+            r.key.chars().all(|c| c.is_ascii_alphanumeric()) && !r.key.is_empty(),
+            "data/errors.csv: key {:?} must be a Rust identifier",
+            r.key
+        );
+        writeln!(
+            out,
+            "    /// `{}` ({}): {}",
+            r.code,
+            r.http_status,
+            r.message.replace('`', "'")
+        )
+        .unwrap();
+        writeln!(out, "    {},", r.key).unwrap();
+    }
+    out.push_str("}\n\n");
+    out.push_str("impl ErrorKey {\n    /// Every key, in catalog order.\n    pub const ALL: &'static [ErrorKey] = &[\n");
+    for r in &rows {
+        writeln!(out, "        ErrorKey::{},", r.key).unwrap();
+    }
+    out.push_str("    ];\n}\n\n");
+    out.push_str("static KEY_NAMES: &[&str] = &[\n");
+    for r in &rows {
+        writeln!(out, "    {:?},", r.key).unwrap();
+    }
+    out.push_str("];\n\n");
+    writeln!(out, "static ENTRIES: [Entry; {}] = [", rows.len()).unwrap();
+    for r in &rows {
+        let origin = match r.origin.as_str() {
+            "reference" => "Origin::Reference",
+            "ecsim" => "Origin::Ecsim",
+            o => panic!("data/errors.csv: origin {o:?} must be reference or ecsim"),
+        };
+        writeln!(
+            out,
+            "    Entry {{ key: ErrorKey::{}, code: {:?}, http_status: {}, message: {:?}, origin: {}, condition: {:?}, hint: {:?}, note: {:?} }},",
+            r.key, r.code, r.http_status, r.message, origin, r.condition, r.hint, r.note
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("catalog_gen.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+/// `data/params.csv` -> `$OUT_DIR/params_gen.rs`: `enum ParamId` in the reference's order and
+/// `static PARAMS: [ParamSpec; N]`.
+fn params() {
+    let mut rdr = csv::Reader::from_path("data/params.csv").expect("data/params.csv is readable");
+    let rows: Vec<ParamRow> = rdr
+        .deserialize()
+        .map(|r| r.expect("data/params.csv rows match the header"))
+        .collect();
+    let mut out = String::new();
+    out.push_str("/// One parameter of `data/params.csv`, in the reference's order.\n");
+    out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n");
+    out.push_str("pub enum ParamId {\n");
+    for r in &rows {
+        writeln!(out, "    /// `{}`: {}", r.name, r.description).unwrap();
+        writeln!(out, "    {},", r.key).unwrap();
+    }
+    out.push_str("}\n\n");
+    writeln!(out, "static PARAMS: [ParamSpec; {}] = [", rows.len()).unwrap();
+    for r in &rows {
+        let kind = match r.kind.as_str() {
+            "string" => "Kind::String",
+            "integer" => "Kind::Integer",
+            "boolean" => "Kind::Boolean",
+            "float" => "Kind::Float",
+            "secret" => "Kind::Secret",
+            k => panic!("data/params.csv: type {k:?}"),
+        };
+        let origin = match r.origin.as_str() {
+            "reference" => "ParamOrigin::Reference",
+            "current" => "ParamOrigin::Current",
+            "common" => "ParamOrigin::Common",
+            o => panic!("data/params.csv: origin {o:?}"),
+        };
+        writeln!(
+            out,
+            "    ParamSpec {{ id: ParamId::{}, name: {:?}, kind: {}, origin: {}, description: {:?} }},",
+            r.key, r.name, kind, origin, r.description
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("params_gen.rs");
+    std::fs::write(dest, out).unwrap();
+}

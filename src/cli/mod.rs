@@ -1,0 +1,75 @@
+//! Command-line interface: clap definitions, one file per subcommand. This is the one place
+//! that reads files and writes to stdout and stderr.
+//!
+//! Exit status: 0 every request predicted to succeed, 1 some predicted to fail (or an
+//! expectation failed), 2 bad input or usage.
+
+pub mod check;
+pub mod codes;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Predicts what Alibaba Cloud ECS RunInstances answers, before anything launches.
+#[derive(Debug, Parser)]
+#[command(name = "ecsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Predict, per request, success or the exact error RunInstances would return.
+    Check(check::CheckArgs),
+    /// Print the error catalog: code, HTTP status, message, condition, origin.
+    Codes(codes::CodesArgs),
+}
+
+/// What a command produced: bytes for stdout, notes for stderr, and the exit status.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<String>,
+    pub status: u8,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> crate::Result<Output> {
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Codes(a) => codes::run(a),
+    }
+}
+
+/// Parses the process arguments, runs, prints, and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(&out.stdout).and_then(|_| stdout.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("ecsim: writing output: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            for line in &out.stderr {
+                eprintln!("{line}");
+            }
+            ExitCode::from(out.status)
+        }
+        Err(e) => {
+            eprintln!("ecsim: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! ecsim: predicts what Alibaba Cloud ECS `RunInstances` answers, before anything launches.
+//!
+//! Module map (the pipeline reads top to bottom):
+//! - [`catalog`]: the error catalog and parameter specs, compiled in from `data/`;
+//! - [`request`]: wire forms → raw parameter lists → typed requests; secrets stay hidden;
+//! - [`world`]: the modeled world (Describe*-shaped data, account, quotas, stock);
+//! - [`validate`]: the rule registry and the prediction for one request;
+//! - [`report`]: pure writers that turn finished results into bytes;
+//! - [`cli`]: argument parsing and the one place that touches files and stdout.
+//!
+//! The library never prints.
+
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod report;
+pub mod request;
+pub mod time;
+pub mod validate;
+pub mod world;
+
+pub use error::{Error, Result};

@@ -1,0 +1,5 @@
+//! Report writers: pure functions from finished results to bytes. Files and stdout are
+//! owned by `cli`.
+
+pub mod check;
+pub mod codes;

@@ -1,0 +1,105 @@
+//! A request as it arrived: an ordered list of wire name/value pairs with where it came from.
+
+use crate::catalog::params::{self, Kind, ParamRef};
+
+/// One `name=value` pair, exactly as sent (percent-decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawParam {
+    pub name: String,
+    pub value: String,
+}
+
+/// A request's parameters in arrival order, with its source (`file:line` or `argument N`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawRequest {
+    pub source: String,
+    pub params: Vec<RawParam>,
+    /// The `x-acs-action` header, when the request came over HTTP with it.
+    pub action_header: Option<String>,
+}
+
+impl RawRequest {
+    pub fn new(source: impl Into<String>) -> RawRequest {
+        RawRequest {
+            source: source.into(),
+            ..RawRequest::default()
+        }
+    }
+
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.params.push(RawParam {
+            name: name.into(),
+            value: value.into(),
+        });
+    }
+
+    /// The last value sent for `name` (later duplicates win, as on the wire).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .rev()
+            .find(|p| p.name == name)
+            .map(|p| p.value.as_str())
+    }
+
+    /// The parameters with secret values replaced by `***`, for showing a request back.
+    pub fn redacted(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .map(|p| {
+                let secret =
+                    params::lookup(&p.name).is_some_and(|r| r.id.spec().kind == Kind::Secret);
+                let v = if secret {
+                    "***".to_string()
+                } else {
+                    p.value.clone()
+                };
+                (p.name.clone(), v)
+            })
+            .collect()
+    }
+}
+
+impl RawRequest {
+    /// A stable fingerprint of the business parameters (canonical order, last value of each,
+    /// common parameters and ClientToken excluded), for ClientToken idempotency. Equal to the
+    /// typed request's `fingerprint`.
+    pub fn fingerprint(&self) -> u64 {
+        let mut pairs: Vec<(ParamRef, &str)> = self
+            .params
+            .iter()
+            .filter_map(|p| resolve(p).map(|r| (r, p.value.as_str())))
+            .filter(|(r, _)| r.id.spec().origin != params::ParamOrigin::Common)
+            .collect();
+        pairs.sort_by_key(|(r, _)| *r);
+        let mut last: Vec<(ParamRef, &str)> = Vec::with_capacity(pairs.len());
+        for (r, v) in pairs {
+            match last.last_mut() {
+                Some(l) if l.0 == r => l.1 = v,
+                _ => last.push((r, v)),
+            }
+        }
+        super::typed::fingerprint(&last)
+    }
+}
+
+/// A parameter resolved against the catalog.
+pub fn resolve(p: &RawParam) -> Option<ParamRef> {
+    params::lookup(&p.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_secrets_only() {
+        let mut r = RawRequest::new("t");
+        r.push("Password", "Hunter#2Hunter");
+        r.push("UserData", "ZWNobw==");
+        r.push("RegionId", "cn-hangzhou");
+        let shown = format!("{:?}", r.redacted());
+        assert!(!shown.contains("Hunter") && !shown.contains("ZWNobw"));
+        assert!(shown.contains("cn-hangzhou"));
+    }
+}

@@ -1,0 +1,840 @@
+//! The typed request: one function, [`Request::from_raw`], reads the raw pairs in the
+//! reference's parameter order and returns either the typed request or the first violation of
+//! a single-parameter rule (type, enumeration, length, character class, fixed range).
+//! Rules that relate parameters run later, on the typed request only.
+
+use std::fmt;
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+
+use crate::catalog::params::{self, ParamId, ParamOrigin, ParamRef};
+use crate::catalog::ErrorKey;
+use crate::validate::Violation;
+
+use super::raw::RawRequest;
+
+/// A value that must never be printed (Password, UserData).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            /// Every value, in wire spelling.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+wire_enum!(
+    /// Disk categories (`cloud_essd` is beyond the reference).
+    DiskCategory {
+        Cloud = "cloud",
+        CloudEfficiency = "cloud_efficiency",
+        CloudSsd = "cloud_ssd",
+        EphemeralSsd = "ephemeral_ssd",
+        CloudEssd = "cloud_essd",
+    }
+);
+wire_enum!(
+    /// Internet billing.
+    InternetChargeType { PayByBandwidth = "PayByBandwidth", PayByTraffic = "PayByTraffic" }
+);
+wire_enum!(
+    /// I/O optimisation.
+    IoOptimized { None = "none", Optimized = "optimized" }
+);
+wire_enum!(
+    /// Spot bidding.
+    SpotStrategy { NoSpot = "NoSpot", SpotWithPriceLimit = "SpotWithPriceLimit", SpotAsPriceGo = "SpotAsPriceGo" }
+);
+wire_enum!(
+    /// Billing method (current API).
+    InstanceChargeType { PrePaid = "PrePaid", PostPaid = "PostPaid" }
+);
+wire_enum!(
+    /// ESSD performance level (current API).
+    PerformanceLevel { PL0 = "PL0", PL1 = "PL1", PL2 = "PL2", PL3 = "PL3" }
+);
+wire_enum!(
+    /// Security hardening.
+    SecurityEnhancementStrategy { Active = "Active", Deactive = "Deactive" }
+);
+wire_enum!(
+    /// What happens to an interrupted spot instance (current API).
+    SpotInterruptionBehavior { Terminate = "Terminate", Stop = "Stop" }
+);
+
+impl DiskCategory {
+    /// Whether the disk is a portable cloud disk (everything but local `ephemeral_ssd`).
+    pub fn is_cloud(self) -> bool {
+        self != DiskCategory::EphemeralSsd
+    }
+
+    /// The data disk size range in GiB (the reference's table; ESSD by level, current API).
+    pub fn data_size_range(self, pl: Option<PerformanceLevel>) -> (u32, u32) {
+        match self {
+            DiskCategory::Cloud => (5, 2000),
+            DiskCategory::CloudEfficiency | DiskCategory::CloudSsd => (20, 32768),
+            DiskCategory::EphemeralSsd => (5, 800),
+            DiskCategory::CloudEssd => match pl.unwrap_or(PerformanceLevel::PL1) {
+                PerformanceLevel::PL0 => (1, 65536),
+                PerformanceLevel::PL1 => (20, 65536),
+                PerformanceLevel::PL2 => (461, 65536),
+                PerformanceLevel::PL3 => (1261, 65536),
+            },
+        }
+    }
+}
+
+/// `SystemDisk.*`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SystemDisk {
+    pub category: Option<DiskCategory>,
+    pub size: Option<u32>,
+    pub disk_name: Option<String>,
+    pub description: Option<String>,
+    pub performance_level: Option<PerformanceLevel>,
+}
+
+/// `DataDisk.n.*`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DataDisk {
+    pub n: u16,
+    pub category: Option<DiskCategory>,
+    pub size: Option<u32>,
+    pub snapshot_id: Option<String>,
+    pub encrypted: Option<bool>,
+    pub disk_name: Option<String>,
+    pub description: Option<String>,
+    pub delete_with_instance: Option<bool>,
+    pub performance_level: Option<PerformanceLevel>,
+}
+
+impl DataDisk {
+    /// The category, defaulting to `cloud` as the reference documents.
+    pub fn effective_category(&self) -> DiskCategory {
+        self.category.unwrap_or(DiskCategory::Cloud)
+    }
+}
+
+/// `Tag.n.*`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tag {
+    pub n: u16,
+    pub key: Option<String>,
+    pub value: Option<String>,
+}
+
+/// A warning about the input that does not change the prediction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub String);
+
+/// A RunInstances request with typed values; `None` means the parameter was not sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Request {
+    pub action: Option<String>,
+    pub region_id: Option<String>,
+    pub zone_id: Option<String>,
+    pub image_id: Option<String>,
+    pub instance_type: Option<String>,
+    pub security_group_id: Option<String>,
+    pub launch_template_id: Option<String>,
+    pub launch_template_name: Option<String>,
+    pub launch_template_version: Option<String>,
+    pub internet_charge_type: Option<InternetChargeType>,
+    pub io_optimized: Option<IoOptimized>,
+    pub system_disk: SystemDisk,
+    /// Sorted by `n`.
+    pub data_disks: Vec<DataDisk>,
+    pub hpc_cluster_id: Option<String>,
+    pub vswitch_id: Option<String>,
+    pub internet_max_bandwidth_in: Option<u32>,
+    pub internet_max_bandwidth_out: Option<u32>,
+    pub instance_name: Option<String>,
+    pub host_name: Option<String>,
+    pub description: Option<String>,
+    pub password: Option<Secret>,
+    pub password_inherit: Option<bool>,
+    pub amount: Option<u32>,
+    pub auto_release_time: Option<DateTime<Utc>>,
+    /// Decoded length in bytes; the content itself is never kept.
+    pub user_data_len: Option<usize>,
+    pub key_pair_name: Option<String>,
+    pub ram_role_name: Option<String>,
+    pub security_enhancement_strategy: Option<SecurityEnhancementStrategy>,
+    /// Sorted by `n`.
+    pub tags: Vec<Tag>,
+    pub spot_strategy: Option<SpotStrategy>,
+    pub spot_price_limit: Option<f64>,
+    pub client_token: Option<String>,
+    pub instance_charge_type: Option<InstanceChargeType>,
+    pub dry_run: bool,
+    pub min_amount: Option<u32>,
+    pub spot_duration: Option<u32>,
+    pub spot_interruption_behavior: Option<SpotInterruptionBehavior>,
+    /// Fingerprint of the business parameters, for ClientToken idempotency.
+    pub fingerprint: u64,
+}
+
+impl Request {
+    /// Amount, default 1.
+    pub fn amount(&self) -> u32 {
+        self.amount.unwrap_or(1)
+    }
+
+    /// InternetChargeType, default PayByTraffic.
+    pub fn internet_charge_type(&self) -> InternetChargeType {
+        self.internet_charge_type
+            .unwrap_or(InternetChargeType::PayByTraffic)
+    }
+
+    /// InternetMaxBandwidthOut, default 0.
+    pub fn bandwidth_out(&self) -> u32 {
+        self.internet_max_bandwidth_out.unwrap_or(0)
+    }
+
+    /// SpotStrategy, default NoSpot.
+    pub fn spot_strategy(&self) -> SpotStrategy {
+        self.spot_strategy.unwrap_or(SpotStrategy::NoSpot)
+    }
+
+    /// InstanceChargeType, default PostPaid.
+    pub fn instance_charge_type(&self) -> InstanceChargeType {
+        self.instance_charge_type
+            .unwrap_or(InstanceChargeType::PostPaid)
+    }
+
+    /// Reads `raw` (already merged with its launch template) in the reference's parameter
+    /// order. Unknown parameters become warnings; the first single-parameter violation wins.
+    pub fn from_raw(raw: &RawRequest) -> (Result<Request, Violation>, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        let mut resolved: Vec<(ParamRef, &str)> = Vec::with_capacity(raw.params.len());
+        for p in &raw.params {
+            match params::lookup(&p.name) {
+                Some(r) if r.id.spec().origin == ParamOrigin::Common => {}
+                Some(r) => resolved.push((r, p.value.as_str())),
+                None => warnings.push(Warning(format!(
+                    "{}: not a RunInstances parameter ecsim models; ignored",
+                    p.name
+                ))),
+            }
+        }
+        // Stable sort keeps arrival order among duplicates; the last duplicate wins.
+        resolved.sort_by_key(|(r, _)| *r);
+        let mut deduped: Vec<(ParamRef, &str)> = Vec::with_capacity(resolved.len());
+        for (r, v) in resolved {
+            match deduped.last_mut() {
+                Some(last) if last.0 == r => {
+                    warnings.push(Warning(format!(
+                        "{r}: sent more than once; the last value is used"
+                    )));
+                    last.1 = v;
+                }
+                _ => deduped.push((r, v)),
+            }
+        }
+        let mut req = Request {
+            fingerprint: fingerprint(&deduped),
+            ..Request::default()
+        };
+        for (r, v) in deduped {
+            if let Err(v) = req.set(r, v) {
+                return (Err(v), warnings);
+            }
+        }
+        (Ok(req), warnings)
+    }
+
+    fn data_disk(&mut self, n: u16) -> &mut DataDisk {
+        let i = match self.data_disks.iter().position(|d| d.n == n) {
+            Some(i) => i,
+            None => {
+                self.data_disks.push(DataDisk {
+                    n,
+                    ..DataDisk::default()
+                });
+                self.data_disks.sort_by_key(|d| d.n);
+                self.data_disks.iter().position(|d| d.n == n).unwrap()
+            }
+        };
+        &mut self.data_disks[i]
+    }
+
+    fn tag(&mut self, n: u16) -> &mut Tag {
+        let i = match self.tags.iter().position(|t| t.n == n) {
+            Some(i) => i,
+            None => {
+                self.tags.push(Tag {
+                    n,
+                    ..Tag::default()
+                });
+                self.tags.sort_by_key(|t| t.n);
+                self.tags.iter().position(|t| t.n == n).unwrap()
+            }
+        };
+        &mut self.tags[i]
+    }
+
+    /// Sets one parameter after its single-parameter checks.
+    fn set(&mut self, r: ParamRef, v: &str) -> Result<(), Violation> {
+        use ParamId as P;
+        let bad = |key: ErrorKey| Violation::new(key, r);
+        let generic = || Violation::new(ErrorKey::InvalidParameterGeneric, r).arg(r.to_string());
+        let s = || Some(v.to_string());
+        match r.id {
+            P::Action => {
+                if v != "RunInstances" {
+                    return Err(bad(ErrorKey::InvalidActionNotFound));
+                }
+                self.action = s();
+            }
+            P::RegionId => self.region_id = non_empty(v),
+            P::ZoneId => self.zone_id = non_empty(v),
+            P::ImageId => self.image_id = non_empty(v),
+            P::InstanceType => self.instance_type = non_empty(v),
+            P::SecurityGroupId => self.security_group_id = non_empty(v),
+            P::LaunchTemplateId => self.launch_template_id = non_empty(v),
+            P::LaunchTemplateName => self.launch_template_name = non_empty(v),
+            P::LaunchTemplateVersion => self.launch_template_version = non_empty(v),
+            P::InternetChargeType => {
+                self.internet_charge_type = Some(
+                    InternetChargeType::parse(v)
+                        .ok_or_else(|| bad(ErrorKey::InvalidInternetChargeTypeValueNotSupported))?,
+                )
+            }
+            P::IoOptimized => {
+                self.io_optimized = Some(
+                    IoOptimized::parse(v)
+                        .ok_or_else(|| bad(ErrorKey::InvalidIoOptimizedValueValueNotSupported))?,
+                )
+            }
+            P::SystemDiskCategory => {
+                self.system_disk.category = Some(
+                    DiskCategory::parse(v)
+                        .ok_or_else(|| bad(ErrorKey::InvalidSystemDiskCategoryValueNotSupported))?,
+                )
+            }
+            P::SystemDiskSize => {
+                let n = parse_int(v).ok_or_else(|| bad(ErrorKey::InvalidSystemDiskSize))?;
+                if n < 20 {
+                    return Err(bad(ErrorKey::InvalidSystemDiskSizeLessThanMinSize));
+                }
+                self.system_disk.size = Some(n);
+            }
+            P::SystemDiskDiskName => {
+                check(disk_name_ok(v), bad(ErrorKey::InvalidDiskNameMalformed))?;
+                self.system_disk.disk_name = s();
+            }
+            P::SystemDiskDescription => {
+                check(
+                    description_ok(v),
+                    bad(ErrorKey::InvalidDiskDescriptionMalformed),
+                )?;
+                self.system_disk.description = s();
+            }
+            P::SystemDiskPerformanceLevel => {
+                self.system_disk.performance_level = Some(
+                    PerformanceLevel::parse(v)
+                        .ok_or_else(|| bad(ErrorKey::InvalidPerformanceLevelValueNotSupported))?,
+                )
+            }
+            P::DataDiskCategory
+            | P::DataDiskSize
+            | P::DataDiskSnapshotId
+            | P::DataDiskEncrypted
+            | P::DataDiskDiskName
+            | P::DataDiskDescription
+            | P::DataDiskDeleteWithInstance
+            | P::DataDiskPerformanceLevel => {
+                if r.n > 16 {
+                    return Err(bad(ErrorKey::QuotaExceedPortableCloudDisk));
+                }
+                let d = self.data_disk(r.n);
+                match r.id {
+                    P::DataDiskCategory => {
+                        d.category =
+                            Some(DiskCategory::parse(v).ok_or_else(|| {
+                                bad(ErrorKey::InvalidDiskCategoryValueNotSupported)
+                            })?)
+                    }
+                    P::DataDiskSize => {
+                        d.size =
+                            Some(parse_int(v).ok_or_else(|| {
+                                bad(ErrorKey::InvalidDataDiskSizeValueNotSupported)
+                            })?)
+                    }
+                    P::DataDiskSnapshotId => d.snapshot_id = non_empty(v),
+                    P::DataDiskEncrypted => {
+                        d.encrypted = Some(
+                            parse_bool(v)
+                                .ok_or_else(|| bad(ErrorKey::InvalidParameterEncryptedIllegal))?,
+                        )
+                    }
+                    P::DataDiskDiskName => {
+                        check(disk_name_ok(v), bad(ErrorKey::InvalidDiskNameMalformed))?;
+                        d.disk_name = s();
+                    }
+                    P::DataDiskDescription => {
+                        check(
+                            description_ok(v),
+                            bad(ErrorKey::InvalidDiskDescriptionMalformed),
+                        )?;
+                        d.description = s();
+                    }
+                    P::DataDiskDeleteWithInstance => {
+                        d.delete_with_instance = Some(parse_bool(v).ok_or_else(generic)?)
+                    }
+                    _ => {
+                        d.performance_level = Some(PerformanceLevel::parse(v).ok_or_else(|| {
+                            bad(ErrorKey::InvalidPerformanceLevelValueNotSupported)
+                        })?)
+                    }
+                }
+            }
+            P::HpcClusterId => self.hpc_cluster_id = non_empty(v),
+            P::VSwitchId => self.vswitch_id = non_empty(v),
+            P::InternetMaxBandwidthIn => {
+                let n = parse_int(v)
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| bad(ErrorKey::InvalidParameterBandwidth))?;
+                self.internet_max_bandwidth_in = Some(n);
+            }
+            P::InternetMaxBandwidthOut => {
+                let n = parse_int(v)
+                    .filter(|n| *n <= 100)
+                    .ok_or_else(|| bad(ErrorKey::InvalidParameterBandwidthOut))?;
+                self.internet_max_bandwidth_out = Some(n);
+            }
+            P::InstanceName => {
+                check(
+                    instance_name_ok(v),
+                    bad(ErrorKey::InvalidInstanceNameMalformed),
+                )?;
+                self.instance_name = s();
+            }
+            P::HostName => {
+                check(host_name_ok(v), bad(ErrorKey::InvalidHostNameMalformed))?;
+                self.host_name = s();
+            }
+            P::Description => {
+                check(
+                    description_ok(v),
+                    bad(ErrorKey::InvalidDescriptionMalformed),
+                )?;
+                self.description = s();
+            }
+            P::Password if !v.is_empty() => {
+                check(password_ok(v), bad(ErrorKey::InvalidPasswordMalformed))?;
+                self.password = Some(Secret(v.to_string()));
+            }
+            P::PasswordInherit => self.password_inherit = Some(parse_bool(v).ok_or_else(generic)?),
+            P::Amount => {
+                let n = parse_int(v)
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| bad(ErrorKey::InvalidParameterAmount))?;
+                self.amount = Some(n);
+            }
+            P::AutoReleaseTime if !v.is_empty() => {
+                let t = parse_release_time(v)
+                    .ok_or_else(|| bad(ErrorKey::InvalidAutoReleaseTimeMalformed))?;
+                self.auto_release_time = Some(t);
+            }
+            P::UserData if !v.is_empty() => {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(v.trim())
+                    .map_err(|_| generic())?;
+                if decoded.len() > 16 * 1024 {
+                    return Err(bad(ErrorKey::InvalidUserDataSizeExceeded));
+                }
+                self.user_data_len = Some(decoded.len());
+            }
+            P::KeyPairName => self.key_pair_name = non_empty(v),
+            P::RamRoleName => self.ram_role_name = non_empty(v),
+            P::SecurityEnhancementStrategy => {
+                self.security_enhancement_strategy =
+                    Some(SecurityEnhancementStrategy::parse(v).ok_or_else(generic)?)
+            }
+            P::TagKey => {
+                if r.n > 5 || !tag_key_ok(v) {
+                    return Err(bad(ErrorKey::InvalidTagKeyMalformed));
+                }
+                self.tag(r.n).key = s();
+            }
+            P::TagValue => {
+                if r.n > 5 {
+                    return Err(Violation::new(
+                        ErrorKey::InvalidTagKeyMalformed,
+                        ParamRef::at(ParamId::TagKey, r.n),
+                    ));
+                }
+                check(tag_value_ok(v), bad(ErrorKey::InvalidTagValueMalformed))?;
+                self.tag(r.n).value = s();
+            }
+            P::SpotStrategy => {
+                self.spot_strategy =
+                    Some(SpotStrategy::parse(v).ok_or_else(|| bad(ErrorKey::InvalidSpotStrategy))?)
+            }
+            P::SpotPriceLimit => {
+                self.spot_price_limit =
+                    Some(parse_price(v).ok_or_else(|| bad(ErrorKey::InvalidSpotPriceLimit))?)
+            }
+            P::ClientToken => {
+                check(
+                    v.is_ascii() && v.len() <= 64,
+                    bad(ErrorKey::InvalidClientTokenValueNotSupported),
+                )?;
+                self.client_token = non_empty(v);
+            }
+            P::InstanceChargeType => {
+                self.instance_charge_type = Some(
+                    InstanceChargeType::parse(v)
+                        .ok_or_else(|| bad(ErrorKey::InvalidInstanceChargeTypeNotFound))?,
+                )
+            }
+            P::DryRun => self.dry_run = parse_bool(v).ok_or_else(generic)?,
+            P::MinAmount => {
+                let n = parse_int(v)
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| bad(ErrorKey::InvalidMinAmountMalformed))?;
+                self.min_amount = Some(n);
+            }
+            P::SpotDuration => {
+                let n = parse_int(v)
+                    .filter(|n| *n <= 1)
+                    .ok_or_else(|| bad(ErrorKey::InvalidSpotDuration))?;
+                self.spot_duration = Some(n);
+            }
+            P::SpotInterruptionBehavior => {
+                self.spot_interruption_behavior = Some(
+                    SpotInterruptionBehavior::parse(v)
+                        .ok_or_else(|| bad(ErrorKey::InvalidSpotInterruptionBehavior))?,
+                )
+            }
+            // Empty Password/AutoReleaseTime/UserData mean "not sent"; common parameters are
+            // filtered out before `set`.
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// A stable fingerprint of the business parameters (canonical order, last value of each,
+/// ClientToken excluded): two requests with the same fingerprint ask for the same thing.
+pub(crate) fn fingerprint(pairs: &[(ParamRef, &str)]) -> u64 {
+    // FNV-1a: stable across runs and platforms, unlike the std hasher's random seed.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (r, v) in pairs.iter().filter(|(r, _)| r.id != ParamId::ClientToken) {
+        eat(&(r.id as u16).to_le_bytes());
+        eat(&r.n.to_le_bytes());
+        eat(v.as_bytes());
+        eat(&[0xff]);
+    }
+    h
+}
+
+fn check(ok: bool, v: Violation) -> Result<(), Violation> {
+    if ok {
+        Ok(())
+    } else {
+        Err(v)
+    }
+}
+
+fn non_empty(v: &str) -> Option<String> {
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+/// A non-negative decimal integer (leading `+` or spaces are not wire integers).
+pub fn parse_int(v: &str) -> Option<u32> {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    v.parse().ok()
+}
+
+/// `true`/`false` in any case: the official SDKs send `True` and `False`.
+pub fn parse_bool(v: &str) -> Option<bool> {
+    if v.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A non-negative price with at most three decimals.
+pub fn parse_price(v: &str) -> Option<f64> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty()
+        || !digits(int)
+        || !digits(frac)
+        || frac.len() > 3
+        || (v.contains('.') && frac.is_empty())
+    {
+        return None;
+    }
+    v.parse().ok()
+}
+
+/// `YYYY-MM-DDTHH:mm:ssZ`, seconds rounded down to the minute as the API does.
+pub fn parse_release_time(v: &str) -> Option<DateTime<Utc>> {
+    if v.len() != 20 {
+        return None;
+    }
+    let t = crate::time::parse_utc(v)?;
+    use chrono::Timelike;
+    t.with_second(0)
+}
+
+fn starts_with_url(v: &str) -> bool {
+    v.starts_with("http://") || v.starts_with("https://")
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
+}
+
+fn chars_between(v: &str, lo: usize, hi: usize) -> bool {
+    let n = v.chars().count();
+    (lo..=hi).contains(&n)
+}
+
+/// Disk names: 2..=128, starts with a letter or CJK, then letters, CJK, digits, `:` `_` `-`.
+pub fn disk_name_ok(v: &str) -> bool {
+    name_ok(v, &[':', '_', '-'])
+}
+
+/// Instance names: as disk names, plus `.`.
+pub fn instance_name_ok(v: &str) -> bool {
+    name_ok(v, &['.', ':', '_', '-'])
+}
+
+fn name_ok(v: &str, extra: &[char]) -> bool {
+    let mut cs = v.chars();
+    let first_ok = cs
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || is_cjk(c));
+    first_ok
+        && chars_between(v, 2, 128)
+        && !starts_with_url(v)
+        && cs.all(|c| c.is_ascii_alphanumeric() || is_cjk(c) || extra.contains(&c))
+}
+
+/// Descriptions: 2..=256 characters, not starting with http:// or https://.
+pub fn description_ok(v: &str) -> bool {
+    chars_between(v, 2, 256) && !starts_with_url(v)
+}
+
+/// Host-name rules common to every OS (the Linux rules): 2..=128 characters of letters,
+/// digits, `.` and `-`; `.` and `-` neither first, last, nor doubled (`..`, `--`, `.-`, `-.`).
+pub fn host_name_ok(v: &str) -> bool {
+    let b = v.as_bytes();
+    let sep = |c: u8| c == b'.' || c == b'-';
+    (2..=128).contains(&b.len())
+        && b.iter().all(|&c| c.is_ascii_alphanumeric() || sep(c))
+        && !sep(b[0])
+        && !sep(b[b.len() - 1])
+        && !b.windows(2).any(|w| sep(w[0]) && sep(w[1]))
+}
+
+/// Windows host names additionally: at most 15 characters, no `.`, not all digits.
+pub fn windows_host_name_ok(v: &str) -> bool {
+    v.len() <= 15 && !v.contains('.') && !v.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// The reference's special characters (its typographic quote read as `'`).
+pub const PASSWORD_SPECIALS: &str = "()`~!@#$%^&*-+=|{}[]:;'<>,.?/";
+
+/// 8..=30 characters from letters, digits and the specials, with all four classes present.
+pub fn password_ok(v: &str) -> bool {
+    let (mut upper, mut lower, mut digit, mut special) = (false, false, false, false);
+    for c in v.chars() {
+        if c.is_ascii_uppercase() {
+            upper = true;
+        } else if c.is_ascii_lowercase() {
+            lower = true;
+        } else if c.is_ascii_digit() {
+            digit = true;
+        } else if PASSWORD_SPECIALS.contains(c) {
+            special = true;
+        } else {
+            return false;
+        }
+    }
+    (8..=30).contains(&v.len()) && upper && lower && digit && special
+}
+
+fn reserved_tag_prefix(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    l.starts_with("aliyun") || l.starts_with("acs") || starts_with_url(&l)
+}
+
+/// Tag keys: non-empty, at most 64 characters, no reserved prefix.
+pub fn tag_key_ok(v: &str) -> bool {
+    !v.is_empty() && v.chars().count() <= 64 && !reserved_tag_prefix(v)
+}
+
+/// Tag values: may be empty, at most 128 characters, no reserved prefix.
+pub fn tag_value_ok(v: &str) -> bool {
+    v.chars().count() <= 128 && !reserved_tag_prefix(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(pairs: &[(&str, &str)]) -> Result<Request, Violation> {
+        let mut raw = RawRequest::new("t");
+        for (k, v) in pairs {
+            raw.push(*k, *v);
+        }
+        Request::from_raw(&raw).0
+    }
+
+    #[test]
+    fn booleans_are_case_insensitive() {
+        for (s, b) in [
+            ("true", true),
+            ("True", true),
+            ("FALSE", false),
+            ("False", false),
+        ] {
+            assert_eq!(parse_bool(s), Some(b));
+        }
+        assert_eq!(parse_bool("yes"), None);
+        assert_eq!(parse_bool("1"), None);
+    }
+
+    #[test]
+    fn first_violation_follows_reference_order_not_arrival_order() {
+        let v = typed(&[("Amount", "0"), ("InternetChargeType", "Free")]).unwrap_err();
+        assert_eq!(v.key, ErrorKey::InvalidInternetChargeTypeValueNotSupported);
+    }
+
+    #[test]
+    fn data_disks_and_tags_collect_by_index() {
+        let r = typed(&[
+            ("DataDisk.2.Size", "50"),
+            ("DataDisk.1.Category", "cloud_ssd"),
+            ("DataDisk.2.Encrypted", "True"),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", ""),
+        ])
+        .unwrap();
+        assert_eq!(r.data_disks.len(), 2);
+        assert_eq!(r.data_disks[0].category, Some(DiskCategory::CloudSsd));
+        assert_eq!(r.data_disks[1].encrypted, Some(true));
+        assert_eq!(r.data_disks[1].effective_category(), DiskCategory::Cloud);
+        assert_eq!(r.tags[0].value.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn unknown_and_common_parameters() {
+        let mut raw = RawRequest::new("t");
+        raw.push("Signature", "abc");
+        raw.push("Colour", "red");
+        let (r, w) = Request::from_raw(&raw);
+        assert!(r.is_ok());
+        assert_eq!(w.len(), 1);
+        assert!(w[0].0.starts_with("Colour"));
+    }
+
+    #[test]
+    fn password_rules() {
+        assert!(password_ok("Abcdef1!"));
+        assert!(!password_ok("Abcdef1")); // 7
+        assert!(password_ok("Abcdefghij1!Abcdefghij1!Abcdef")); // 30
+        assert!(!password_ok("Abcdefghij1!Abcdefghij1!Abcdefg")); // 31
+        assert!(!password_ok("abcdef1!")); // no upper
+        assert!(!password_ok("Abcdefg!")); // no digit
+        assert!(!password_ok("Abcdefg1")); // no special
+        assert!(!password_ok("Abcdef1!_")); // '_' not in the reference's list
+        assert!(password_ok("Abcdef1'"));
+    }
+
+    #[test]
+    fn host_name_rules() {
+        assert!(host_name_ok("web-01.prod"));
+        assert!(!host_name_ok("a"));
+        assert!(!host_name_ok("-web"));
+        assert!(!host_name_ok("web."));
+        assert!(!host_name_ok("web..prod"));
+        assert!(!host_name_ok("web.-prod"));
+        assert!(!host_name_ok("web_01"));
+        assert!(host_name_ok(&"a".repeat(128)));
+        assert!(!host_name_ok(&"a".repeat(129)));
+        assert!(windows_host_name_ok("web-01"));
+        assert!(!windows_host_name_ok("web.01"));
+        assert!(!windows_host_name_ok("1234"));
+        assert!(!windows_host_name_ok(&"a".repeat(16)));
+    }
+
+    #[test]
+    fn names_allow_cjk_and_reject_urls() {
+        assert!(instance_name_ok("实例-1"));
+        assert!(instance_name_ok("web.1:a_b-c"));
+        assert!(!instance_name_ok("1web"));
+        assert!(!instance_name_ok("w"));
+        assert!(!disk_name_ok("disk.1"));
+        assert!(!description_ok("https://x"));
+        assert!(!description_ok("x"));
+    }
+
+    #[test]
+    fn prices_have_at_most_three_decimals() {
+        assert_eq!(parse_price("0.5"), Some(0.5));
+        assert_eq!(parse_price("1.125"), Some(1.125));
+        assert_eq!(parse_price("1.1255"), None);
+        assert_eq!(parse_price("-1"), None);
+        assert_eq!(parse_price("1."), None);
+        assert_eq!(parse_price("abc"), None);
+    }
+
+    #[test]
+    fn release_time_rounds_seconds_down() {
+        let t = parse_release_time("2030-01-01T00:00:59Z").unwrap();
+        assert_eq!(crate::time::format_utc(t), "2030-01-01T00:00:00Z");
+        assert!(parse_release_time("2030-01-01T00:00Z").is_none());
+        assert!(parse_release_time("2030-13-01T00:00:00Z").is_none());
+    }
+
+    #[test]
+    fn secrets_do_not_debug_print() {
+        let r = typed(&[("Password", "Hunter#2Hunter")]).unwrap();
+        assert!(!format!("{r:?}").contains("Hunter"));
+    }
+}

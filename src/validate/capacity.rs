@@ -1,0 +1,356 @@
+//! Capacity tier: quotas, security-group and VPC limits, public bandwidth, the spot market,
+//! service faults and stock, read through a [`CapacityView`] so that `check` (the world as it
+//! stands) and the replay engine (state that changes over time) share one set of rules.
+
+use chrono::{DateTime, Utc};
+
+use super::{Check, Ctx, Rule, Tier, Violation};
+use crate::catalog::params::ParamId;
+use crate::catalog::ErrorKey;
+use crate::request::typed::{InternetChargeType, SpotStrategy};
+use crate::world::World;
+
+/// What a request asks of capacity, computed once when it is admitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    pub region: String,
+    /// The zone fixed by ZoneId or the vSwitch; None lets the system choose.
+    pub zone: Option<String>,
+    /// Zones of the region that list the type, sorted (used when `zone` is None).
+    pub candidate_zones: Vec<String>,
+    pub instance_type: String,
+    pub vcpus: u32,
+    pub amount: u32,
+    /// The least the request accepts (MinAmount, else Amount).
+    pub min_amount: u32,
+    pub security_group: String,
+    pub vpc: Option<String>,
+    pub charge: InternetChargeType,
+    pub bandwidth_out: u32,
+    pub spot: SpotStrategy,
+    pub spot_limit: Option<f64>,
+}
+
+impl Demand {
+    pub(super) fn from_ctx(c: &Ctx) -> Demand {
+        let t = c.req.instance_type.clone().unwrap_or_default();
+        let zone = c.zone().map(str::to_string);
+        let candidate_zones = if zone.is_some() {
+            Vec::new()
+        } else {
+            c.world
+                .zones_of(c.region)
+                .filter(|z| c.world.zone_offer(&z.zone_id, "InstanceType", &t).is_some())
+                .map(|z| z.zone_id.clone())
+                .collect()
+        };
+        let amount = c.req.amount();
+        Demand {
+            region: c.region.to_string(),
+            zone,
+            candidate_zones,
+            vcpus: c.itype.map_or(0, |t| t.cpu_core_count),
+            instance_type: t,
+            amount,
+            min_amount: c.req.min_amount.unwrap_or(amount),
+            security_group: c.req.security_group_id.clone().unwrap_or_default(),
+            vpc: c.vpc.map(|v| v.vpc_id.clone()),
+            charge: c.req.internet_charge_type(),
+            bandwidth_out: c.req.bandwidth_out(),
+            spot: c.req.spot_strategy(),
+            spot_limit: c.req.spot_price_limit,
+        }
+    }
+}
+
+/// Instances granted: where and how many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub zone: String,
+    pub amount: u32,
+}
+
+/// Limits and current use of everything capacity rules read.
+pub trait CapacityView {
+    /// (instance limit, vCPU limit) for pay-as-you-go instances; None is unlimited.
+    fn postpaid_limits(&self, region: &str) -> (Option<u32>, Option<u32>);
+    /// (instances, vCPUs) pay-as-you-go in use.
+    fn postpaid_used(&self, region: &str) -> (u32, u32);
+    /// (used, limit) of a security group.
+    fn security_group(&self, sg: &str) -> (u32, u32);
+    /// (used, limit) of a VPC, None when the VPC has no limit.
+    fn vpc(&self, vpc: &str) -> Option<(u32, u32)>;
+    /// (used, limit) public bandwidth in Mbit/s for the charge type.
+    fn bandwidth(&self, region: &str, charge: InternetChargeType) -> (u32, u32);
+    /// Instances the zone can deliver; None is unlimited; Some(0) sold out.
+    fn stock(&self, zone: &str, instance_type: &str) -> Option<u32>;
+    /// (market price, pay-as-you-go price) of spot instances of the type in the zone now.
+    fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)>;
+    /// A service fault hitting requests in the region and zone now.
+    fn fault(&self, region: &str, zone: &str) -> Option<ErrorKey>;
+}
+
+/// The world as it stands at one instant: `check`'s view.
+pub struct WorldCapacity<'w> {
+    world: &'w World,
+    at: DateTime<Utc>,
+}
+
+impl<'w> WorldCapacity<'w> {
+    pub fn new(world: &'w World, at: DateTime<Utc>) -> WorldCapacity<'w> {
+        WorldCapacity { world, at }
+    }
+}
+
+/// Initial stock of a type in a zone from the world: the zone's or type's SoldOut /
+/// WithoutStock status means 0, else the StockLevel count, else unlimited.
+pub fn initial_stock(world: &World, zone: &str, instance_type: &str) -> Option<u32> {
+    let sold_out = |status: &str, cat: &str| {
+        status == "SoldOut" || cat == "WithoutStock" || cat == "ClosedWithoutStock"
+    };
+    if let Some(z) = world.zone(zone) {
+        if sold_out(&z.status, &z.status_category) {
+            return Some(0);
+        }
+    }
+    match world.zone_offer(zone, "InstanceType", instance_type) {
+        Some(o) if sold_out(&o.status, &o.status_category) => Some(0),
+        None => Some(0),
+        Some(_) => world.stock(zone, instance_type),
+    }
+}
+
+impl CapacityView for WorldCapacity<'_> {
+    fn postpaid_limits(&self, region: &str) -> (Option<u32>, Option<u32>) {
+        self.world.region_quota(region).map_or((None, None), |q| {
+            (
+                q.max_postpaid_instance_count,
+                q.max_postpaid_instance_vcpu_count,
+            )
+        })
+    }
+    fn postpaid_used(&self, region: &str) -> (u32, u32) {
+        self.world.region_quota(region).map_or((0, 0), |q| {
+            (
+                q.used_postpaid_instance_count,
+                q.used_postpaid_instance_vcpu_count,
+            )
+        })
+    }
+    fn security_group(&self, sg: &str) -> (u32, u32) {
+        self.world
+            .security_group(sg)
+            .map_or((0, u32::MAX), |g| (g.ecs_count, g.instance_limit))
+    }
+    fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
+        self.world
+            .vpc_quota(vpc)
+            .map(|q| (q.instance_count, q.instance_limit))
+    }
+    fn bandwidth(&self, region: &str, charge: InternetChargeType) -> (u32, u32) {
+        match self.world.region_quota(region) {
+            Some(q) => match charge {
+                InternetChargeType::PayByTraffic => (
+                    q.used_pay_by_traffic_bandwidth,
+                    q.pay_by_traffic_bandwidth_limit,
+                ),
+                InternetChargeType::PayByBandwidth => (
+                    q.used_pay_by_bandwidth_bandwidth,
+                    q.pay_by_bandwidth_bandwidth_limit,
+                ),
+            },
+            None => (0, u32::MAX),
+        }
+    }
+    fn stock(&self, zone: &str, instance_type: &str) -> Option<u32> {
+        initial_stock(self.world, zone, instance_type)
+    }
+    fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)> {
+        self.world
+            .spot_price_at(zone, instance_type, self.at)
+            .map(|p| (p.spot_price, p.origin_price))
+    }
+    fn fault(&self, region: &str, zone: &str) -> Option<ErrorKey> {
+        self.world
+            .fault(region, Some(zone))
+            .and_then(|f| ErrorKey::from_name(&f.error))
+    }
+}
+
+fn capacity_fn(rule: &Rule) -> Option<super::CapacityFn> {
+    match rule.check {
+        Check::Capacity(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// Chooses the zone and runs every capacity rule in registry order. Each rule reports the
+/// room it leaves; the grant is the least room capped at Amount, and a rule whose room is
+/// below the request's minimum (MinAmount, else Amount) answers with its code.
+pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
+    let zone = choose_zone(d, view);
+    let mut amount = d.amount;
+    for rule in super::rules() {
+        let Some(f) = capacity_fn(rule) else { continue };
+        // The zone is passed separately so that `Demand` stays immutable across trials.
+        if let Some(room) = f(d, zone, view)? {
+            if room < d.min_amount {
+                return Err(Violation::on(rule.codes[0], rule.reads[0]));
+            }
+            amount = amount.min(room);
+        }
+    }
+    Ok(Grant {
+        zone: zone.to_string(),
+        amount,
+    })
+}
+
+/// The fixed zone, or the first candidate with stock for the minimum, or the first candidate.
+fn choose_zone<'d>(d: &'d Demand, view: &dyn CapacityView) -> &'d str {
+    if let Some(z) = &d.zone {
+        return z;
+    }
+    d.candidate_zones
+        .iter()
+        .find(|z| {
+            view.stock(z, &d.instance_type)
+                .is_none_or(|s| s >= d.min_amount)
+        })
+        .or(d.candidate_zones.first())
+        .map_or("", String::as_str)
+}
+
+pub static INSTANCE_QUOTA: Rule = Rule {
+    name: "postpaid_quota",
+    tier: Tier::Capacity,
+    reads: &[ParamId::Amount, ParamId::InstanceType],
+    codes: &[ErrorKey::QuotaExceedAfterpayInstance],
+    doc: "Pay-as-you-go instances and vCPUs in use in the region plus those requested stay \
+          within the account's quota. Example: 995 of 1000 vCPUs used, Amount=3 of a 2-vCPU \
+          type -> QuotaExceed.AfterpayInstance.",
+    check: Check::Capacity(|d, _, v| {
+        let (max_n, max_cpu) = v.postpaid_limits(&d.region);
+        let (used_n, used_cpu) = v.postpaid_used(&d.region);
+        let by_count = max_n.map(|m| m.saturating_sub(used_n));
+        let by_cpu = max_cpu
+            .filter(|_| d.vcpus > 0)
+            .map(|m| m.saturating_sub(used_cpu) / d.vcpus);
+        Ok(min_room(by_count, by_cpu))
+    }),
+};
+
+fn min_room(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+pub static SECURITY_GROUP_LIMIT: Rule = Rule {
+    name: "security_group_limit",
+    tier: Tier::Capacity,
+    reads: &[ParamId::SecurityGroupId],
+    codes: &[ErrorKey::SecurityGroupInstanceLimitExceed],
+    doc: "Instances in the security group plus Amount stay within its limit (1000 by the \
+          reference). Example: 999 instances in the group, Amount=2 -> \
+          SecurityGroupInstanceLimitExceed.",
+    check: Check::Capacity(|d, _, v| {
+        let (used, limit) = v.security_group(&d.security_group);
+        Ok(Some(limit.saturating_sub(used)))
+    }),
+};
+
+pub static VPC_LIMIT: Rule = Rule {
+    name: "vpc_limit",
+    tier: Tier::Capacity,
+    reads: &[ParamId::VSwitchId],
+    codes: &[ErrorKey::QuotaExceeded],
+    doc: "Instances in the VPC plus Amount stay within the VPC's instance limit.",
+    check: Check::Capacity(|d, _, v| {
+        Ok(d.vpc
+            .as_deref()
+            .and_then(|vpc| v.vpc(vpc))
+            .map(|(used, limit)| limit.saturating_sub(used)))
+    }),
+};
+
+pub static PUBLIC_BANDWIDTH: Rule = Rule {
+    name: "public_bandwidth",
+    tier: Tier::Capacity,
+    reads: &[ParamId::InternetMaxBandwidthOut],
+    codes: &[ErrorKey::InvalidParameterInstanceBandwidth],
+    doc: "Amount x InternetMaxBandwidthOut plus the region's public bandwidth in use stays \
+          within the account's regional limit for the charge type (PayByTraffic 5 Gbit/s, \
+          PayByBandwidth 50 Gbit/s since 2020-11-27).",
+    check: Check::Capacity(|d, _, v| {
+        if d.bandwidth_out == 0 {
+            return Ok(None);
+        }
+        let (used, limit) = v.bandwidth(&d.region, d.charge);
+        Ok(Some(limit.saturating_sub(used) / d.bandwidth_out))
+    }),
+};
+
+pub static SPOT_MARKET: Rule = Rule {
+    name: "spot_market",
+    tier: Tier::Capacity,
+    reads: &[ParamId::SpotPriceLimit],
+    codes: &[
+        ErrorKey::InvalidSpotPriceLimitLowerThanPublicPrice,
+        ErrorKey::InvalidSpotPriceLimit,
+    ],
+    doc: "SpotWithPriceLimit: the limit is at least the market price in force in the zone \
+          (LowerThanPublicPrice) and at most the pay-as-you-go price (InvalidSpotPriceLimit), \
+          read from the world's DescribeSpotPriceHistory records.",
+    check: Check::Capacity(|d, zone, v| {
+        let (SpotStrategy::SpotWithPriceLimit, Some(limit)) = (d.spot, d.spot_limit) else {
+            return Ok(None);
+        };
+        let Some((market, origin)) = v.spot_price(zone, &d.instance_type) else {
+            return Ok(None);
+        };
+        if limit < market {
+            return Err(Violation::on(
+                ErrorKey::InvalidSpotPriceLimitLowerThanPublicPrice,
+                ParamId::SpotPriceLimit,
+            ));
+        }
+        if limit > origin {
+            return Err(Violation::on(
+                ErrorKey::InvalidSpotPriceLimit,
+                ParamId::SpotPriceLimit,
+            ));
+        }
+        Ok(None)
+    }),
+};
+
+pub static SERVICE_FAULTS: Rule = Rule {
+    name: "service_faults",
+    tier: Tier::Capacity,
+    reads: &[ParamId::RegionId],
+    codes: &[
+        ErrorKey::InternalError,
+        ErrorKey::InnerServiceFailed,
+        ErrorKey::OperationDeniedCreating,
+    ],
+    doc: "A modeled outage (world ServiceHealth in check; configured rates in replays) answers \
+          its transient error: InternalError, InnerServiceFailed, or OperationDenied 'Another \
+          Instance is being created.'.",
+    check: Check::Capacity(|d, zone, v| match v.fault(&d.region, zone) {
+        Some(k) => Err(Violation::bare(k)),
+        None => Ok(None),
+    }),
+};
+
+pub static STOCK: Rule = Rule {
+    name: "stock",
+    tier: Tier::Capacity,
+    reads: &[ParamId::InstanceType, ParamId::ZoneId],
+    codes: &[ErrorKey::OperationDeniedNoStock],
+    doc: "The zone can deliver Amount instances of the type (MinAmount: at least that many, \
+          fewer than Amount created). Without a zone, the first zone of the region with \
+          enough stock is chosen. Example: type SoldOut in the zone -> OperationDenied.NoStock.",
+    check: Check::Capacity(|d, zone, v| Ok(v.stock(zone, &d.instance_type))),
+};

@@ -1,0 +1,424 @@
+//! Predicting RunInstances' answer: a registry of rules in documented precedence.
+//!
+//! Order of evaluation (see `docs/precedence.md`):
+//! 1. **template**: a launch template named by the request is resolved and fills the
+//!    parameters the request leaves out (it supplies parameters, so it comes first);
+//! 2. **syntax**: single-parameter checks in the reference's parameter order (done by
+//!    [`Request::from_raw`]), then cross-parameter checks that need no world;
+//! 3. **existence** of every referenced resource; 4. **compatibility** between them;
+//! 5. **account** standing and permissions; 6. **capacity** (quotas, security group and VPC
+//!    limits, spot market, stock) and service faults, against a [`CapacityView`];
+//! 7. `DryRun=true` turns a pass into `DryRunOperation`.
+//!
+//! Within a tier, rules run in the reference order of the first parameter they read. The
+//! first violation is the prediction.
+
+pub mod account;
+pub mod capacity;
+pub mod compat;
+pub mod existence;
+pub mod syntax;
+pub mod template;
+
+use chrono::{DateTime, Utc};
+
+use crate::catalog::params::{ParamId, ParamRef};
+use crate::catalog::ErrorKey;
+use crate::request::typed::Warning;
+use crate::request::{RawRequest, Request};
+use crate::world::{Image, InstanceType, SecurityGroup, VSwitch, Vpc, World};
+
+pub use capacity::{CapacityView, Demand, Grant, WorldCapacity};
+
+/// A predicted API error: the catalog row, the parameter that caused it, message arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub key: ErrorKey,
+    pub param: Option<ParamRef>,
+    /// Values for the message's `{0}`, `{1}` placeholders.
+    pub args: Vec<String>,
+}
+
+impl Violation {
+    pub fn new(key: ErrorKey, param: ParamRef) -> Violation {
+        Violation {
+            key,
+            param: Some(param),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn on(key: ErrorKey, param: ParamId) -> Violation {
+        Violation::new(key, ParamRef::plain(param))
+    }
+
+    pub fn bare(key: ErrorKey) -> Violation {
+        Violation {
+            key,
+            param: None,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, a: impl Into<String>) -> Violation {
+        self.args.push(a.into());
+        self
+    }
+
+    /// The rendered message.
+    pub fn message(&self) -> String {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.key.entry().render(&args)
+    }
+}
+
+/// Precedence tiers, in evaluation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Template,
+    Syntax,
+    Existence,
+    Compatibility,
+    Account,
+    Capacity,
+}
+
+/// How a rule is evaluated.
+pub enum Check {
+    /// Performed while resolving the launch template.
+    Template,
+    /// Performed by [`Request::from_raw`] while typing single parameters.
+    Conversion,
+    /// A check on the typed request and the world.
+    Static(fn(&Ctx) -> Option<Violation>),
+    /// A capacity check: `Ok(None)` no limit, `Ok(Some(h))` room for `h` instances, `Err` a
+    /// denial regardless of size.
+    /// The zone chosen for the request is passed beside the demand.
+    Capacity(CapacityFn),
+    /// Applied after every other rule passes.
+    Final,
+    /// Needs the history of a replay or session; applied by the stateful callers.
+    Stateful,
+}
+
+/// A capacity check: (demand, chosen zone, view) → room left, or a denial.
+pub type CapacityFn = fn(&Demand, &str, &dyn CapacityView) -> Result<Option<u32>, Violation>;
+
+/// One documented rule.
+pub struct Rule {
+    pub name: &'static str,
+    pub tier: Tier,
+    /// Parameters read, first one deciding the order within the tier.
+    pub reads: &'static [ParamId],
+    /// Catalog rows it may return.
+    pub codes: &'static [ErrorKey],
+    /// What it checks, the reference row it follows, an example.
+    pub doc: &'static str,
+    pub check: Check,
+}
+
+/// What static rules see: the typed request, the world, the request time, and the resources
+/// the request names, looked up once.
+pub struct Ctx<'a> {
+    pub req: &'a Request,
+    pub world: &'a World,
+    pub at: DateTime<Utc>,
+    pub region: &'a str,
+    pub image: Option<&'a Image>,
+    pub itype: Option<&'a InstanceType>,
+    pub sg: Option<&'a SecurityGroup>,
+    pub vswitch: Option<&'a VSwitch>,
+    pub vpc: Option<&'a Vpc>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(req: &'a Request, world: &'a World, at: DateTime<Utc>) -> Ctx<'a> {
+        let region = req.region_id.as_deref().unwrap_or("");
+        let vswitch = req.vswitch_id.as_deref().and_then(|v| world.vswitch(v));
+        let sg = req
+            .security_group_id
+            .as_deref()
+            .and_then(|s| world.security_group(s));
+        let vpc_id = vswitch
+            .map(|v| v.vpc_id.as_str())
+            .or_else(|| sg.map(|s| s.vpc_id.as_str()).filter(|v| !v.is_empty()));
+        Ctx {
+            req,
+            world,
+            at,
+            region,
+            image: req.image_id.as_deref().and_then(|i| world.image(region, i)),
+            itype: req
+                .instance_type
+                .as_deref()
+                .and_then(|t| world.instance_type(t)),
+            sg,
+            vswitch,
+            vpc: vpc_id.and_then(|v| world.vpc(v)),
+        }
+    }
+
+    /// A VPC instance: its security group belongs to a VPC, or a vSwitch is given.
+    pub fn is_vpc(&self) -> bool {
+        self.req.vswitch_id.is_some() || self.sg.is_some_and(|s| !s.vpc_id.is_empty())
+    }
+
+    pub fn is_windows(&self) -> bool {
+        self.image
+            .is_some_and(|i| i.os_type.eq_ignore_ascii_case("windows"))
+    }
+
+    /// The effective zone: ZoneId, else the vSwitch's zone.
+    pub fn zone(&self) -> Option<&'a str> {
+        self.req
+            .zone_id
+            .as_deref()
+            .or(self.vswitch.map(|v| v.zone_id.as_str()))
+    }
+
+    /// Whether the instance will be I/O optimized (explicit, else the type's default).
+    pub fn io_optimized(&self) -> bool {
+        use crate::request::typed::IoOptimized;
+        match self.req.io_optimized {
+            Some(v) => v == IoOptimized::Optimized,
+            None => self.itype.is_none_or(|t| t.io_optimized),
+        }
+    }
+
+    /// The system disk category after defaults: cloud for retired non-I/O-optimized types,
+    /// cloud_efficiency otherwise.
+    pub fn system_disk_category(&self) -> crate::request::typed::DiskCategory {
+        use crate::request::typed::DiskCategory;
+        self.req
+            .system_disk
+            .category
+            .unwrap_or(if self.io_optimized() {
+                DiskCategory::CloudEfficiency
+            } else {
+                DiskCategory::Cloud
+            })
+    }
+}
+
+/// The registry, in evaluation order.
+pub fn rules() -> &'static [&'static Rule] {
+    static RULES: &[&Rule] = &[
+        &template::LAUNCH_TEMPLATE,
+        &syntax::SINGLE_PARAMETER,
+        &syntax::REQUIRED,
+        &syntax::SYSTEM_DISK_SIZE,
+        &syntax::DATA_DISKS,
+        &syntax::PASSWORD_INHERIT,
+        &syntax::MIN_AMOUNT,
+        &syntax::AUTO_RELEASE_TIME,
+        &syntax::TAGS,
+        &syntax::SPOT,
+        &existence::REGION,
+        &existence::ZONE,
+        &existence::IMAGE,
+        &existence::INSTANCE_TYPE,
+        &existence::SECURITY_GROUP,
+        &existence::SNAPSHOTS,
+        &existence::HPC_CLUSTER,
+        &existence::VSWITCH,
+        &existence::KEY_PAIR,
+        &existence::RAM_ROLE,
+        &compat::ZONE_STATE,
+        &compat::IMAGE_AND_TYPE,
+        &compat::IO_OPTIMIZED,
+        &compat::SYSTEM_DISK,
+        &compat::DATA_DISKS,
+        &compat::HPC,
+        &compat::NETWORK,
+        &compat::HOST_NAME,
+        &compat::USER_DATA_AND_KEYS,
+        &account::STANDING,
+        &account::REGION_AND_ZONE,
+        &account::INSTANCE_TYPE,
+        &account::DISK_CATEGORIES,
+        &account::PERMISSIONS,
+        &account::SPOT,
+        &capacity::INSTANCE_QUOTA,
+        &capacity::SECURITY_GROUP_LIMIT,
+        &capacity::VPC_LIMIT,
+        &capacity::PUBLIC_BANDWIDTH,
+        &capacity::SPOT_MARKET,
+        &capacity::SERVICE_FAULTS,
+        &capacity::STOCK,
+        &IDEMPOTENCY,
+        &DRY_RUN,
+    ];
+    RULES
+}
+
+/// ClientToken idempotency: needs memory of earlier requests, so it is applied by the stateful
+/// callers (the replay engine, the local endpoint), never by a single `check`.
+pub static IDEMPOTENCY: Rule = Rule {
+    name: "client_token_idempotency",
+    tier: Tier::Capacity,
+    reads: &[ParamId::ClientToken],
+    codes: &[ErrorKey::IdempotentParameterMismatch],
+    doc: "A ClientToken already used with different business parameters answers \
+          IdempotentParameterMismatch; with the same parameters, the first answer is returned \
+          and nothing is created again (facts §5). Applied by the replay engine, which keeps \
+          the tokens of a trial.",
+    check: Check::Stateful,
+};
+
+/// `DryRun=true`: a request that passes every check answers `DryRunOperation`.
+pub static DRY_RUN: Rule = Rule {
+    name: "dry_run",
+    tier: Tier::Capacity,
+    reads: &[ParamId::DryRun],
+    codes: &[ErrorKey::DryRunOperation],
+    doc: "DryRun=true and every check passes: the service answers DryRunOperation (HTTP 400) \
+          instead of creating instances (current API, facts §1a).",
+    check: Check::Final,
+};
+
+/// A request that passed the static tiers: what the capacity stage needs, computed once.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub request: Request,
+    pub demand: Demand,
+}
+
+/// The answer ecsim predicts for one request.
+#[derive(Debug, Clone)]
+pub struct Prediction {
+    pub source: String,
+    pub outcome: Outcome,
+    pub warnings: Vec<Warning>,
+}
+
+/// Success (with what would be created) or the predicted error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Instances would be created (`dry_run`: the request passed and answers DryRunOperation).
+    Created {
+        grant: Grant,
+        dry_run: bool,
+    },
+    Failed(Violation),
+}
+
+impl Outcome {
+    /// Whether the request is predicted to pass (a passing DryRun counts as a pass).
+    pub fn ok(&self) -> bool {
+        matches!(self, Outcome::Created { .. })
+    }
+
+    /// The catalog row answered, if any (DryRunOperation for a passing dry run).
+    pub fn error_key(&self) -> Option<ErrorKey> {
+        match self {
+            Outcome::Created { dry_run: true, .. } => Some(ErrorKey::DryRunOperation),
+            Outcome::Created { .. } => None,
+            Outcome::Failed(v) => Some(v.key),
+        }
+    }
+}
+
+/// Runs the template, syntax, existence, compatibility and account tiers: everything that does
+/// not change while a plan is replayed.
+pub fn admit(
+    raw: &RawRequest,
+    world: &World,
+    at: DateTime<Utc>,
+) -> (Result<Admitted, Violation>, Vec<Warning>) {
+    let merged = match template::apply(raw, world) {
+        Ok(m) => m,
+        Err(v) => return (Err(v), Vec::new()),
+    };
+    let (typed, warnings) = Request::from_raw(merged.as_ref());
+    let req = match typed {
+        Ok(r) => r,
+        Err(v) => return (Err(v), warnings),
+    };
+    let ctx = Ctx::new(&req, world, at);
+    for rule in rules() {
+        if let Check::Static(f) = rule.check {
+            if let Some(v) = f(&ctx) {
+                debug_assert!(
+                    rule.codes.contains(&v.key),
+                    "{} returned {:?}",
+                    rule.name,
+                    v.key
+                );
+                return (Err(v), warnings);
+            }
+        }
+    }
+    let demand = Demand::from_ctx(&ctx);
+    (
+        Ok(Admitted {
+            request: req,
+            demand,
+        }),
+        warnings,
+    )
+}
+
+/// Runs the capacity tier against `view` and applies DryRun.
+pub fn decide(admitted: &Admitted, view: &dyn CapacityView) -> Outcome {
+    match capacity::grant(&admitted.demand, view) {
+        Ok(grant) => Outcome::Created {
+            grant,
+            dry_run: admitted.request.dry_run,
+        },
+        Err(v) => Outcome::Failed(v),
+    }
+}
+
+/// The whole prediction for one request against the world as it stands.
+pub fn predict(raw: &RawRequest, world: &World, at: DateTime<Utc>) -> Prediction {
+    let (admitted, warnings) = admit(raw, world, at);
+    let outcome = match admitted {
+        Ok(a) => decide(&a, &WorldCapacity::new(world, at)),
+        Err(v) => Outcome::Failed(v),
+    };
+    Prediction {
+        source: raw.source.clone(),
+        outcome,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::errors::entries;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_catalog_row_is_returned_by_some_rule() {
+        let claimed: HashSet<ErrorKey> = rules()
+            .iter()
+            .flat_map(|r| r.codes.iter().copied())
+            .collect();
+        let missing: Vec<_> = entries()
+            .iter()
+            .filter(|e| !claimed.contains(&e.key))
+            .map(|e| e.key)
+            .collect();
+        assert!(missing.is_empty(), "rows no rule returns: {missing:?}");
+    }
+
+    #[test]
+    fn rules_are_documented_and_uniquely_named() {
+        let mut names = HashSet::new();
+        for r in rules() {
+            assert!(names.insert(r.name), "duplicate rule {}", r.name);
+            assert!(r.doc.len() > 20, "{} needs a doc", r.name);
+            assert!(!r.codes.is_empty(), "{} returns no code", r.name);
+            assert!(!r.reads.is_empty(), "{} reads nothing", r.name);
+        }
+    }
+
+    #[test]
+    fn tiers_are_in_order() {
+        let tiers: Vec<Tier> = rules().iter().map(|r| r.tier).collect();
+        let mut sorted = tiers.clone();
+        sorted.sort();
+        assert_eq!(tiers, sorted);
+    }
+}

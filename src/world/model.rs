@@ -1,0 +1,467 @@
+//! The world's records, in the field names of the Describe* responses they come from.
+//!
+//! Every resource list keeps the RPC wrapper shape (`Images: {Image: [...]}`) so a planner can
+//! paste a real `DescribeImages` export into a world file. Fields that no Describe* response
+//! carries are ecsim extensions; each is documented and has a default so real exports load.
+//! Simulator-only facts (account state, quotas, stock, service health) have their own records.
+
+use serde::{Deserialize, Serialize};
+
+/// `DescribeRegions` → `Regions.Region[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Region {
+    pub region_id: String,
+    #[serde(default)]
+    pub local_name: String,
+    #[serde(default)]
+    pub region_endpoint: String,
+    /// ecsim extension: whether disk encryption is offered in the region (default true).
+    #[serde(default = "yes")]
+    pub disk_encryption_supported: bool,
+}
+
+/// `DescribeAvailableResource` → `AvailableZones.AvailableZone[]`: the zones of every region
+/// with what each offers and its stock status.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AvailableZone {
+    pub zone_id: String,
+    pub region_id: String,
+    /// `Available` or `SoldOut`.
+    #[serde(default = "available")]
+    pub status: String,
+    /// `WithStock`, `ClosedWithStock`, `WithoutStock` or `ClosedWithoutStock`.
+    #[serde(default = "with_stock")]
+    pub status_category: String,
+    #[serde(default)]
+    pub available_resources: AvailableResources,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AvailableResources {
+    #[serde(default)]
+    pub available_resource: Vec<AvailableResource>,
+}
+
+/// One resource kind offered by a zone (`Type`: `InstanceType`, `SystemDisk`, `DataDisk`, ...).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AvailableResource {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(default)]
+    pub supported_resources: SupportedResources,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SupportedResources {
+    #[serde(default)]
+    pub supported_resource: Vec<SupportedResource>,
+}
+
+/// One offered value (an instance type id or a disk category) with its stock status.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SupportedResource {
+    pub value: String,
+    #[serde(default = "available")]
+    pub status: String,
+    #[serde(default = "with_stock")]
+    pub status_category: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// `DescribeInstanceTypes` → `InstanceTypes.InstanceType[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceType {
+    pub instance_type_id: String,
+    #[serde(default)]
+    pub instance_type_family: String,
+    /// vCPUs.
+    pub cpu_core_count: u32,
+    /// GiB.
+    pub memory_size: f64,
+    /// `X86` or `ARM`.
+    #[serde(default = "x86")]
+    pub cpu_architecture: String,
+    /// Maximum cloud disks per instance, system disk included (17 = 1 + 16).
+    #[serde(default = "disk_quantity")]
+    pub disk_quantity: u32,
+    /// Local storage kind (`local_ssd_pro`, `local_hdd_pro`, `ephemeral_ssd`, ...), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_category: Option<String>,
+    /// GiB of local storage per instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_storage_capacity: Option<u64>,
+    /// ecsim extension: false for retired series-I types that are not I/O optimized (default true).
+    #[serde(default = "yes")]
+    pub io_optimized: bool,
+    /// ecsim extension: true for types that may only run I/O optimized (every current type).
+    /// Retired types that can run either way set both `IoOptimized` and this to false.
+    #[serde(default = "yes")]
+    pub io_optimized_required: bool,
+    /// ecsim extension: whether spot instances of the type are sold (default true).
+    #[serde(default = "yes")]
+    pub spot_supported: bool,
+    /// ecsim extension: the type accepts an HpcClusterId (default false).
+    #[serde(default)]
+    pub hpc_supported: bool,
+    /// ecsim extension: the type requires an HpcClusterId (default false).
+    #[serde(default)]
+    pub hpc_required: bool,
+    /// ecsim extension: disk categories the type supports; empty means every cloud category
+    /// (and ephemeral_ssd when the type has local storage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supported_disk_categories: Vec<String>,
+}
+
+/// `DescribeImages` → `Images.Image[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Image {
+    pub image_id: String,
+    #[serde(default)]
+    pub image_name: String,
+    /// `linux` or `windows`.
+    #[serde(rename = "OSType")]
+    pub os_type: String,
+    #[serde(rename = "OSName", default)]
+    pub os_name: String,
+    #[serde(default)]
+    pub platform: String,
+    /// `x86_64`, `i386` or `arm64`.
+    #[serde(default = "x86_64")]
+    pub architecture: String,
+    /// GiB; the minimum system disk.
+    pub size: u32,
+    /// `Available`, `UnAvailable`, `Creating`, `CreateFailed`, `Deprecated`, ...
+    #[serde(default = "available")]
+    pub status: String,
+    /// `system`, `self`, `others` or `marketplace`.
+    #[serde(default = "system")]
+    pub image_owner_alias: String,
+    #[serde(default = "yes")]
+    pub is_support_io_optimized: bool,
+    #[serde(default = "yes")]
+    pub is_subscribed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+    #[serde(default)]
+    pub disk_device_mappings: DiskDeviceMappings,
+    /// ecsim extension: the region the image lives in; absent for public images offered in
+    /// every region (DescribeImages answers per region, so an export has it at the top).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DiskDeviceMappings {
+    #[serde(default)]
+    pub disk_device_mapping: Vec<DiskDeviceMapping>,
+}
+
+/// A disk bundled with an image; `Type` is `system` or `data`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DiskDeviceMapping {
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(default)]
+    pub size: String,
+    #[serde(default)]
+    pub snapshot_id: String,
+}
+
+/// `DescribeSecurityGroups` → `SecurityGroups.SecurityGroup[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroup {
+    pub security_group_id: String,
+    #[serde(default)]
+    pub security_group_name: String,
+    /// `normal` or `enterprise`.
+    #[serde(default = "normal")]
+    pub security_group_type: String,
+    /// Empty for a classic-network group.
+    #[serde(default)]
+    pub vpc_id: String,
+    /// Instances in the group now.
+    #[serde(default)]
+    pub ecs_count: u32,
+    /// ecsim extension: the region (an export has it at the top of the response).
+    pub region_id: String,
+    /// ecsim extension: instances the group may hold (default 1000, the reference's limit).
+    #[serde(default = "sg_limit")]
+    pub instance_limit: u32,
+}
+
+/// `DescribeVpcs` → `Vpcs.Vpc[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub region_id: String,
+    #[serde(default = "available")]
+    pub status: String,
+    #[serde(default)]
+    pub cidr_block: String,
+    /// ecsim extension: false for a legacy VPC that cannot host I/O optimized instances.
+    #[serde(default = "yes")]
+    pub supports_io_optimized: bool,
+}
+
+/// `DescribeVSwitches` → `VSwitches.VSwitch[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VSwitch {
+    pub v_switch_id: String,
+    pub vpc_id: String,
+    pub zone_id: String,
+    #[serde(default = "available")]
+    pub status: String,
+    #[serde(default)]
+    pub cidr_block: String,
+    #[serde(default)]
+    pub available_ip_address_count: u64,
+}
+
+/// `DescribeKeyPairs` → `KeyPairs.KeyPair[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyPair {
+    pub key_pair_name: String,
+    #[serde(default)]
+    pub key_pair_finger_print: String,
+    /// ecsim extension: the region.
+    pub region_id: String,
+}
+
+/// `DescribeSnapshots` → `Snapshots.Snapshot[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Snapshot {
+    pub snapshot_id: String,
+    /// `System` or `Data`.
+    pub source_disk_type: String,
+    /// GiB, as a string in the real response.
+    pub source_disk_size: String,
+    /// `progressing`, `accomplished` or `failed`.
+    pub status: String,
+    /// UTC, `2019-11-15T06:07:05Z`.
+    pub creation_time: String,
+    #[serde(default)]
+    pub encrypted: bool,
+    /// Whether disks may be created from the snapshot.
+    #[serde(default = "yes")]
+    pub available: bool,
+    /// ecsim extension: the region.
+    pub region_id: String,
+}
+
+/// `DescribeLaunchTemplateVersions` → `LaunchTemplateVersionSets.LaunchTemplateVersionSet[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LaunchTemplateVersion {
+    pub launch_template_id: String,
+    pub launch_template_name: String,
+    pub version_number: u32,
+    #[serde(default)]
+    pub default_version: bool,
+    /// ecsim extension: the region.
+    pub region_id: String,
+    /// The template's parameters; scalar keys are RunInstances wire names
+    /// (`"SystemDisk.Category"`), lists follow the Describe shape
+    /// (`DataDisks.DataDisk[]`, `Tags.InstanceTag[]`).
+    #[serde(default)]
+    pub launch_template_data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// RAM `ListRoles` → `Roles.Role[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RamRole {
+    pub role_name: String,
+    #[serde(default)]
+    pub role_id: String,
+    #[serde(default)]
+    pub arn: String,
+}
+
+/// `DescribeHpcClusters` → `HpcClusters.HpcCluster[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HpcCluster {
+    pub hpc_cluster_id: String,
+    #[serde(default)]
+    pub name: String,
+    /// ecsim extension: the region.
+    pub region_id: String,
+    /// ecsim extension: `Available` or `Creating`.
+    #[serde(default = "available")]
+    pub status: String,
+}
+
+/// Simulator-only: the account's standing and permissions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Account {
+    pub arrearage: bool,
+    pub payment_method_registered: bool,
+    pub run_instances_allowed: bool,
+    pub pass_role_allowed: bool,
+    pub user_data_allowed: bool,
+    pub kms_enabled: bool,
+    pub spot_eligible: bool,
+    pub spot_authorized: bool,
+    pub prepaid_allowed: bool,
+    pub unauthorized_regions: Vec<String>,
+    pub unauthorized_zones: Vec<String>,
+    pub unauthorized_instance_types: Vec<String>,
+    pub unauthorized_disk_categories: Vec<String>,
+    pub sales_suspended_regions: Vec<String>,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Account {
+            arrearage: false,
+            payment_method_registered: true,
+            run_instances_allowed: true,
+            pass_role_allowed: true,
+            user_data_allowed: true,
+            kms_enabled: true,
+            spot_eligible: true,
+            spot_authorized: true,
+            prepaid_allowed: true,
+            unauthorized_regions: Vec::new(),
+            unauthorized_zones: Vec::new(),
+            unauthorized_instance_types: Vec::new(),
+            unauthorized_disk_categories: Vec::new(),
+            sales_suspended_regions: Vec::new(),
+        }
+    }
+}
+
+/// Simulator-only: per-region quotas and what is in use now.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegionQuota {
+    pub region_id: String,
+    /// Pay-as-you-go instances allowed (None: no count limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_postpaid_instance_count: Option<u32>,
+    /// Pay-as-you-go vCPUs allowed (`max-postpaid-instance-vcpu-count`; None: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_postpaid_instance_vcpu_count: Option<u32>,
+    #[serde(default)]
+    pub used_postpaid_instance_count: u32,
+    #[serde(default)]
+    pub used_postpaid_instance_vcpu_count: u32,
+    /// Public bandwidth limit for PayByTraffic instances, Mbit/s (default 5120).
+    #[serde(default = "traffic_bw")]
+    pub pay_by_traffic_bandwidth_limit: u32,
+    /// Public bandwidth limit for PayByBandwidth instances, Mbit/s (default 51200).
+    #[serde(default = "fixed_bw")]
+    pub pay_by_bandwidth_bandwidth_limit: u32,
+    #[serde(default)]
+    pub used_pay_by_traffic_bandwidth: u32,
+    #[serde(default)]
+    pub used_pay_by_bandwidth_bandwidth: u32,
+}
+
+/// Simulator-only: instances per VPC.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcQuota {
+    pub vpc_id: String,
+    pub instance_limit: u32,
+    #[serde(default)]
+    pub instance_count: u32,
+}
+
+/// Simulator-only: how many instances of a type a zone can still deliver now.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StockLevel {
+    pub zone_id: String,
+    pub instance_type: String,
+    pub available: u32,
+}
+
+/// Simulator-only: an outage that makes requests fail with a transient error code.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceFault {
+    /// Catalog key of the error (`InternalError`, `InnerServiceFailed`, `OperationDeniedCreating`).
+    pub error: String,
+    pub region_id: String,
+    /// Only this zone (None: the whole region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+}
+
+/// `DescribeSpotPriceHistory` → `SpotPrices.SpotPriceType[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SpotPriceType {
+    pub zone_id: String,
+    pub instance_type: String,
+    pub spot_price: f64,
+    pub origin_price: f64,
+    /// UTC, `2019-11-19T06:00:00Z`.
+    pub timestamp: String,
+    #[serde(default = "vpc")]
+    pub network_type: String,
+    #[serde(default = "optimized")]
+    pub io_optimized: String,
+}
+
+fn yes() -> bool {
+    true
+}
+fn available() -> String {
+    "Available".into()
+}
+fn with_stock() -> String {
+    "WithStock".into()
+}
+fn x86() -> String {
+    "X86".into()
+}
+fn x86_64() -> String {
+    "x86_64".into()
+}
+fn system() -> String {
+    "system".into()
+}
+fn normal() -> String {
+    "normal".into()
+}
+fn vpc() -> String {
+    "vpc".into()
+}
+fn optimized() -> String {
+    "optimized".into()
+}
+fn disk_quantity() -> u32 {
+    17
+}
+fn sg_limit() -> u32 {
+    1000
+}
+fn traffic_bw() -> u32 {
+    5120
+}
+fn fixed_bw() -> u32 {
+    51200
+}
