@@ -3,7 +3,7 @@
 //!
 //! A fragment is a JSON object whose keys are the `WorldDoc` fields. Lists keep their
 //! Describe* wrapper (`"Images": {"Image": [...]}`) and merge item by item: an item whose
-//! identity fields (`ImageId` + `RegionId` for an image, see [`LISTS`]) match one already
+//! identity fields (`ImageId` + `RegionId` for an image; the table is `LISTS`) match one already
 //! loaded replaces it whole, a new item is appended. `Account` merges field by field. So a
 //! planner's export of `DescribeImages` replaces the default images of the same ids and keeps
 //! the rest. The envelope of a pasted response (`RequestId`, `TotalCount`, paging fields) is
@@ -92,7 +92,7 @@ const DEFAULT_FRAGMENTS: &[(&str, &str)] = &[
 ];
 
 /// One wrapped list of the world document and how its items merge.
-pub(crate) struct ListSpec {
+struct ListSpec {
     /// The `WorldDoc` key (`Images`).
     plural: &'static str,
     /// The key inside the wrapper (`Image`).
@@ -111,7 +111,7 @@ pub(crate) struct ListSpec {
 }
 
 /// The wrapped lists, in `WorldDoc` order.
-pub(crate) static LISTS: &[ListSpec] = &[
+static LISTS: &[ListSpec] = &[
     list(
         "Regions",
         "Region",
@@ -400,7 +400,10 @@ pub fn load_doc(sources: &[WorldSource]) -> Result<WorldDoc> {
     serde_json::from_value(base).map_err(|e| {
         Error::input(
             Place::new(last),
-            format!("the merged world does not read as a world document ({e}); this is an ecsim bug, please report it"),
+            format!(
+                "the merged world does not read as a world document ({e}); \
+                 this is an ecsim bug, please report it"
+            ),
         )
     })
 }
