@@ -1,6 +1,10 @@
 //! Criterion benches for `check`: parsing JSON Lines and predicting each request.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+
+// The binary's allocator, so the figures match the command.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use ecsim::request::wire;
 use ecsim::validate;
 use ecsim::world::load::default_world;

@@ -263,8 +263,12 @@ pub static DATA_DISKS: Rule = Rule {
     check: Check::Static(data_disks),
 };
 
+/// Snapshots created on or before this day are refused (reference row DataDisk.n.SnapshotId).
+fn last_refused_snapshot_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2013, 7, 15).expect("a valid date")
+}
+
 fn data_disks(c: &Ctx) -> Option<Violation> {
-    let too_old = crate::time::parse_utc("2013-07-15T23:59:59Z")?;
     for d in &c.req.data_disks {
         let cat = d.effective_category();
         let at = |id| ParamRef::at(id, d.n);
@@ -291,7 +295,8 @@ fn data_disks(c: &Ctx) -> Option<Violation> {
             if s.status == "failed" || !s.available {
                 return fail(ErrorKey::OperationDeniedSnapshot, snap);
             }
-            if crate::time::parse_utc(&s.creation_time).is_some_and(|t| t <= too_old) {
+            let created = crate::time::parse_utc(&s.creation_time);
+            if created.is_some_and(|t| t.date_naive() <= last_refused_snapshot_day()) {
                 return fail(ErrorKey::InvalidSnapshotIdBasedSnapshotTooOld, snap);
             }
             if d.encrypted.is_some_and(|e| e != s.encrypted) {
