@@ -5,6 +5,8 @@
 //! - [`request`]: wire forms → raw parameter lists → typed requests; secrets stay hidden;
 //! - [`world`]: the modeled world (Describe*-shaped data, account, quotas, stock);
 //! - [`validate`]: the rule registry and the prediction for one request;
+//! - [`scenario`]: scenario files (JSON, CSV timelines) → typed scenarios;
+//! - [`sim`]: the replay engine: seeded trials of a scenario against capacity over time;
 //! - [`report`]: pure writers that turn finished results into bytes;
 //! - [`cli`]: argument parsing and the one place that touches files and stdout.
 //!
@@ -15,6 +17,8 @@ pub mod cli;
 pub mod error;
 pub mod report;
 pub mod request;
+pub mod scenario;
+pub mod sim;
 pub mod time;
 pub mod validate;
 pub mod world;

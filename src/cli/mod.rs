@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod run;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the error catalog: code, HTTP status, message, condition, origin.
     Codes(codes::CodesArgs),
+    /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
+    Run(run::RunArgs),
 }
 
 /// What a command produced: bytes for stdout, notes for stderr, and the exit status.
@@ -41,6 +44,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Codes(a) => codes::run(a),
+        Command::Run(a) => run::run(a),
     }
 }
 

@@ -2,4 +2,5 @@
 
 mod cli;
 mod codes;
+mod replay;
 mod support;

@@ -1,0 +1,184 @@
+//! `ecsim run`: replay scenarios over many seeded trials and write the reports.
+//!
+//! Exit status: 0 after a replay, even when failures are predicted (a replay reports; it is
+//! not a gate); with `--check`, 1 when an expectation fails; 2 bad input or usage.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::Output;
+use crate::error::Error;
+use crate::report::replay as report;
+use crate::scenario::{self, Scenario};
+use crate::sim::{self, gen, Options};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files: JSON (see docs/scenarios.md) or a CSV timeline.
+    #[arg(value_name = "SCENARIO", required_unless_present_any = ["schema", "generate"])]
+    pub scenarios: Vec<PathBuf>,
+    /// Directory for requests.csv, failures.csv and timeline.csv (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "ecsim-out")]
+    pub out: PathBuf,
+    /// Trials per scenario, overriding the files.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub trials: Option<u32>,
+    /// Seed, overriding the files.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Exit with status 1 when an expectation fails.
+    #[arg(long)]
+    pub check: bool,
+    /// Trials whose every attempt goes to requests.csv (the first N).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub sample_trials: u32,
+    /// Keep every trial's attempts in requests.csv.
+    #[arg(long)]
+    pub all_trials: bool,
+    /// Print the JSON Schema of scenario files and exit.
+    #[arg(long)]
+    pub schema: bool,
+    /// Print a generated scenario with N requests (for benchmarks) and exit.
+    #[arg(long, value_name = "N", hide = true)]
+    pub generate: Option<usize>,
+    /// Amount of each generated request.
+    #[arg(long, value_name = "N", hide = true, default_value_t = 1)]
+    pub amount: u32,
+}
+
+pub fn run(a: RunArgs) -> crate::Result<Output> {
+    if a.schema {
+        let mut stdout =
+            serde_json::to_vec_pretty(&scenario::schema::schema()).expect("JSON serialises");
+        stdout.push(b'\n');
+        return Ok(Output {
+            stdout,
+            ..Output::default()
+        });
+    }
+    if let Some(requests) = a.generate {
+        let mut stdout = gen::generate(gen::GenSpec {
+            requests,
+            trials: a.trials.unwrap_or(1000),
+            amount: a.amount,
+            seed: a.seed.unwrap_or(1),
+        })
+        .into_bytes();
+        stdout.push(b'\n');
+        return Ok(Output {
+            stdout,
+            ..Output::default()
+        });
+    }
+    let scenarios: Vec<Scenario> = a
+        .scenarios
+        .iter()
+        .map(|p| scenario::load(p))
+        .collect::<crate::Result<_>>()?;
+    let total: u64 = scenarios
+        .iter()
+        .map(|s| {
+            let requests = s
+                .events
+                .iter()
+                .filter(|e| matches!(e.kind, scenario::EventKind::Request { .. }))
+                .count() as u64;
+            requests * u64::from(a.trials.unwrap_or(s.trials))
+        })
+        .sum();
+    let show_progress = total >= PROGRESS_FROM && std::io::stderr().is_terminal();
+    let counter = Arc::new(AtomicU64::new(0));
+    let opts = Options {
+        trials: a.trials,
+        seed: a.seed,
+        sample_trials: a.sample_trials,
+        all_trials: a.all_trials,
+        progress: show_progress.then(|| counter.clone()),
+    };
+    let pool = match a.threads {
+        None => None,
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(usize::from(n))
+                .build()
+                .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?,
+        ),
+    };
+    let finished = AtomicBool::new(false);
+    let reports = std::thread::scope(|scope| {
+        if show_progress {
+            scope.spawn(|| progress_bar(&counter, total, &finished));
+        }
+        let reports = match &pool {
+            None => sim::run(&scenarios, &opts),
+            Some(p) => p.install(|| sim::run(&scenarios, &opts)),
+        };
+        finished.store(true, Ordering::Relaxed);
+        reports
+    });
+    let files = [
+        ("requests.csv", report::requests_csv(&reports)),
+        ("failures.csv", report::failures_csv(&reports)),
+        ("timeline.csv", report::timeline_csv(&reports)),
+    ];
+    std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
+    let mut stdout = report::summary(&reports);
+    for (name, bytes) in &files {
+        write_atomically(&a.out, name, bytes)?;
+    }
+    stdout.extend_from_slice(
+        format!(
+            "wrote {}, {}, {}\n",
+            a.out.join("requests.csv").display(),
+            a.out.join("failures.csv").display(),
+            a.out.join("timeline.csv").display()
+        )
+        .as_bytes(),
+    );
+    let failed = reports.iter().any(|r| !r.expectations_met());
+    Ok(Output {
+        stdout,
+        stderr: Vec::new(),
+        status: u8::from(a.check && failed),
+    })
+}
+
+/// Request-trials from which a run on a terminal shows a progress bar on stderr.
+const PROGRESS_FROM: u64 = 20_000_000;
+
+/// Redraws a progress bar on stderr until `finished`, from this command's own thread (the
+/// engine only counts finished request-trials).
+fn progress_bar(done: &AtomicU64, total: u64, finished: &AtomicBool) {
+    let mut err = std::io::stderr();
+    while !finished.load(Ordering::Relaxed) {
+        let d = done.load(Ordering::Relaxed).min(total);
+        let filled = (d * 30 / total.max(1)) as usize;
+        let _ = write!(
+            err,
+            "\r[{}{}] {:>3}% of {} request-trials",
+            "#".repeat(filled),
+            " ".repeat(30 - filled),
+            d * 100 / total.max(1),
+            total
+        );
+        let _ = err.flush();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = write!(err, "\r\x1b[K");
+    let _ = err.flush();
+}
+
+/// Writes `dir/.name.tmp`, then renames it to `dir/name`: readers never see half a file.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> crate::Result<()> {
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let dest = dir.join(name);
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))
+}

@@ -1,0 +1,662 @@
+//! The JSON scenario form: serde structs that deny unknown fields, turned into a typed
+//! [`Scenario`] with every error placed at `file:line:col` and near misses suggested.
+//!
+//! Positions come from the text itself: the timeline's entries are read as raw JSON slices of
+//! the file, so each entry knows where it starts and errors inside it are shifted to the file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::TimeDelta;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::when::{self, AT_HINT, DURATION_HINT};
+use super::*;
+use crate::request::wire;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc<'a> {
+    /// Accepted so editors can point at the schema; not used.
+    #[serde(rename = "$schema", default)]
+    _schema: Option<String>,
+    name: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(borrow, default)]
+    world: Option<&'a RawValue>,
+    start: Option<String>,
+    horizon: Option<String>,
+    sample_every: Option<String>,
+    trials: Option<u32>,
+    seed: Option<u64>,
+    #[serde(default)]
+    faults: BTreeMap<String, f64>,
+    retry: Option<RetryDoc>,
+    stock: Option<StockDoc>,
+    #[serde(borrow)]
+    timeline: &'a RawValue,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetryDoc {
+    attempts: u32,
+    backoff: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct StockDoc {
+    default: Option<ModelDoc>,
+    #[serde(default)]
+    pools: Vec<PoolDoc>,
+    #[serde(default)]
+    off_sale: Vec<OffSaleDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelDoc {
+    initial: Option<u32>,
+    replenish_per_hour: Option<DistDoc>,
+    competing_demand_per_hour: Option<DistDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolDoc {
+    zone: String,
+    instance_type: String,
+    initial: Option<u32>,
+    replenish_per_hour: Option<DistDoc>,
+    competing_demand_per_hour: Option<DistDoc>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+enum DistDoc {
+    Constant(u32),
+    Poisson(f64),
+    Uniform([u32; 2]),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OffSaleDoc {
+    zone: String,
+    instance_type: Option<String>,
+    from: String,
+    to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventDoc<'a> {
+    at: String,
+    label: Option<String>,
+    #[serde(borrow, default)]
+    request: Option<&'a RawValue>,
+    expect: Option<Value>,
+    release: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectDoc {
+    code: String,
+    probability: Option<[f64; 2]>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseDoc {
+    label: Option<String>,
+    count: Option<u32>,
+}
+
+/// Reads the JSON form. `base` is the directory that relative paths start from.
+pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
+    let src = Src {
+        name: source,
+        text,
+        cursor: std::cell::Cell::new((0, 1, 0)),
+    };
+    let doc: Doc = serde_json::from_str(text).map_err(|e| src.serde_error(Pos::START, &e))?;
+    let key = |k: &str| src.key_place(k);
+
+    let start = match &doc.start {
+        None => crate::time::parse_utc(DEFAULT_START).expect("the default start parses"),
+        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
+            Error::input(
+                key("start"),
+                format!("start {s:?} is not a UTC time; write it like \"2026-12-01T08:00:00Z\""),
+            )
+        })?,
+    };
+    let duration = |name: &str, v: &Option<String>| -> Result<Option<TimeDelta>> {
+        v.as_deref()
+            .map(|s| {
+                when::parse_duration(s).ok_or_else(|| {
+                    Error::input(key(name), format!("{name} {s:?}: {DURATION_HINT}"))
+                })
+            })
+            .transpose()
+    };
+    let horizon = duration("horizon", &doc.horizon)?.unwrap_or(TimeDelta::hours(24));
+    if horizon <= TimeDelta::zero() {
+        return Err(Error::input(
+            key("horizon"),
+            "horizon must be longer than 0; e.g. \"24h\"",
+        ));
+    }
+    let sample_every = match duration("sample_every", &doc.sample_every)? {
+        Some(d) if d <= TimeDelta::zero() => {
+            return Err(Error::input(
+                key("sample_every"),
+                "sample_every must be longer than 0",
+            ))
+        }
+        Some(d) => d,
+        None => default_sample_every(horizon),
+    };
+    let trials = doc.trials.unwrap_or(DEFAULT_TRIALS);
+    if trials == 0 {
+        return Err(Error::input(key("trials"), "trials must be at least 1"));
+    }
+    let faults = parse_faults(&doc.faults).map_err(|m| Error::input(key("faults"), m))?;
+    let retry = match doc.retry {
+        None => Retry::default(),
+        Some(r) => {
+            if !(1..=100).contains(&r.attempts) {
+                return Err(Error::input(
+                    key("retry"),
+                    "retry.attempts counts every attempt, from 1 (no retry) to 100",
+                ));
+            }
+            Retry {
+                attempts: r.attempts,
+                backoff: duration("retry", &r.backoff)?.unwrap_or(Retry::default().backoff),
+            }
+        }
+    };
+    let stock = parse_stock(doc.stock.unwrap_or_default(), start)
+        .map_err(|m| Error::input(key("stock"), m))?;
+    let world_parts = match doc.world {
+        None => Vec::new(),
+        Some(raw) => src.world_parts(raw, base)?,
+    };
+    let events = src.timeline(doc.timeline, base, start)?;
+    let name = doc.name.unwrap_or_else(|| stem(source));
+    let scenario = Scenario {
+        name,
+        description: doc.description,
+        source: source.to_string(),
+        world: build_world(&world_parts)?,
+        start,
+        horizon,
+        sample_every,
+        trials,
+        seed: doc.seed.unwrap_or(DEFAULT_SEED),
+        faults,
+        retry,
+        stock,
+        events,
+    };
+    check_timeline(&scenario)?;
+    Ok(scenario)
+}
+
+/// The horizon split into [`DEFAULT_SAMPLES`] steps, rounded up to a whole minute.
+pub fn default_sample_every(horizon: TimeDelta) -> TimeDelta {
+    let secs = horizon.num_seconds() / DEFAULT_SAMPLES;
+    TimeDelta::minutes(((secs + 59) / 60).max(1))
+}
+
+/// The file name without directory and extension.
+pub(crate) fn stem(source: &str) -> String {
+    Path::new(source)
+        .file_stem()
+        .map_or_else(|| source.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+fn parse_faults(map: &BTreeMap<String, f64>) -> std::result::Result<Vec<(ErrorKey, f64)>, String> {
+    let names: Vec<&str> = TRANSIENT.iter().map(|k| k.name()).collect();
+    let mut out = Vec::new();
+    for (name, rate) in map {
+        let Some(key) = TRANSIENT.iter().copied().find(|k| k.name() == name) else {
+            let hint = suggest(name, names.iter().copied())
+                .map_or(String::new(), |m| format!(" (did you mean {m:?}?)"));
+            return Err(format!(
+                "faults: {name:?} is not a transient fault{hint}; use {}",
+                names.join(", ")
+            ));
+        };
+        if !(0.0..=1.0).contains(rate) {
+            return Err(format!(
+                "faults: {name} rate {rate} is not a probability in 0..=1"
+            ));
+        }
+        out.push((key, *rate));
+    }
+    if out.iter().map(|(_, r)| r).sum::<f64>() > 1.0 {
+        return Err("faults: the rates add up to more than 1".into());
+    }
+    out.sort_by_key(|(k, _)| *k as usize);
+    Ok(out)
+}
+
+fn parse_dist(d: DistDoc) -> std::result::Result<Dist, String> {
+    match d {
+        DistDoc::Constant(n) => Ok(Dist::Constant(n)),
+        DistDoc::Poisson(l) if l > 0.0 && l.is_finite() => Ok(Dist::Poisson(l)),
+        DistDoc::Poisson(l) => Err(format!("poisson mean {l} must be above 0")),
+        DistDoc::Uniform([lo, hi]) if lo <= hi => Ok(Dist::Uniform(lo, hi)),
+        DistDoc::Uniform([lo, hi]) => Err(format!(
+            "uniform [{lo}, {hi}]: the low end is above the high end"
+        )),
+    }
+}
+
+fn model(
+    initial: Option<u32>,
+    repl: Option<DistDoc>,
+    comp: Option<DistDoc>,
+) -> std::result::Result<PoolModel, String> {
+    Ok(PoolModel {
+        initial,
+        replenish_per_hour: repl.map(parse_dist).transpose()?,
+        competing_demand_per_hour: comp.map(parse_dist).transpose()?,
+    })
+}
+
+fn parse_stock(doc: StockDoc, start: DateTime<Utc>) -> std::result::Result<StockSpec, String> {
+    let default = match doc.default {
+        Some(m) => model(m.initial, m.replenish_per_hour, m.competing_demand_per_hour)?,
+        None => PoolModel::default(),
+    };
+    let pools = doc
+        .pools
+        .into_iter()
+        .map(|p| {
+            Ok(PoolSpec {
+                model: model(p.initial, p.replenish_per_hour, p.competing_demand_per_hour)?,
+                zone: p.zone,
+                instance_type: p.instance_type,
+            })
+        })
+        .collect::<std::result::Result<_, String>>()?;
+    let off_sale = doc
+        .off_sale
+        .into_iter()
+        .map(|o| {
+            let t = |s: &str| {
+                when::parse_at(s, start).ok_or_else(|| format!("off_sale {s:?}: {AT_HINT}"))
+            };
+            let (from, to) = (t(&o.from)?, t(&o.to)?);
+            if to <= from {
+                return Err(format!(
+                    "off_sale in {}: \"to\" must come after \"from\"",
+                    o.zone
+                ));
+            }
+            Ok(OffSale {
+                zone: o.zone,
+                instance_type: o.instance_type,
+                from,
+                to,
+            })
+        })
+        .collect::<std::result::Result<_, String>>()?;
+    Ok(StockSpec {
+        default,
+        pools,
+        off_sale,
+    })
+}
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pos {
+    line: usize,
+    col: usize,
+}
+
+impl Pos {
+    const START: Pos = Pos { line: 1, col: 1 };
+
+    /// A position inside a slice that starts at `self`, made absolute.
+    fn shift(self, line: usize, col: usize) -> Pos {
+        if line <= 1 {
+            Pos {
+                line: self.line,
+                col: self.col + col.saturating_sub(1),
+            }
+        } else {
+            Pos {
+                line: self.line + line - 1,
+                col,
+            }
+        }
+    }
+}
+
+/// The scenario text and its name, for placing errors.
+struct Src<'t> {
+    name: &'t str,
+    text: &'t str,
+    /// (offset, line, offset of the line's start) of the last position asked for.
+    cursor: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'t> Src<'t> {
+    fn place(&self, p: Pos) -> Place {
+        Place::at(self.name, p.line, p.col)
+    }
+
+    /// Where `slice` (a sub-slice of the text) starts. Positions are asked for in increasing
+    /// order, so the scan resumes from the last answer (linear in the file, not quadratic).
+    fn pos_of(&self, slice: &str) -> Pos {
+        let offset = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        let offset = offset.min(self.text.len());
+        let (mut from, mut line, mut line_start) = self.cursor.get();
+        if offset < from {
+            (from, line, line_start) = (0, 1, 0);
+        }
+        for (i, b) in self.text.as_bytes()[from..offset].iter().enumerate() {
+            if *b == b'\n' {
+                line += 1;
+                line_start = from + i + 1;
+            }
+        }
+        self.cursor.set((offset, line, line_start));
+        Pos {
+            line,
+            col: self.text[line_start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Where the top-level key `"k":` is written (the file start when it is not found).
+    fn key_place(&self, k: &str) -> Place {
+        let needle = format!("\"{k}\"");
+        let mut from = 0;
+        while let Some(i) = self.text[from..].find(&needle) {
+            let at = from + i;
+            let rest = self.text[at + needle.len()..].trim_start();
+            if rest.starts_with(':') {
+                return self.place(self.pos_of(&self.text[at..]));
+            }
+            from = at + needle.len();
+        }
+        self.place(Pos::START)
+    }
+
+    fn serde_error(&self, base: Pos, e: &serde_json::Error) -> Error {
+        let pos = if e.line() > 0 {
+            base.shift(e.line(), e.column())
+        } else {
+            base
+        };
+        Error::input(self.place(pos), explain(e))
+    }
+
+    fn world_parts(&self, raw: &RawValue, base: &Path) -> Result<Vec<WorldPart>> {
+        let pos = self.pos_of(raw.get());
+        let items: Vec<&RawValue> = if raw.get().starts_with('[') {
+            serde_json::from_str(raw.get()).map_err(|e| self.serde_error(pos, &e))?
+        } else {
+            vec![raw]
+        };
+        items
+            .into_iter()
+            .map(|item| {
+                let pos = self.pos_of(item.get());
+                let value: Value =
+                    serde_json::from_str(item.get()).map_err(|e| self.serde_error(pos, &e))?;
+                match value {
+                    Value::String(p) => {
+                        let path = base.join(&p);
+                        match std::fs::metadata(&path) {
+                            Ok(m) if m.is_file() => Ok(WorldPart::File(path)),
+                            _ => Err(Error::input(
+                                self.place(pos),
+                                format!(
+                                    "world file {} cannot be read; paths are relative to the scenario file",
+                                    path.display()
+                                ),
+                            )),
+                        }
+                    }
+                    Value::Object(_) => Ok(WorldPart::Inline {
+                        value,
+                        place: self.place(pos),
+                    }),
+                    _ => Err(Error::input(
+                        self.place(pos),
+                        "world: give a world file path (relative to the scenario), an inline \
+                         world object like {\"RegionQuotas\": {...}}, or a list of them",
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    fn timeline(&self, raw: &RawValue, base: &Path, start: DateTime<Utc>) -> Result<Vec<Event>> {
+        let pos = self.pos_of(raw.get());
+        let text = raw.get();
+        if text.starts_with('"') {
+            let rel: String = serde_json::from_str(text).map_err(|e| self.serde_error(pos, &e))?;
+            let path = base.join(&rel);
+            let csv = std::fs::read_to_string(&path).map_err(|e| {
+                Error::input(
+                    self.place(pos),
+                    format!(
+                        "timeline {}: {e}; the path is relative to the scenario file",
+                        path.display()
+                    ),
+                )
+            })?;
+            return sheet::parse_timeline(&path.display().to_string(), &csv, start);
+        }
+        if !text.starts_with('[') {
+            return Err(Error::input(
+                self.place(pos),
+                "timeline: give a list of events ([{\"at\": \"+0m\", \"request\": {...}}]) or the \
+                 path of a CSV timeline",
+            ));
+        }
+        let items: Vec<&RawValue> =
+            serde_json::from_str(text).map_err(|e| self.serde_error(pos, &e))?;
+        items
+            .into_iter()
+            .map(|item| self.event(item, start))
+            .collect()
+    }
+
+    fn event(&self, raw: &RawValue, start: DateTime<Utc>) -> Result<Event> {
+        let pos = self.pos_of(raw.get());
+        let place = self.place(pos);
+        let doc: EventDoc =
+            serde_json::from_str(raw.get()).map_err(|e| self.serde_error(pos, &e))?;
+        let bad = |m: String| Error::input(place.clone(), m);
+        let at = when::parse_at(&doc.at, start)
+            .ok_or_else(|| bad(format!("at {:?}: {AT_HINT}", doc.at)))?;
+        let kind = match (doc.request, doc.release) {
+            (Some(req), None) => {
+                let raw = self.request(req)?;
+                let expect = doc.expect.map(parse_expect).transpose().map_err(bad)?;
+                EventKind::Request { raw, expect }
+            }
+            (None, Some(rel)) => {
+                if doc.expect.is_some() {
+                    return Err(bad("expect applies to requests, not releases".into()));
+                }
+                if doc.label.is_some() {
+                    return Err(bad(
+                        "a release names what it gives back inside \"release\": \
+                         {\"release\": {\"label\": \"wave-1\"}}"
+                            .into(),
+                    ));
+                }
+                EventKind::Release(parse_release(rel).map_err(bad)?)
+            }
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    "an event is a request or a release, not both; split it in two".into(),
+                ))
+            }
+            (None, None) => {
+                return Err(bad(
+                    "an event needs \"request\" (RunInstances parameters) or \"release\"".into(),
+                ))
+            }
+        };
+        Ok(Event {
+            at,
+            label: doc.label,
+            place,
+            kind,
+        })
+    }
+
+    fn request(&self, raw: &RawValue) -> Result<RawRequest> {
+        let pos = self.pos_of(raw.get());
+        let text = raw.get();
+        if text.starts_with('{') {
+            let mut r = wire::parse_json_object(self.name, pos.line, text)?;
+            r.source = self.place(pos).to_string();
+            return Ok(r);
+        }
+        if text.starts_with('"') {
+            let q: String = serde_json::from_str(text).map_err(|e| self.serde_error(pos, &e))?;
+            return wire::parse_query(&self.place(pos).to_string(), &q);
+        }
+        Err(Error::input(
+            self.place(pos),
+            "request: give an object of flat RunInstances parameters or a query string",
+        ))
+    }
+}
+
+/// `"ok"`, a code, or `{"code": ..., "probability": [lo, hi]}`.
+pub(crate) fn parse_expect(v: Value) -> std::result::Result<Expect, String> {
+    match v {
+        Value::String(s) => Ok(Expect {
+            outcome: Expected::parse(&s)?,
+            probability: (1.0, 1.0),
+        }),
+        Value::Object(_) => {
+            let d: ExpectDoc =
+                serde_json::from_value(v).map_err(|e| format!("expect: {}", explain(&e)))?;
+            let (lo, hi) = d.probability.map_or((1.0, 1.0), |[a, b]| (a, b));
+            if !(0.0 <= lo && lo <= hi && hi <= 1.0) {
+                return Err(format!(
+                    "expect: probability [{lo}, {hi}] must be two fractions with 0 <= low <= high <= 1"
+                ));
+            }
+            Ok(Expect {
+                outcome: Expected::parse(&d.code)?,
+                probability: (lo, hi),
+            })
+        }
+        _ => Err(
+            "expect: give \"ok\", an error code, or {\"code\": ..., \"probability\": [0.9, 1.0]}"
+                .into(),
+        ),
+    }
+}
+
+fn parse_release(v: Value) -> std::result::Result<Release, String> {
+    match v {
+        Value::String(s) if s == "all" => Ok(Release::All),
+        Value::Object(_) => {
+            let d: ReleaseDoc =
+                serde_json::from_value(v).map_err(|e| format!("release: {}", explain(&e)))?;
+            match (d.count, d.label) {
+                (Some(count), label) => Ok(Release::Count { count, label }),
+                (None, Some(l)) => Ok(Release::Label(l)),
+                (None, None) => Err("release: name a \"label\", a \"count\", or both".into()),
+            }
+        }
+        _ => Err(
+            "release: give \"all\", {\"label\": \"wave-1\"} or {\"count\": 10, \"label\": \"wave-1\"}"
+                .into(),
+        ),
+    }
+}
+
+/// serde's message without its position, with a did-you-mean for unknown names.
+pub(crate) fn explain(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let msg = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i]);
+    for (prefix, what) in [("unknown field `", "field"), ("unknown variant `", "value")] {
+        let Some(rest) = msg.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some((name, tail)) = rest.split_once('`') else {
+            continue;
+        };
+        let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        let hint = match suggest(name, expected.iter().copied()) {
+            Some(m) => format!(" (did you mean {m:?}?)"),
+            None if expected.is_empty() => String::new(),
+            None => format!("; expected one of: {}", expected.join(", ")),
+        };
+        return format!("unknown {what} {name:?}{hint}");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return format!("missing field {name:?}");
+    }
+    msg.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_suggests_the_near_field() {
+        let e = serde_json::from_str::<RetryDoc>(r#"{"attempts": 2, "backof": "1m"}"#).unwrap_err();
+        assert_eq!(
+            explain(&e),
+            "unknown field \"backof\" (did you mean \"backoff\"?)"
+        );
+        let e = serde_json::from_str::<DistDoc>(r#"{"poison": 3}"#).unwrap_err();
+        assert_eq!(
+            explain(&e),
+            "unknown value \"poison\" (did you mean \"poisson\"?)"
+        );
+    }
+
+    #[test]
+    fn positions_shift_into_the_file() {
+        let p = Pos { line: 10, col: 5 };
+        assert_eq!(p.shift(1, 3), Pos { line: 10, col: 7 });
+        assert_eq!(p.shift(3, 2), Pos { line: 12, col: 2 });
+    }
+
+    #[test]
+    fn expectations_and_releases_read() {
+        let e = parse_expect(serde_json::json!({"code": "ok", "probability": [0.9, 1.0]})).unwrap();
+        assert_eq!(e.probability, (0.9, 1.0));
+        assert!(
+            parse_expect(serde_json::json!({"code": "ok", "probability": [0.9, 0.1]})).is_err()
+        );
+        assert_eq!(parse_release(serde_json::json!("all")), Ok(Release::All));
+        assert_eq!(
+            parse_release(serde_json::json!({"count": 3})),
+            Ok(Release::Count {
+                count: 3,
+                label: None
+            })
+        );
+        assert!(parse_release(serde_json::json!({"lable": "x"}))
+            .unwrap_err()
+            .contains("did you mean \"label\""));
+    }
+}

@@ -1,0 +1,342 @@
+//! Scenario files: a world, a start and horizon, trials and a seed, fault rates, a retry
+//! policy, a stock model, and a timeline of RunInstances requests and releases.
+//!
+//! Two forms are read (see `docs/scenarios.md`): a JSON document ([`mod@file`]) and a CSV timeline
+//! with one request per row ([`sheet`]), standalone or referenced from the JSON form. Both
+//! become one typed [`Scenario`]; every problem is an input error naming the file, line and
+//! column, and unknown fields come with a did-you-mean suggestion.
+
+pub mod file;
+pub mod schema;
+pub mod sheet;
+pub mod when;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::catalog::errors::entries;
+use crate::catalog::ErrorKey;
+use crate::error::{suggest, Error, Place, Result};
+use crate::request::RawRequest;
+use crate::world::World;
+
+/// The start when a scenario names none.
+pub const DEFAULT_START: &str = "2026-12-01T08:00:00Z";
+/// Trials when a scenario names none (small, so examples run in seconds).
+pub const DEFAULT_TRIALS: u32 = 200;
+/// The seed when a scenario names none.
+pub const DEFAULT_SEED: u64 = 1;
+/// Timeline samples per horizon when `sample_every` is not given.
+pub const DEFAULT_SAMPLES: i64 = 24;
+
+/// Codes a client retry policy retries: the service's transient answers.
+pub const TRANSIENT: [ErrorKey; 3] = [
+    ErrorKey::InternalError,
+    ErrorKey::InnerServiceFailed,
+    ErrorKey::OperationDeniedCreating,
+];
+
+/// One scenario, typed and checked.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The file it was read from (or a generator's name).
+    pub source: String,
+    pub world: World,
+    pub start: DateTime<Utc>,
+    pub horizon: TimeDelta,
+    /// Spacing of the usage samples written to `timeline.csv`.
+    pub sample_every: TimeDelta,
+    pub trials: u32,
+    pub seed: u64,
+    /// Probability per attempt of each transient fault, in catalog order.
+    pub faults: Vec<(ErrorKey, f64)>,
+    pub retry: Retry,
+    pub stock: StockSpec,
+    /// Requests and releases in file order (the engine orders them by time, stably).
+    pub events: Vec<Event>,
+}
+
+/// The client's retry policy: how many attempts in all, and the wait between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// Attempts in all, at least 1 (1 means no retry).
+    pub attempts: u32,
+    pub backoff: TimeDelta,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 1,
+            backoff: TimeDelta::seconds(30),
+        }
+    }
+}
+
+/// How stock moves: a default model for every pool, per-pool models, and off-sale windows.
+#[derive(Debug, Clone, Default)]
+pub struct StockSpec {
+    pub default: PoolModel,
+    pub pools: Vec<PoolSpec>,
+    pub off_sale: Vec<OffSale>,
+}
+
+impl StockSpec {
+    /// The model of (zone, type): its own entry, else the default.
+    pub fn model(&self, zone: &str, instance_type: &str) -> &PoolModel {
+        self.pools
+            .iter()
+            .find(|p| p.zone == zone && p.instance_type == instance_type)
+            .map_or(&self.default, |p| &p.model)
+    }
+}
+
+/// The model of one stock pool.
+#[derive(Debug, Clone, Default)]
+pub struct PoolModel {
+    /// Instances deliverable at the start (overrides the world's level; None keeps it).
+    pub initial: Option<u32>,
+    /// Instances added each hour.
+    pub replenish_per_hour: Option<Dist>,
+    /// Instances taken by other customers each hour.
+    pub competing_demand_per_hour: Option<Dist>,
+}
+
+impl PoolModel {
+    /// Whether the pool's level moves on its own over time.
+    pub fn is_dynamic(&self) -> bool {
+        self.replenish_per_hour.is_some() || self.competing_demand_per_hour.is_some()
+    }
+}
+
+/// A stock pool's model: one zone and instance type.
+#[derive(Debug, Clone)]
+pub struct PoolSpec {
+    pub zone: String,
+    pub instance_type: String,
+    pub model: PoolModel,
+}
+
+/// A count per hour, drawn per trial.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dist {
+    Constant(u32),
+    Poisson(f64),
+    /// Uniform integers in `lo..=hi`.
+    Uniform(u32, u32),
+}
+
+/// A window in which a zone (or one type in it) sells nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffSale {
+    pub zone: String,
+    /// Only this type (None: every type in the zone).
+    pub instance_type: Option<String>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// One timeline entry.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub label: Option<String>,
+    /// Where the entry is written (`file:line:col`, or `file:line` for a CSV row).
+    pub place: Place,
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// A RunInstances call, with what the planner expects of it.
+    Request {
+        raw: RawRequest,
+        expect: Option<Expect>,
+    },
+    /// Instances given back.
+    Release(Release),
+}
+
+/// What a release gives back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Release {
+    /// Every instance still running that requests with this label created.
+    Label(String),
+    /// `count` instances, oldest first, of the label (or of any request).
+    Count { count: u32, label: Option<String> },
+    /// Every instance the scenario created that still runs.
+    All,
+}
+
+/// An expected answer and the share of trials in which it must occur.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    pub outcome: Expected,
+    /// Inclusive bounds on the fraction of trials answering `outcome`.
+    pub probability: (f64, f64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// Instances created (MinAmount partial grants and passing dry runs included).
+    Ok,
+    /// An error code (`QuotaExceed.AfterpayInstance`) or catalog key name.
+    Code(String),
+}
+
+impl Expected {
+    /// Whether an answer (None: instances created) is the expected one.
+    pub fn matches(&self, answer: Option<ErrorKey>) -> bool {
+        match (self, answer) {
+            (Expected::Ok, None | Some(ErrorKey::DryRunOperation)) => true,
+            (Expected::Ok, Some(_)) => false,
+            (Expected::Code(_), None) => false,
+            (Expected::Code(c), Some(k)) => k.code() == c || k.name() == c,
+        }
+    }
+
+    /// Reads `ok` or a catalog code / key name, with a suggestion for a near miss.
+    pub fn parse(s: &str) -> std::result::Result<Expected, String> {
+        if s.eq_ignore_ascii_case("ok") {
+            return Ok(Expected::Ok);
+        }
+        if entries().iter().any(|e| e.code == s || e.key.name() == s) {
+            return Ok(Expected::Code(s.to_string()));
+        }
+        let names = entries()
+            .iter()
+            .flat_map(|e| [e.code, e.key.name()])
+            .chain(["ok"]);
+        Err(match suggest(s, names) {
+            Some(m) => {
+                format!("{s:?} is not \"ok\" or an error code of the catalog (did you mean {m:?}?)")
+            }
+            None => format!(
+                "{s:?} is not \"ok\" or an error code of the catalog (`ecsim codes` lists them)"
+            ),
+        })
+    }
+}
+
+impl std::fmt::Display for Expect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match &self.outcome {
+            Expected::Ok => "ok",
+            Expected::Code(c) => c,
+        };
+        if self.probability == (1.0, 1.0) {
+            write!(f, "{what} in every trial")
+        } else {
+            write!(
+                f,
+                "{what} in {}..{} of trials",
+                self.probability.0, self.probability.1
+            )
+        }
+    }
+}
+
+/// Where world data for a scenario comes from, merged in order over the default world.
+#[derive(Debug, Clone)]
+pub enum WorldPart {
+    File(PathBuf),
+    Inline {
+        value: serde_json::Value,
+        place: Place,
+    },
+}
+
+/// Builds the world: the embedded default, then each part in order.
+pub fn build_world(parts: &[WorldPart]) -> Result<World> {
+    use crate::world::load::{load_world_sources, WorldSource};
+    let sources: Vec<WorldSource> = parts
+        .iter()
+        .map(|p| match p {
+            WorldPart::File(f) => WorldSource::File(f),
+            WorldPart::Inline { value, place } => WorldSource::Inline { value, place },
+        })
+        .collect();
+    load_world_sources(&sources)
+}
+
+/// Reads a scenario file: `.csv` is a standalone CSV timeline, anything else JSON.
+pub fn load(path: &Path) -> Result<Scenario> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let source = path.display().to_string();
+    let base = path.parent().unwrap_or(Path::new(""));
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        sheet::parse_standalone(&source, &text, base)
+    } else {
+        file::parse(&source, &text, base)
+    }
+}
+
+/// Checks what the whole timeline must satisfy: times within the horizon, release labels
+/// that some request carries.
+pub(crate) fn check_timeline(s: &Scenario) -> Result<()> {
+    let end = s.start + s.horizon;
+    let labels: Vec<&str> = s
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Request { .. }))
+        .filter_map(|e| e.label.as_deref())
+        .collect();
+    for e in &s.events {
+        if e.at < s.start || e.at > end {
+            return Err(Error::input(
+                e.place.clone(),
+                format!(
+                    "at {} is outside the scenario ({} to {}); move it or lengthen \"horizon\"",
+                    crate::time::format_utc(e.at),
+                    crate::time::format_utc(s.start),
+                    crate::time::format_utc(end)
+                ),
+            ));
+        }
+        let label = match &e.kind {
+            EventKind::Release(Release::Label(l)) => Some(l),
+            EventKind::Release(Release::Count { label, .. }) => label.as_ref(),
+            _ => None,
+        };
+        if let Some(l) = label {
+            if !labels.contains(&l.as_str()) {
+                let hint = match suggest(l, labels.iter().copied()) {
+                    Some(m) => format!(" (did you mean {m:?}?)"),
+                    None => "; label a request with \"label\" first".to_string(),
+                };
+                return Err(Error::input(
+                    e.place.clone(),
+                    format!("release: no request is labelled {l:?}{hint}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expectations_read_codes_and_key_names() {
+        assert_eq!(Expected::parse("ok"), Ok(Expected::Ok));
+        let e = Expected::parse("QuotaExceed.AfterpayInstance").unwrap();
+        assert!(e.matches(Some(ErrorKey::QuotaExceedAfterpayInstance)));
+        assert!(!e.matches(None));
+        let k = Expected::parse("QuotaExceedAfterpayInstance").unwrap();
+        assert!(k.matches(Some(ErrorKey::QuotaExceedAfterpayInstance)));
+        let err = Expected::parse("QuotaExceed.AfterpayInstanse").unwrap_err();
+        assert!(
+            err.contains("did you mean \"QuotaExceed.AfterpayInstance\""),
+            "{err}"
+        );
+        assert!(Expected::Ok.matches(Some(ErrorKey::DryRunOperation)));
+    }
+}

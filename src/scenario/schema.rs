@@ -1,0 +1,133 @@
+//! The JSON Schema of the scenario form, printed by `ecsim run --schema` for editors.
+//! Kept beside the serde structs of [`super::file`]; a test checks every example in
+//! `scenarios/` names only properties the schema lists.
+
+use serde_json::{json, Value};
+
+/// The schema (draft 2020-12).
+pub fn schema() -> Value {
+    let dist = json!({
+        "description": "A count per hour, drawn per trial.",
+        "oneOf": [
+            {"type": "object", "properties": {"constant": {"type": "integer", "minimum": 0}}, "required": ["constant"], "additionalProperties": false},
+            {"type": "object", "properties": {"poisson": {"type": "number", "exclusiveMinimum": 0}}, "required": ["poisson"], "additionalProperties": false},
+            {"type": "object", "properties": {"uniform": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}}, "required": ["uniform"], "additionalProperties": false}
+        ]
+    });
+    let model_props = json!({
+        "initial": {"type": "integer", "minimum": 0, "description": "Instances deliverable at the start (overrides the world)."},
+        "replenish_per_hour": dist,
+        "competing_demand_per_hour": dist
+    });
+    let mut pool_props = model_props.clone();
+    pool_props["zone"] = json!({"type": "string"});
+    pool_props["instance_type"] = json!({"type": "string"});
+    let time = json!({"type": "string", "description": "An offset from start (\"+90m\", \"+1h30m\", \"+2d\") or UTC (\"2026-12-01T09:30:00Z\")."});
+    let duration = json!({"type": "string", "pattern": "^([0-9]+[smhd])+$"});
+    let expect = json!({
+        "oneOf": [
+            {"type": "string", "description": "\"ok\" or an error code (QuotaExceed.AfterpayInstance), in every trial."},
+            {"type": "object", "properties": {
+                "code": {"type": "string"},
+                "probability": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2}
+            }, "required": ["code"], "additionalProperties": false}
+        ]
+    });
+    let release = json!({
+        "oneOf": [
+            {"const": "all"},
+            {"type": "object", "properties": {"label": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}, "additionalProperties": false}
+        ]
+    });
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ecsim scenario",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["timeline"],
+        "properties": {
+            "$schema": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "world": {
+                "description": "World files (relative to the scenario) and inline world objects, merged in order over the default world.",
+                "oneOf": [
+                    {"type": "string"}, {"type": "object"},
+                    {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}}
+                ]
+            },
+            "start": {"type": "string", "description": "UTC, default 2026-12-01T08:00:00Z."},
+            "horizon": duration.clone(),
+            "sample_every": duration.clone(),
+            "trials": {"type": "integer", "minimum": 1},
+            "seed": {"type": "integer", "minimum": 0},
+            "faults": {
+                "type": "object",
+                "propertyNames": {"enum": ["InternalError", "InnerServiceFailed", "OperationDeniedCreating"]},
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}
+            },
+            "retry": {"type": "object", "additionalProperties": false, "required": ["attempts"], "properties": {
+                "attempts": {"type": "integer", "minimum": 1}, "backoff": duration
+            }},
+            "stock": {"type": "object", "additionalProperties": false, "properties": {
+                "default": {"type": "object", "additionalProperties": false, "properties": model_props},
+                "pools": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["zone", "instance_type"], "properties": pool_props}},
+                "off_sale": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["zone", "from", "to"], "properties": {
+                    "zone": {"type": "string"}, "instance_type": {"type": "string"}, "from": time.clone(), "to": time.clone()
+                }}}
+            }},
+            "timeline": {
+                "oneOf": [
+                    {"type": "string", "description": "A CSV timeline file, relative to the scenario."},
+                    {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["at"], "properties": {
+                        "at": time,
+                        "label": {"type": "string"},
+                        "request": {"oneOf": [{"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}}, {"type": "string"}]},
+                        "expect": expect,
+                        "release": release
+                    }}}
+                ]
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schema_lists_the_top_level_fields() {
+        let s = super::schema();
+        for k in [
+            "name", "world", "start", "horizon", "trials", "seed", "faults", "retry", "stock",
+            "timeline",
+        ] {
+            assert!(s["properties"].get(k).is_some(), "{k}");
+        }
+    }
+
+    #[test]
+    fn the_examples_use_only_properties_the_schema_lists() {
+        let s = super::schema();
+        let top = s["properties"].as_object().unwrap();
+        let event = s["properties"]["timeline"]["oneOf"][1]["items"]["properties"]
+            .as_object()
+            .unwrap();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let doc: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for k in doc.as_object().unwrap().keys() {
+                assert!(top.contains_key(k), "{}: {k}", path.display());
+            }
+            for e in doc["timeline"].as_array().into_iter().flatten() {
+                for k in e.as_object().unwrap().keys() {
+                    assert!(event.contains_key(k), "{}: {k}", path.display());
+                }
+            }
+        }
+    }
+}

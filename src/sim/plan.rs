@@ -1,0 +1,502 @@
+//! Preparing a scenario once, before any trial: every request parsed and admitted (the static
+//! tiers do not change between trials), every resource interned to a dense index, events
+//! ordered by time (stably, so equal times keep file order), sample times fixed.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use statrs::distribution::Poisson;
+
+use crate::catalog::ErrorKey;
+use crate::request::typed::InternetChargeType;
+use crate::request::RawRequest;
+use crate::scenario::{Dist, EventKind, Expect, PoolModel, Release, Scenario};
+use crate::validate::capacity::initial_stock;
+use crate::validate::{admit, Admitted, Violation};
+
+/// "No index" for optional dense indices.
+pub const NONE: u32 = u32::MAX;
+
+/// A region's quota: limits and what was in use before the scenario.
+#[derive(Debug, Clone)]
+pub struct RegionRes {
+    pub id: String,
+    pub max_instances: Option<u32>,
+    pub max_vcpus: Option<u32>,
+    pub used_instances: u32,
+    pub used_vcpus: u32,
+    /// Public bandwidth (limit, used) for PayByTraffic and PayByBandwidth, Mbit/s.
+    pub bandwidth: [(u32, u32); 2],
+}
+
+/// A security group or a VPC: limit and the instances it held before the scenario.
+#[derive(Debug, Clone)]
+pub struct SlotRes {
+    pub id: String,
+    pub limit: u32,
+    pub used: u32,
+}
+
+/// A stock pool: one instance type in one zone.
+#[derive(Debug, Clone)]
+pub struct PoolRes {
+    pub zone: String,
+    pub instance_type: String,
+    /// Instances deliverable at the start; None is unlimited.
+    pub initial: Option<u32>,
+    pub replenish: Option<Sampler>,
+    pub competing: Option<Sampler>,
+    /// Off-sale windows, seconds after the start, `[from, to)`.
+    pub off_sale: Vec<(i64, i64)>,
+    /// A world outage (ServiceHealth) in the pool's zone.
+    pub world_fault: Option<ErrorKey>,
+}
+
+/// A distribution ready to draw from.
+#[derive(Debug, Clone)]
+pub enum Sampler {
+    Constant(u32),
+    Poisson(Poisson),
+    Uniform(u32, u32),
+}
+
+impl Sampler {
+    fn new(d: Dist) -> Sampler {
+        match d {
+            Dist::Constant(n) => Sampler::Constant(n),
+            Dist::Poisson(l) => {
+                Sampler::Poisson(Poisson::new(l).expect("the loader checked the mean"))
+            }
+            Dist::Uniform(a, b) => Sampler::Uniform(a, b),
+        }
+    }
+
+    pub fn draw(&self, rng: &mut rand_chacha::ChaCha8Rng) -> u32 {
+        use rand::distributions::Distribution;
+        use rand::Rng;
+        match self {
+            Sampler::Constant(n) => *n,
+            Sampler::Poisson(p) => p.sample(rng) as u32,
+            Sampler::Uniform(a, b) => rng.gen_range(*a..=*b),
+        }
+    }
+}
+
+/// A resource whose use `timeline.csv` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gauge {
+    RegionInstances(u32),
+    RegionVcpus(u32),
+    Bandwidth(u32, InternetChargeType),
+    SecurityGroup(u32),
+    Vpc(u32),
+    /// Instances the pool can still deliver.
+    Stock(u32),
+}
+
+/// One request of the timeline, prepared.
+#[derive(Debug, Clone)]
+pub struct ReqStep {
+    /// The request's number in file order (0-based).
+    pub seq: u32,
+    pub label: u32,
+    /// Index into [`Plan::admitted`], or the static violation answered in every trial.
+    pub admission: Result<u32, Violation>,
+    pub token: u32,
+    pub fingerprint: u64,
+    pub region: u32,
+    pub sg: u32,
+    pub vpc: u32,
+    /// The pool of each zone the request may land in: the fixed zone, else the candidates
+    /// (in the demand's order).
+    pub pools: Vec<u32>,
+    /// Addresses of the admitted demand's zone strings, beside `pools`: the capacity rules
+    /// pass those very strings back, so a pool is found without comparing text.
+    pub zone_addrs: Vec<usize>,
+    pub vcpus: u32,
+    pub bandwidth: u32,
+    pub traffic: bool,
+    /// AutoReleaseTime, seconds after the start.
+    pub release_at: Option<i64>,
+}
+
+/// What a release event gives back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelStep {
+    Label(u32),
+    Count { count: u32, label: u32 },
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    Request(Box<ReqStep>),
+    Release(RelStep),
+}
+
+/// One timeline event, at seconds after the start.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub at: i64,
+    pub kind: StepKind,
+}
+
+/// Facts about a request for reports: as written, in file order.
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub source: String,
+    pub at: i64,
+    pub label: Option<String>,
+    pub region: String,
+    pub instance_type: String,
+    pub amount: String,
+    pub expect: Option<Expect>,
+}
+
+/// A scenario prepared for its trials.
+#[derive(Debug)]
+pub struct Plan<'s> {
+    pub scenario: &'s Scenario,
+    /// The scenario's identity in random stream derivation.
+    pub key: u64,
+    /// Trials and seed (the scenario's, or the command line's overrides).
+    pub trials: u32,
+    pub seed: u64,
+    pub regions: Vec<RegionRes>,
+    pub sgs: Vec<SlotRes>,
+    /// VPCs with an instance limit.
+    pub vpcs: Vec<SlotRes>,
+    pub pools: Vec<PoolRes>,
+    pub labels: Vec<String>,
+    pub tokens: usize,
+    pub admitted: Vec<Admitted>,
+    /// Events in time order (stable).
+    pub steps: Vec<Step>,
+    pub requests: Vec<RequestInfo>,
+    /// Sample times, seconds after the start.
+    pub samples: Vec<i64>,
+    pub gauges: Vec<Gauge>,
+    /// Whether any pool's zone has a world outage (else fault draws skip the lookup).
+    pub world_faults: bool,
+}
+
+#[derive(Default)]
+struct Interner {
+    map: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> (u32, bool) {
+        if let Some(&i) = self.map.get(s) {
+            return (i, false);
+        }
+        let i = self.names.len() as u32;
+        self.map.insert(s.to_string(), i);
+        self.names.push(s.to_string());
+        (i, true)
+    }
+}
+
+/// Prepares `scenario`: admits each distinct request once (in parallel; results in order).
+pub fn prepare(scenario: &Scenario) -> Plan<'_> {
+    let world = &scenario.world;
+    let secs = |t: chrono::DateTime<chrono::Utc>| (t - scenario.start).num_seconds();
+
+    // Distinct (parameters, time) pairs are admitted once.
+    let mut distinct: HashMap<(String, i64), u32> = HashMap::new();
+    let mut to_admit: Vec<(&RawRequest, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    let mut admit_idx: Vec<u32> = Vec::new();
+    for e in &scenario.events {
+        if let EventKind::Request { raw, .. } = &e.kind {
+            let mut key = String::new();
+            for p in &raw.params {
+                key.push_str(&p.name);
+                key.push('\u{1}');
+                key.push_str(&p.value);
+                key.push('\u{2}');
+            }
+            let next = to_admit.len() as u32;
+            let i = *distinct.entry((key, secs(e.at))).or_insert_with(|| {
+                to_admit.push((raw, e.at));
+                next
+            });
+            admit_idx.push(i);
+        }
+    }
+    let results: Vec<Result<Admitted, Violation>> = to_admit
+        .par_iter()
+        .map(|(raw, at)| admit(raw, world, *at).0)
+        .collect();
+    let mut admitted = Vec::new();
+    let admissions: Vec<Result<u32, Violation>> = {
+        let mut slot: Vec<Result<u32, Violation>> = Vec::with_capacity(results.len());
+        for r in results {
+            slot.push(r.map(|a| {
+                admitted.push(a);
+                admitted.len() as u32 - 1
+            }));
+        }
+        slot
+    };
+
+    let mut regions = Interner::default();
+    let mut sgs = Interner::default();
+    let mut vpcs = Interner::default();
+    let mut pools = Interner::default();
+    let mut labels = Interner::default();
+    let mut tokens = Interner::default();
+    let mut region_res = Vec::new();
+    let mut sg_res = Vec::new();
+    let mut vpc_res: Vec<SlotRes> = Vec::new();
+    let mut pool_res: Vec<PoolRes> = Vec::new();
+    let mut bandwidth_used = [Vec::<bool>::new(), Vec::<bool>::new()];
+
+    let mut steps = Vec::with_capacity(scenario.events.len());
+    let mut requests = Vec::new();
+    for e in &scenario.events {
+        let at = secs(e.at);
+        let label = e.label.as_deref().map_or(NONE, |l| labels.get(l).0);
+        match &e.kind {
+            EventKind::Release(r) => {
+                let rel = match r {
+                    Release::All => RelStep::All,
+                    Release::Label(l) => RelStep::Label(labels.get(l).0),
+                    Release::Count { count, label } => RelStep::Count {
+                        count: *count,
+                        label: label.as_deref().map_or(NONE, |l| labels.get(l).0),
+                    },
+                };
+                steps.push(Step {
+                    at,
+                    kind: StepKind::Release(rel),
+                });
+            }
+            EventKind::Request { raw, expect } => {
+                let seq = requests.len() as u32;
+                requests.push(RequestInfo {
+                    source: raw.source.clone(),
+                    at,
+                    label: e.label.clone(),
+                    region: raw.get("RegionId").unwrap_or("").to_string(),
+                    instance_type: raw.get("InstanceType").unwrap_or("").to_string(),
+                    amount: raw.get("Amount").unwrap_or("1").to_string(),
+                    expect: expect.clone(),
+                });
+                let admission = admissions[admit_idx[seq as usize] as usize].clone();
+                let mut step = ReqStep {
+                    seq,
+                    label,
+                    admission: admission.clone(),
+                    token: NONE,
+                    fingerprint: raw.fingerprint(),
+                    region: NONE,
+                    sg: NONE,
+                    vpc: NONE,
+                    pools: Vec::new(),
+                    zone_addrs: Vec::new(),
+                    vcpus: 0,
+                    bandwidth: 0,
+                    traffic: true,
+                    release_at: None,
+                };
+                if let Ok(ai) = admission {
+                    let a = &admitted[ai as usize];
+                    let d = &a.demand;
+                    if let Some(t) = &a.request.client_token {
+                        step.token = tokens.get(t).0;
+                    }
+                    let (r, new) = regions.get(&d.region);
+                    if new {
+                        let q = world.region_quota(&d.region);
+                        region_res.push(RegionRes {
+                            id: d.region.clone(),
+                            max_instances: q.and_then(|q| q.max_postpaid_instance_count),
+                            max_vcpus: q.and_then(|q| q.max_postpaid_instance_vcpu_count),
+                            used_instances: q.map_or(0, |q| q.used_postpaid_instance_count),
+                            used_vcpus: q.map_or(0, |q| q.used_postpaid_instance_vcpu_count),
+                            bandwidth: q.map_or([(u32::MAX, 0); 2], |q| {
+                                [
+                                    (
+                                        q.pay_by_traffic_bandwidth_limit,
+                                        q.used_pay_by_traffic_bandwidth,
+                                    ),
+                                    (
+                                        q.pay_by_bandwidth_bandwidth_limit,
+                                        q.used_pay_by_bandwidth_bandwidth,
+                                    ),
+                                ]
+                            }),
+                        });
+                        bandwidth_used[0].push(false);
+                        bandwidth_used[1].push(false);
+                    }
+                    step.region = r;
+                    let (s, new) = sgs.get(&d.security_group);
+                    if new {
+                        let g = world.security_group(&d.security_group);
+                        sg_res.push(SlotRes {
+                            id: d.security_group.clone(),
+                            limit: g.map_or(u32::MAX, |g| g.instance_limit),
+                            used: g.map_or(0, |g| g.ecs_count),
+                        });
+                    }
+                    step.sg = s;
+                    if let Some(q) = d.vpc.as_deref().and_then(|v| world.vpc_quota(v)) {
+                        let (v, new) = vpcs.get(&q.vpc_id);
+                        if new {
+                            vpc_res.push(SlotRes {
+                                id: q.vpc_id.clone(),
+                                limit: q.instance_limit,
+                                used: q.instance_count,
+                            });
+                        }
+                        step.vpc = v;
+                    }
+                    let zones: Vec<&str> = match &d.zone {
+                        Some(z) => vec![z.as_str()],
+                        None if d.candidate_zones.is_empty() => vec![""],
+                        None => d.candidate_zones.iter().map(String::as_str).collect(),
+                    };
+                    for z in zones {
+                        let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
+                        if new {
+                            pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
+                        }
+                        step.pools.push(p);
+                        step.zone_addrs.push(z.as_ptr() as usize);
+                    }
+                    step.vcpus = d.vcpus;
+                    step.bandwidth = d.bandwidth_out;
+                    step.traffic = d.charge == InternetChargeType::PayByTraffic;
+                    if d.bandwidth_out > 0 {
+                        bandwidth_used[usize::from(!step.traffic)][r as usize] = true;
+                    }
+                    step.release_at = a.request.auto_release_time.map(secs);
+                }
+                steps.push(Step {
+                    at,
+                    kind: StepKind::Request(Box::new(step)),
+                });
+            }
+        }
+    }
+    steps.sort_by_key(|s| s.at);
+
+    let horizon = scenario.horizon.num_seconds();
+    let every = scenario.sample_every.num_seconds().max(1);
+    let samples: Vec<i64> = (0..=horizon / every).map(|k| k * every).collect();
+
+    let mut gauges = Vec::new();
+    for (r, _) in region_res.iter().enumerate() {
+        let r = r as u32;
+        gauges.push(Gauge::RegionInstances(r));
+        gauges.push(Gauge::RegionVcpus(r));
+        for (i, charge) in [
+            InternetChargeType::PayByTraffic,
+            InternetChargeType::PayByBandwidth,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if bandwidth_used[i][r as usize] {
+                gauges.push(Gauge::Bandwidth(r, charge));
+            }
+        }
+    }
+    gauges.extend((0..sg_res.len() as u32).map(Gauge::SecurityGroup));
+    gauges.extend((0..vpc_res.len() as u32).map(Gauge::Vpc));
+    gauges.extend(
+        pool_res
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.zone.is_empty() && p.initial.is_some())
+            .map(|(i, _)| Gauge::Stock(i as u32)),
+    );
+
+    let world_faults = pool_res.iter().any(|p| p.world_fault.is_some());
+    Plan {
+        world_faults,
+        scenario,
+        key: super::rng::name_key(&scenario.name),
+        trials: scenario.trials,
+        seed: scenario.seed,
+        regions: region_res,
+        sgs: sg_res,
+        vpcs: vpc_res,
+        pools: pool_res,
+        labels: labels.names,
+        tokens: tokens.names.len(),
+        admitted,
+        steps,
+        requests,
+        samples,
+        gauges,
+    }
+}
+
+fn pool(s: &Scenario, zone: &str, instance_type: &str, region: &str) -> PoolRes {
+    let model: &PoolModel = s.stock.model(zone, instance_type);
+    let secs = |t: chrono::DateTime<chrono::Utc>| (t - s.start).num_seconds();
+    let initial = match model.initial {
+        Some(n) if !zone.is_empty() => Some(n),
+        _ => initial_stock(&s.world, zone, instance_type),
+    };
+    PoolRes {
+        zone: zone.to_string(),
+        instance_type: instance_type.to_string(),
+        initial,
+        replenish: model.replenish_per_hour.map(Sampler::new),
+        competing: model.competing_demand_per_hour.map(Sampler::new),
+        off_sale: s
+            .stock
+            .off_sale
+            .iter()
+            .filter(|o| {
+                o.zone == zone
+                    && o.instance_type.as_deref().unwrap_or(instance_type) == instance_type
+            })
+            .map(|o| (secs(o.from), secs(o.to)))
+            .collect(),
+        world_fault: s
+            .world
+            .fault(region, Some(zone))
+            .and_then(|f| ErrorKey::from_name(&f.error)),
+    }
+}
+
+impl Plan<'_> {
+    /// The name and limit of a gauge, for reports.
+    pub fn gauge_name(&self, g: Gauge) -> (String, Option<u32>) {
+        match g {
+            Gauge::RegionInstances(r) => {
+                let q = &self.regions[r as usize];
+                (format!("quota:{}:instances", q.id), q.max_instances)
+            }
+            Gauge::RegionVcpus(r) => {
+                let q = &self.regions[r as usize];
+                (format!("quota:{}:vcpus", q.id), q.max_vcpus)
+            }
+            Gauge::Bandwidth(r, c) => {
+                let q = &self.regions[r as usize];
+                let i = usize::from(c != InternetChargeType::PayByTraffic);
+                (
+                    format!("bandwidth:{}:{}", q.id, c.as_str()),
+                    Some(q.bandwidth[i].0),
+                )
+            }
+            Gauge::SecurityGroup(i) => {
+                let g = &self.sgs[i as usize];
+                (format!("security_group:{}", g.id), Some(g.limit))
+            }
+            Gauge::Vpc(i) => {
+                let v = &self.vpcs[i as usize];
+                (format!("vpc:{}", v.id), Some(v.limit))
+            }
+            Gauge::Stock(p) => {
+                let p = &self.pools[p as usize];
+                (format!("stock:{}:{}", p.zone, p.instance_type), None)
+            }
+        }
+    }
+}

@@ -1,0 +1,672 @@
+//! One trial: a pure function of (plan, trial index). The state is a handful of counter
+//! vectors indexed by the plan's dense ids; instances are held as batches, one per successful
+//! request, so memory never grows with Amount.
+//!
+//! The capacity rules are not repeated here: [`TrialView`] implements
+//! [`CapacityView`] over the trial's state and [`crate::validate::decide`] runs the registry.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::plan::{Gauge, Plan, PoolRes, RelStep, ReqStep, StepKind, NONE};
+use super::rng;
+use crate::catalog::params::ParamId;
+use crate::catalog::ErrorKey;
+use crate::request::typed::InternetChargeType;
+use crate::scenario::TRANSIENT;
+use crate::validate::{decide, CapacityView, Outcome, Violation};
+
+/// The final answer to one request in one trial, packed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// 0: instances created (or a passing dry run, see `code_key`); else 1 + catalog index.
+    pub code: u16,
+    /// Attempts made (0: the request's time was never reached).
+    pub attempts: u8,
+    /// The answer repeats an earlier request's (same ClientToken, same parameters).
+    pub replayed: bool,
+    pub created: u32,
+}
+
+impl Answer {
+    pub fn key(self) -> Option<ErrorKey> {
+        code_key(self.code)
+    }
+}
+
+/// The packed form of an answer's catalog row (None: created).
+pub fn key_code(k: Option<ErrorKey>) -> u16 {
+    k.map_or(0, |k| k as u16 + 1)
+}
+
+/// The catalog row of a packed code.
+pub fn code_key(c: u16) -> Option<ErrorKey> {
+    (c > 0).then(|| crate::catalog::errors::entries()[c as usize - 1].key)
+}
+
+/// What an attempt produced, as written to `requests.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Created,
+    /// Fewer than Amount, at least MinAmount.
+    Partial,
+    DryRun,
+    /// Same ClientToken and parameters as an earlier success: its answer, nothing created.
+    Replayed,
+    Failed,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Created => "created",
+            Kind::Partial => "partial",
+            Kind::DryRun => "dry_run",
+            Kind::Replayed => "replayed",
+            Kind::Failed => "failed",
+        }
+    }
+}
+
+/// One attempt, kept for the sampled trials only.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub seq: u32,
+    pub attempt: u8,
+    pub at: i64,
+    pub zone: String,
+    pub kind: Kind,
+    pub violation: Option<Violation>,
+    pub created: u32,
+}
+
+/// What one trial returns.
+#[derive(Debug, Clone)]
+pub struct TrialResult {
+    /// Per request, in file order.
+    pub answers: Vec<Answer>,
+    /// Gauge values, sample-major: `samples[s * gauges + g]`.
+    pub samples: Vec<u32>,
+    /// Every attempt, when the trial is sampled for `requests.csv`.
+    pub log: Option<Vec<Attempt>>,
+}
+
+#[derive(Debug, Clone)]
+struct Batch {
+    left: u32,
+    region: u32,
+    sg: u32,
+    vpc: u32,
+    pool: u32,
+    vcpus: u32,
+    bandwidth: u32,
+    traffic: bool,
+}
+
+struct Pool {
+    /// Instances deliverable; None unlimited.
+    level: Option<u32>,
+    /// Whole hours of replenishment and competing demand applied.
+    hours: i64,
+    rng: Option<ChaCha8Rng>,
+}
+
+/// Counters of one trial.
+struct State {
+    region_n: Vec<u32>,
+    region_cpu: Vec<u32>,
+    bandwidth: Vec<[u32; 2]>,
+    sg: Vec<u32>,
+    vpc: Vec<u32>,
+    pools: Vec<Pool>,
+    batches: Vec<Batch>,
+    /// Batches per label, creation order, with a cursor past the spent ones.
+    by_label: Vec<(Vec<u32>, usize)>,
+    /// The first batch that may still hold instances.
+    first_live: usize,
+    /// Per ClientToken: (fingerprint, first answer) once a request with it succeeded.
+    tokens: Vec<Option<(u64, Answer)>>,
+}
+
+impl State {
+    fn new(plan: &Plan, trial: u64) -> State {
+        State {
+            region_n: plan.regions.iter().map(|r| r.used_instances).collect(),
+            region_cpu: plan.regions.iter().map(|r| r.used_vcpus).collect(),
+            bandwidth: plan
+                .regions
+                .iter()
+                .map(|r| [r.bandwidth[0].1, r.bandwidth[1].1])
+                .collect(),
+            sg: plan.sgs.iter().map(|g| g.used).collect(),
+            vpc: plan.vpcs.iter().map(|v| v.used).collect(),
+            pools: plan
+                .pools
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Pool {
+                    level: p.initial,
+                    hours: 0,
+                    rng: (p.initial.is_some() && (p.replenish.is_some() || p.competing.is_some()))
+                        .then(|| rng::stream(plan.seed, plan.key, trial, 1 + i as u64)),
+                })
+                .collect(),
+            batches: Vec::new(),
+            by_label: vec![(Vec::new(), 0); plan.labels.len()],
+            first_live: 0,
+            tokens: vec![None; plan.tokens],
+        }
+    }
+
+    /// Applies the pool's hourly replenishment and competing demand up to `t`.
+    fn advance_pool(&mut self, res: &PoolRes, p: usize, t: i64) {
+        let pool = &mut self.pools[p];
+        let (Some(level), Some(rng)) = (pool.level.as_mut(), pool.rng.as_mut()) else {
+            return;
+        };
+        let target = t.div_euclid(3600);
+        while pool.hours < target {
+            pool.hours += 1;
+            let add = res.replenish.as_ref().map_or(0, |d| d.draw(rng));
+            let take = res.competing.as_ref().map_or(0, |d| d.draw(rng));
+            *level = level.saturating_add(add).saturating_sub(take);
+        }
+    }
+
+    fn gauge(&self, g: Gauge) -> u32 {
+        match g {
+            Gauge::RegionInstances(r) => self.region_n[r as usize],
+            Gauge::RegionVcpus(r) => self.region_cpu[r as usize],
+            Gauge::Bandwidth(r, c) => {
+                self.bandwidth[r as usize][usize::from(c != InternetChargeType::PayByTraffic)]
+            }
+            Gauge::SecurityGroup(i) => self.sg[i as usize],
+            Gauge::Vpc(i) => self.vpc[i as usize],
+            Gauge::Stock(p) => self.pools[p as usize].level.unwrap_or(0),
+        }
+    }
+
+    /// Gives back up to `n` instances of batch `b`; returns how many.
+    fn release(&mut self, b: usize, n: u32) -> u32 {
+        let batch = &mut self.batches[b];
+        let k = batch.left.min(n);
+        if k == 0 {
+            return 0;
+        }
+        batch.left -= k;
+        let batch = batch.clone();
+        let r = batch.region as usize;
+        self.region_n[r] = self.region_n[r].saturating_sub(k);
+        self.region_cpu[r] = self.region_cpu[r].saturating_sub(k.saturating_mul(batch.vcpus));
+        let bw = &mut self.bandwidth[r][usize::from(!batch.traffic)];
+        *bw = bw.saturating_sub(k.saturating_mul(batch.bandwidth));
+        self.sg[batch.sg as usize] = self.sg[batch.sg as usize].saturating_sub(k);
+        if batch.vpc != NONE {
+            self.vpc[batch.vpc as usize] = self.vpc[batch.vpc as usize].saturating_sub(k);
+        }
+        if let Some(level) = self.pools[batch.pool as usize].level.as_mut() {
+            *level = level.saturating_add(k);
+        }
+        k
+    }
+
+    fn release_step(&mut self, rel: RelStep) {
+        match rel {
+            RelStep::All => {
+                for b in self.first_live..self.batches.len() {
+                    self.release(b, u32::MAX);
+                }
+                self.first_live = self.batches.len();
+            }
+            RelStep::Label(l) => {
+                let (list, cursor) = std::mem::take(&mut self.by_label[l as usize]);
+                for &b in &list[cursor..] {
+                    self.release(b as usize, u32::MAX);
+                }
+                let spent = list.len();
+                self.by_label[l as usize] = (list, spent);
+            }
+            RelStep::Count { count, label } => {
+                let mut left = count;
+                if label == NONE {
+                    let mut b = self.first_live;
+                    while left > 0 && b < self.batches.len() {
+                        left -= self.release(b, left);
+                        b += 1;
+                    }
+                    while self.first_live < self.batches.len()
+                        && self.batches[self.first_live].left == 0
+                    {
+                        self.first_live += 1;
+                    }
+                } else {
+                    let (list, mut cursor) = std::mem::take(&mut self.by_label[label as usize]);
+                    while left > 0 && cursor < list.len() {
+                        left -= self.release(list[cursor] as usize, left);
+                        if self.batches[list[cursor] as usize].left == 0 {
+                            cursor += 1;
+                        }
+                    }
+                    self.by_label[label as usize] = (list, cursor);
+                }
+            }
+        }
+    }
+}
+
+/// The trial's state as the capacity rules see it, for one request at one time.
+pub struct TrialView<'a, 'p> {
+    plan: &'a Plan<'p>,
+    state: &'a State,
+    step: &'a ReqStep,
+    at: i64,
+    rng: RefCell<&'a mut ChaCha8Rng>,
+}
+
+impl TrialView<'_, '_> {
+    fn pool_of(&self, zone: &str) -> Option<usize> {
+        let addr = zone.as_ptr() as usize;
+        let step = self.step;
+        match step.zone_addrs.iter().position(|&a| a == addr) {
+            Some(i) => Some(step.pools[i] as usize),
+            None => step
+                .pools
+                .iter()
+                .map(|&p| p as usize)
+                .find(|&p| self.plan.pools[p].zone == zone),
+        }
+    }
+}
+
+impl CapacityView for TrialView<'_, '_> {
+    fn postpaid_limits(&self, _region: &str) -> (Option<u32>, Option<u32>) {
+        let r = &self.plan.regions[self.step.region as usize];
+        (r.max_instances, r.max_vcpus)
+    }
+    fn postpaid_used(&self, _region: &str) -> (u32, u32) {
+        let r = self.step.region as usize;
+        (self.state.region_n[r], self.state.region_cpu[r])
+    }
+    fn security_group(&self, _sg: &str) -> (u32, u32) {
+        let g = self.step.sg as usize;
+        (self.state.sg[g], self.plan.sgs[g].limit)
+    }
+    fn vpc(&self, _vpc: &str) -> Option<(u32, u32)> {
+        let v = self.step.vpc;
+        (v != NONE).then(|| (self.state.vpc[v as usize], self.plan.vpcs[v as usize].limit))
+    }
+    fn bandwidth(&self, _region: &str, charge: InternetChargeType) -> (u32, u32) {
+        let r = self.step.region as usize;
+        let i = usize::from(charge != InternetChargeType::PayByTraffic);
+        (
+            self.state.bandwidth[r][i],
+            self.plan.regions[r].bandwidth[i].0,
+        )
+    }
+    fn stock(&self, zone: &str, instance_type: &str) -> Option<u32> {
+        let Some(p) = self.pool_of(zone) else {
+            return crate::validate::capacity::initial_stock(
+                &self.plan.scenario.world,
+                zone,
+                instance_type,
+            );
+        };
+        let res = &self.plan.pools[p];
+        if res
+            .off_sale
+            .iter()
+            .any(|&(from, to)| from <= self.at && self.at < to)
+        {
+            return Some(0);
+        }
+        self.state.pools[p].level
+    }
+    fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)> {
+        let at = self.plan.scenario.start + chrono::TimeDelta::seconds(self.at);
+        self.plan
+            .scenario
+            .world
+            .spot_price_at(zone, instance_type, at)
+            .map(|p| (p.spot_price, p.origin_price))
+    }
+    fn fault(&self, _region: &str, zone: &str) -> Option<ErrorKey> {
+        if let Some(k) = self
+            .pool_of(zone)
+            .and_then(|p| self.plan.pools[p].world_fault)
+        {
+            return Some(k);
+        }
+        let faults = &self.plan.scenario.faults;
+        if faults.is_empty() {
+            return None;
+        }
+        let u: f64 = self.rng.borrow_mut().gen();
+        let mut acc = 0.0;
+        for &(k, rate) in faults {
+            acc += rate;
+            if u < acc {
+                return Some(k);
+            }
+        }
+        None
+    }
+}
+
+/// Runs trial `trial` of the plan. `keep_log` keeps every attempt for `requests.csv`.
+pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
+    let s = plan.scenario;
+    let mut state = State::new(plan, u64::from(trial));
+    let mut rng = rng::stream(plan.seed, plan.key, u64::from(trial), 0);
+    let mut answers = vec![Answer::default(); plan.requests.len()];
+    let gauges = plan.gauges.len();
+    let mut samples = Vec::with_capacity(plan.samples.len() * gauges);
+    let mut log = keep_log.then(Vec::new);
+    // (time, batch) of AutoReleaseTime; (time, step, attempt) of client retries.
+    let mut releases: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    let mut retries: BinaryHeap<Reverse<(i64, u32, u8)>> = BinaryHeap::new();
+    let mut next_step = 0usize;
+    let mut next_sample = 0usize;
+    let stock_gauges: Vec<usize> = plan
+        .gauges
+        .iter()
+        .filter_map(|g| match g {
+            Gauge::Stock(p) => Some(*p as usize),
+            _ => None,
+        })
+        .collect();
+
+    loop {
+        if next_step >= plan.steps.len() && retries.is_empty() && next_sample >= plan.samples.len()
+        {
+            break;
+        }
+        // Order at equal times: automatic releases, then timeline events and retries (by
+        // their place in the timeline), then the usage sample.
+        let release_t = releases.peek().map(|Reverse((t, _))| *t);
+        let step_t = plan
+            .steps
+            .get(next_step)
+            .map(|st| (st.at, next_step as u32, 0u8));
+        let retry_t = retries.peek().map(|Reverse(r)| *r);
+        let event = match (step_t, retry_t) {
+            (Some(a), Some(b)) => Some(if (a.0, a.1) <= (b.0, b.1) {
+                (a, false)
+            } else {
+                (b, true)
+            }),
+            (Some(a), None) => Some((a, false)),
+            (None, Some(b)) => Some((b, true)),
+            (None, None) => None,
+        };
+        let sample_t = plan.samples.get(next_sample).copied();
+        let event_t = event.map(|(e, _)| e.0);
+        let earliest = [release_t, event_t, sample_t].into_iter().flatten().min();
+        let Some(now) = earliest else { break };
+        if release_t == Some(now) {
+            let Reverse((_, b)) = releases.pop().expect("peeked");
+            state.release(b as usize, u32::MAX);
+            continue;
+        }
+        if event_t == Some(now) {
+            let ((at, idx, attempt), is_retry) = event.expect("some");
+            if is_retry {
+                retries.pop();
+            } else {
+                next_step += 1;
+            }
+            match &plan.steps[idx as usize].kind {
+                StepKind::Release(rel) => state.release_step(*rel),
+                StepKind::Request(req) => {
+                    let answer = attempt_request(
+                        plan,
+                        &mut state,
+                        &mut rng,
+                        req,
+                        at,
+                        attempt + 1,
+                        &mut releases,
+                        log.as_mut(),
+                    );
+                    answers[req.seq as usize] = answer;
+                    let transient = answer.key().is_some_and(|k| TRANSIENT.contains(&k));
+                    if transient && u32::from(answer.attempts) < s.retry.attempts {
+                        let backoff = s.retry.backoff.num_seconds();
+                        retries.push(Reverse((at + backoff, idx, answer.attempts)));
+                    }
+                }
+            }
+            continue;
+        }
+        // A usage sample.
+        for &p in &stock_gauges {
+            state.advance_pool(&plan.pools[p], p, now);
+        }
+        for &g in &plan.gauges {
+            samples.push(state.gauge(g));
+        }
+        next_sample += 1;
+    }
+    TrialResult {
+        answers,
+        samples,
+        log,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn attempt_request(
+    plan: &Plan,
+    state: &mut State,
+    rng: &mut ChaCha8Rng,
+    req: &ReqStep,
+    at: i64,
+    attempt: u8,
+    releases: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    log: Option<&mut Vec<Attempt>>,
+) -> Answer {
+    let mut answer = Answer {
+        attempts: attempt,
+        ..Answer::default()
+    };
+    let mut zone = String::new();
+    let (kind, violation) = match &req.admission {
+        Err(v) => (Kind::Failed, Some(v.clone())),
+        Ok(ai) => {
+            let admitted = &plan.admitted[*ai as usize];
+            let memo = (req.token != NONE)
+                .then(|| state.tokens[req.token as usize])
+                .flatten();
+            match memo {
+                Some((fp, first)) if fp == req.fingerprint => {
+                    answer.code = first.code;
+                    answer.replayed = true;
+                    (Kind::Replayed, None)
+                }
+                Some(_) => (
+                    Kind::Failed,
+                    Some(Violation::on(
+                        ErrorKey::IdempotentParameterMismatch,
+                        ParamId::ClientToken,
+                    )),
+                ),
+                None => {
+                    for &p in &req.pools {
+                        state.advance_pool(&plan.pools[p as usize], p as usize, at);
+                    }
+                    let view = TrialView {
+                        plan,
+                        state,
+                        step: req,
+                        at,
+                        rng: RefCell::new(rng),
+                    };
+                    match decide(admitted, &view) {
+                        Outcome::Created { grant, dry_run } => {
+                            zone = grant.zone;
+                            if dry_run {
+                                (Kind::DryRun, None)
+                            } else {
+                                create(plan, state, req, &zone, grant.amount, at, releases);
+                                answer.created = grant.amount;
+                                if req.token != NONE {
+                                    state.tokens[req.token as usize] =
+                                        Some((req.fingerprint, answer));
+                                }
+                                let kind = if grant.amount < admitted.demand.amount {
+                                    Kind::Partial
+                                } else {
+                                    Kind::Created
+                                };
+                                (kind, None)
+                            }
+                        }
+                        Outcome::Failed(v) => {
+                            zone = admitted.demand.zone.clone().unwrap_or_default();
+                            (Kind::Failed, Some(v))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    if let Some(v) = &violation {
+        answer.code = key_code(Some(v.key));
+    }
+    if kind == Kind::DryRun {
+        answer.code = key_code(Some(ErrorKey::DryRunOperation));
+    }
+    if let Some(log) = log {
+        log.push(Attempt {
+            seq: req.seq,
+            attempt,
+            at,
+            zone,
+            kind,
+            violation,
+            created: answer.created,
+        });
+    }
+    answer
+}
+
+fn create(
+    plan: &Plan,
+    state: &mut State,
+    req: &ReqStep,
+    zone: &str,
+    n: u32,
+    at: i64,
+    releases: &mut BinaryHeap<Reverse<(i64, u32)>>,
+) {
+    let r = req.region as usize;
+    state.region_n[r] = state.region_n[r].saturating_add(n);
+    state.region_cpu[r] = state.region_cpu[r].saturating_add(n.saturating_mul(req.vcpus));
+    let bw = &mut state.bandwidth[r][usize::from(!req.traffic)];
+    *bw = bw.saturating_add(n.saturating_mul(req.bandwidth));
+    state.sg[req.sg as usize] = state.sg[req.sg as usize].saturating_add(n);
+    if req.vpc != NONE {
+        state.vpc[req.vpc as usize] = state.vpc[req.vpc as usize].saturating_add(n);
+    }
+    let pool = req
+        .pools
+        .iter()
+        .copied()
+        .find(|&p| plan.pools[p as usize].zone == zone)
+        .unwrap_or(req.pools[0]);
+    if let Some(level) = state.pools[pool as usize].level.as_mut() {
+        *level = level.saturating_sub(n);
+    }
+    let b = state.batches.len() as u32;
+    state.batches.push(Batch {
+        left: n,
+        region: req.region,
+        sg: req.sg,
+        vpc: req.vpc,
+        pool,
+        vcpus: req.vcpus,
+        bandwidth: req.bandwidth,
+        traffic: req.traffic,
+    });
+    if req.label != NONE {
+        state.by_label[req.label as usize].0.push(b);
+    }
+    if let Some(t) = req.release_at {
+        releases.push(Reverse((t.max(at), b)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::file;
+    use crate::sim::prepare;
+
+    const REQ: &str = r#""RegionId": "cn-hangzhou", "ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd", "InstanceType": "ecs.g7.large", "SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k", "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624", "SystemDisk.Category": "cloud_essd""#;
+
+    fn scenario(timeline: &str) -> crate::scenario::Scenario {
+        let text =
+            format!(r#"{{"horizon": "4h", "sample_every": "1h", "timeline": [{timeline}]}}"#);
+        file::parse("unit.json", &text, std::path::Path::new(".")).unwrap()
+    }
+
+    fn sg_usage(timeline: &str) -> Vec<u32> {
+        let s = scenario(timeline);
+        let plan = prepare(&s);
+        let g = plan
+            .gauges
+            .iter()
+            .position(|g| matches!(g, Gauge::SecurityGroup(_)))
+            .unwrap();
+        let r = run_trial(&plan, 0, false);
+        r.samples.chunks(plan.gauges.len()).map(|c| c[g]).collect()
+    }
+
+    #[test]
+    fn releases_by_count_take_the_oldest_batches_first() {
+        let usage = sg_usage(&format!(
+            r#"{{"at": "+0m", "label": "a", "request": {{{REQ}, "Amount": 3}}}},
+               {{"at": "+1m", "label": "b", "request": {{{REQ}, "Amount": 4}}}},
+               {{"at": "+1h30m", "release": {{"count": 5}}}},
+               {{"at": "+2h30m", "release": {{"label": "b"}}}}"#
+        ));
+        // 12 in the group before; +7; -5 (3 of a, 2 of b); the rest of b (2).
+        assert_eq!(usage, vec![12 + 3, 19, 14, 12, 12]);
+    }
+
+    #[test]
+    fn auto_release_frees_at_its_time() {
+        let usage = sg_usage(&format!(
+            r#"{{"at": "+0m", "request": {{{REQ}, "Amount": 5, "AutoReleaseTime": "2026-12-01T10:00:00Z"}}}}"#
+        ));
+        assert_eq!(usage, vec![17, 17, 12, 12, 12]);
+    }
+
+    #[test]
+    fn a_trial_is_a_pure_function_of_its_index() {
+        let s = scenario(&format!(
+            r#"{{"at": "+0m", "request": {{{REQ}, "Amount": 2}}}}"#
+        ));
+        let plan = prepare(&s);
+        let a = run_trial(&plan, 3, true);
+        let b = run_trial(&plan, 3, true);
+        assert_eq!(a.answers, b.answers);
+        assert_eq!(a.samples, b.samples);
+        assert_eq!(a.log.unwrap().len(), 1);
+        assert!(b.log.is_some() && run_trial(&plan, 3, false).log.is_none());
+    }
+
+    #[test]
+    fn answer_codes_pack_and_unpack() {
+        assert_eq!(code_key(0), None);
+        for k in [
+            ErrorKey::InternalError,
+            ErrorKey::QuotaExceedAfterpayInstance,
+        ] {
+            assert_eq!(code_key(key_code(Some(k))), Some(k));
+        }
+    }
+}
