@@ -116,6 +116,8 @@ pub struct ReqStep {
     pub vcpus: u32,
     pub bandwidth: u32,
     pub traffic: bool,
+    /// Pay-as-you-go (InstanceChargeType=PostPaid): counts against the quota.
+    pub postpaid: bool,
     /// AutoReleaseTime, seconds after the start.
     pub release_at: Option<i64>,
 }
@@ -296,6 +298,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     pools: Vec::new(),
                     zone_addrs: Vec::new(),
                     vcpus: 0,
+                    postpaid: true,
                     bandwidth: 0,
                     traffic: true,
                     release_at: None,
@@ -367,6 +370,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                         step.zone_addrs.push(z.as_ptr() as usize);
                     }
                     step.vcpus = d.vcpus;
+                    step.postpaid = d.postpaid;
                     step.bandwidth = d.bandwidth_out;
                     step.traffic = d.charge == InternetChargeType::PayByTraffic;
                     if d.bandwidth_out > 0 {

@@ -105,6 +105,8 @@ struct Batch {
     vcpus: u32,
     bandwidth: u32,
     traffic: bool,
+    /// Pay-as-you-go: counts against the region's pay-as-you-go quota.
+    postpaid: bool,
 }
 
 struct Pool {
@@ -200,8 +202,10 @@ impl State {
         batch.left -= k;
         let batch = batch.clone();
         let r = batch.region as usize;
-        self.region_n[r] = self.region_n[r].saturating_sub(k);
-        self.region_cpu[r] = self.region_cpu[r].saturating_sub(k.saturating_mul(batch.vcpus));
+        if batch.postpaid {
+            self.region_n[r] = self.region_n[r].saturating_sub(k);
+            self.region_cpu[r] = self.region_cpu[r].saturating_sub(k.saturating_mul(batch.vcpus));
+        }
         let bw = &mut self.bandwidth[r][usize::from(!batch.traffic)];
         *bw = bw.saturating_sub(k.saturating_mul(batch.bandwidth));
         self.sg[batch.sg as usize] = self.sg[batch.sg as usize].saturating_sub(k);
@@ -563,8 +567,10 @@ fn create(
     releases: &mut BinaryHeap<Reverse<(i64, u32)>>,
 ) {
     let r = req.region as usize;
-    state.region_n[r] = state.region_n[r].saturating_add(n);
-    state.region_cpu[r] = state.region_cpu[r].saturating_add(n.saturating_mul(req.vcpus));
+    if req.postpaid {
+        state.region_n[r] = state.region_n[r].saturating_add(n);
+        state.region_cpu[r] = state.region_cpu[r].saturating_add(n.saturating_mul(req.vcpus));
+    }
     let bw = &mut state.bandwidth[r][usize::from(!req.traffic)];
     *bw = bw.saturating_add(n.saturating_mul(req.bandwidth));
     state.sg[req.sg as usize] = state.sg[req.sg as usize].saturating_add(n);
@@ -590,6 +596,7 @@ fn create(
         vcpus: req.vcpus,
         bandwidth: req.bandwidth,
         traffic: req.traffic,
+        postpaid: req.postpaid,
     });
     if req.label != NONE {
         state.by_label[req.label as usize].0.push(b);

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Check, Ctx, Rule, Tier, Violation};
 use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
-use crate::request::typed::{InternetChargeType, SpotStrategy};
+use crate::request::typed::{InstanceChargeType, InternetChargeType, SpotStrategy};
 use crate::world::World;
 
 /// What a request asks of capacity, computed once when it is admitted.
@@ -20,6 +20,8 @@ pub struct Demand {
     pub candidate_zones: Vec<String>,
     pub instance_type: String,
     pub vcpus: u32,
+    /// Pay-as-you-go (PostPaid): subject to the pay-as-you-go quota.
+    pub postpaid: bool,
     pub amount: u32,
     /// The least the request accepts (MinAmount, else Amount).
     pub min_amount: u32,
@@ -50,6 +52,7 @@ impl Demand {
             zone,
             candidate_zones,
             vcpus: c.itype.map_or(0, |t| t.cpu_core_count),
+            postpaid: c.req.instance_charge_type() == InstanceChargeType::PostPaid,
             instance_type: t,
             amount,
             min_amount: c.req.min_amount.unwrap_or(amount),
@@ -227,9 +230,12 @@ pub static INSTANCE_QUOTA: Rule = Rule {
     reads: &[ParamId::Amount, ParamId::InstanceType],
     codes: &[ErrorKey::QuotaExceedAfterpayInstance],
     doc: "Pay-as-you-go instances and vCPUs in use in the region plus those requested stay \
-          within the account's quota. Example: 995 of 1000 vCPUs used, Amount=3 of a 2-vCPU \
+          within the account's quota (PrePaid requests are not counted). Example: 995 of 1000 vCPUs used, Amount=3 of a 2-vCPU \
           type -> QuotaExceed.AfterpayInstance.",
     check: Check::Capacity(|d, _, v| {
+        if !d.postpaid {
+            return Ok(None);
+        }
         let (max_n, max_cpu) = v.postpaid_limits(&d.region);
         let (used_n, used_cpu) = v.postpaid_used(&d.region);
         let by_count = max_n.map(|m| m.saturating_sub(used_n));

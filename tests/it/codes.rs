@@ -1322,3 +1322,13 @@ fn precedence_follows_tiers_then_reference_order() {
         Some(K::AccountArrearage)
     );
 }
+
+#[test]
+fn prepaid_requests_do_not_count_against_the_pay_as_you_go_quota() {
+    let full = r#"{"RegionQuotas":{"RegionQuota":[{"RegionId":"cn-hangzhou","MaxPostpaidInstanceCount":10,"UsedPostpaidInstanceCount":9}]}}"#;
+    assert_eq!(
+        run(&[("Amount", "2")], full).error_key(),
+        Some(K::QuotaExceedAfterpayInstance)
+    );
+    assert!(run(&[("Amount", "2"), ("InstanceChargeType", "PrePaid")], full).ok());
+}
