@@ -23,12 +23,20 @@ pub static ZONE_STATE: Rule = Rule {
     doc: "The zone (ZoneId, else the vSwitch's) is open (not SoldOut/ClosedWithoutStock -> \
           Zone.NotOnSale) and lists the type (InvalidInstanceType.ZoneNotSupported). Without \
           a zone, some zone of the region must list the type (ResourceNotAvailable) together \
-          with the system disk category (InvalidResourceType.NotSupported).",
+          with the system disk category (InvalidResourceType.NotSupported). A spot strategy \
+          needs a type sold as spot (InvalidResourceType.NotSupported on SpotStrategy).",
     check: Check::Static(zone_state),
 };
 
 fn zone_state(c: &Ctx) -> Option<Violation> {
     let t = c.req.instance_type.as_deref()?;
+    let spot = c.req.spot_strategy() != crate::request::typed::SpotStrategy::NoSpot;
+    if spot && c.itype.is_some_and(|it| !it.spot_supported) {
+        return Some(Violation::on(
+            ErrorKey::InvalidResourceTypeNotSupported,
+            ParamId::SpotStrategy,
+        ));
+    }
     if let Some(z) = c.zone() {
         let zone = c.world.zone(z)?;
         if zone.status == "SoldOut" && zone.status_category == "ClosedWithoutStock" {

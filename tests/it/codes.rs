@@ -1324,6 +1324,24 @@ fn precedence_follows_tiers_then_reference_order() {
 }
 
 #[test]
+fn spot_needs_a_type_sold_as_spot() {
+    let spot = [
+        ("InstanceType", "ecs.test-nospot"),
+        ("SpotStrategy", "SpotAsPriceGo"),
+    ];
+    let out = run(&spot, "");
+    assert_eq!(out.error_key(), Some(K::InvalidResourceTypeNotSupported));
+    match out {
+        Outcome::Failed(v) => assert_eq!(
+            v.param.map(|p| p.to_string()).as_deref(),
+            Some("SpotStrategy")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(run(&[("InstanceType", "ecs.test-nospot")], "").ok());
+}
+
+#[test]
 fn prepaid_requests_do_not_count_against_the_pay_as_you_go_quota() {
     let full = r#"{"RegionQuotas":{"RegionQuota":[{"RegionId":"cn-hangzhou","MaxPostpaidInstanceCount":10,"UsedPostpaidInstanceCount":9}]}}"#;
     assert_eq!(
