@@ -201,21 +201,35 @@ impl State {
         }
         batch.left -= k;
         let batch = batch.clone();
+        self.occupy(&batch, k, false);
+        k
+    }
+
+    /// Takes (`take`) or gives back `k` instances of `batch`'s shape: the region's
+    /// pay-as-you-go counters (PostPaid only), public bandwidth, the security group, the VPC,
+    /// and (in the opposite direction) the stock pool.
+    fn occupy(&mut self, batch: &Batch, k: u32, take: bool) {
+        let step = |v: &mut u32, by: u32, up: bool| {
+            *v = if up {
+                v.saturating_add(by)
+            } else {
+                v.saturating_sub(by)
+            }
+        };
         let r = batch.region as usize;
         if batch.postpaid {
-            self.region_n[r] = self.region_n[r].saturating_sub(k);
-            self.region_cpu[r] = self.region_cpu[r].saturating_sub(k.saturating_mul(batch.vcpus));
+            step(&mut self.region_n[r], k, take);
+            step(&mut self.region_cpu[r], k.saturating_mul(batch.vcpus), take);
         }
         let bw = &mut self.bandwidth[r][usize::from(!batch.traffic)];
-        *bw = bw.saturating_sub(k.saturating_mul(batch.bandwidth));
-        self.sg[batch.sg as usize] = self.sg[batch.sg as usize].saturating_sub(k);
+        step(bw, k.saturating_mul(batch.bandwidth), take);
+        step(&mut self.sg[batch.sg as usize], k, take);
         if batch.vpc != NONE {
-            self.vpc[batch.vpc as usize] = self.vpc[batch.vpc as usize].saturating_sub(k);
+            step(&mut self.vpc[batch.vpc as usize], k, take);
         }
         if let Some(level) = self.pools[batch.pool as usize].level.as_mut() {
-            *level = level.saturating_add(k);
+            step(level, k, !take);
         }
-        k
     }
 
     fn release_step(&mut self, rel: RelStep) {
@@ -566,28 +580,13 @@ fn create(
     at: i64,
     releases: &mut BinaryHeap<Reverse<(i64, u32)>>,
 ) {
-    let r = req.region as usize;
-    if req.postpaid {
-        state.region_n[r] = state.region_n[r].saturating_add(n);
-        state.region_cpu[r] = state.region_cpu[r].saturating_add(n.saturating_mul(req.vcpus));
-    }
-    let bw = &mut state.bandwidth[r][usize::from(!req.traffic)];
-    *bw = bw.saturating_add(n.saturating_mul(req.bandwidth));
-    state.sg[req.sg as usize] = state.sg[req.sg as usize].saturating_add(n);
-    if req.vpc != NONE {
-        state.vpc[req.vpc as usize] = state.vpc[req.vpc as usize].saturating_add(n);
-    }
     let pool = req
         .pools
         .iter()
         .copied()
         .find(|&p| plan.pools[p as usize].zone == zone)
         .unwrap_or(req.pools[0]);
-    if let Some(level) = state.pools[pool as usize].level.as_mut() {
-        *level = level.saturating_sub(n);
-    }
-    let b = state.batches.len() as u32;
-    state.batches.push(Batch {
+    let batch = Batch {
         left: n,
         region: req.region,
         sg: req.sg,
@@ -597,7 +596,10 @@ fn create(
         bandwidth: req.bandwidth,
         traffic: req.traffic,
         postpaid: req.postpaid,
-    });
+    };
+    state.occupy(&batch, n, true);
+    let b = state.batches.len() as u32;
+    state.batches.push(batch);
     if req.label != NONE {
         state.by_label[req.label as usize].0.push(b);
     }
