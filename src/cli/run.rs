@@ -42,6 +42,12 @@ pub struct RunArgs {
     /// Keep every trial's attempts in requests.csv.
     #[arg(long)]
     pub all_trials: bool,
+    /// Print the summary as JSON (docs/reports.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Skip the charts (report.html is written without them).
+    #[arg(long)]
+    pub no_charts: bool,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -80,8 +86,11 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     let scenarios: Vec<Scenario> = a
         .scenarios
         .iter()
-        .map(|p| scenario::load(p))
-        .collect::<crate::Result<_>>()?;
+        .map(|p| scenario::sweep::load_expanded(p))
+        .collect::<crate::Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     let total: u64 = scenarios
         .iter()
         .map(|s| {
@@ -133,6 +142,23 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     for (name, bytes) in &files {
         write_atomically(&a.out, name, bytes)?;
     }
+    let charts = if a.no_charts {
+        Vec::new()
+    } else {
+        crate::report::charts::charts(&reports)
+    };
+    if !charts.is_empty() {
+        let dir = a.out.join("charts");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        for c in &charts {
+            write_atomically(&dir, &format!("{}.svg", c.stem), &c.svg)?;
+            write_atomically(&dir, &format!("{}.png", c.stem), &c.png)?;
+        }
+    }
+    let html = crate::report::html::report_html(&reports, &scenarios, &charts);
+    write_atomically(&a.out, "report.html", &html)?;
+    let comparison = crate::report::compare::comparison_csv(&reports);
+    write_atomically(&a.out, "comparison.csv", &comparison)?;
     stdout.extend_from_slice(
         format!(
             "wrote {}, {}, {}\n",
@@ -142,10 +168,21 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         )
         .as_bytes(),
     );
+    // A note on stderr: stdout's summary is pinned by a snapshot and read by scripts.
+    let stderr = vec![format!(
+        "wrote {}, {}, {} chart file(s) in {}",
+        a.out.join("report.html").display(),
+        a.out.join("comparison.csv").display(),
+        charts.len() * 2,
+        a.out.join("charts").display()
+    )];
+    if a.json {
+        stdout = crate::report::compare::summary_json(&reports);
+    }
     let failed = reports.iter().any(|r| !r.expectations_met());
     Ok(Output {
         stdout,
-        stderr: Vec::new(),
+        stderr,
         status: u8::from(a.check && failed),
     })
 }

@@ -36,6 +36,9 @@ struct Doc<'a> {
     faults: BTreeMap<String, f64>,
     retry: Option<RetryDoc>,
     stock: Option<StockDoc>,
+    /// Read by `sweep::parse` (variants of this scenario); accepted here.
+    #[serde(rename = "sweep", borrow, default)]
+    _sweep: Option<&'a RawValue>,
     #[serde(borrow)]
     timeline: &'a RawValue,
 }

@@ -9,6 +9,7 @@
 pub mod file;
 pub mod schema;
 pub mod sheet;
+pub mod sweep;
 pub mod when;
 
 use std::path::{Path, PathBuf};

@@ -3,4 +3,5 @@
 mod cli;
 mod codes;
 mod replay;
+mod reports;
 mod support;

@@ -1,0 +1,335 @@
+//! `report.html`: one self-contained page per run (inline CSS, charts inlined as SVG, no
+//! script, no external request), a pure function from the finished reports, the scenarios
+//! they came from and the rendered charts to bytes.
+//!
+//! Sections: the comparison (when several scenarios ran), then per scenario its summary,
+//! failures, expectations, charts and inputs. Inputs are shown through
+//! [`RawRequest::redacted`](crate::request::RawRequest::redacted): `Password` and `UserData`
+//! never appear.
+
+use std::fmt::Write as _;
+
+use super::charts::{slug, Chart};
+use super::compare;
+use crate::scenario::when::format_duration;
+use crate::scenario::{EventKind, Release, Scenario};
+use crate::sim::ScenarioReport;
+use crate::time::format_utc;
+
+const CSS: &str =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1100px;\
+color:#222;padding:0 1em}h1{font-size:1.6em}h2{border-bottom:2px solid #1f77b4;padding-bottom:.2em;\
+margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}table{border-collapse:collapse;margin:.5em 0;\
+font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
+th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+.fail{color:#b00}.ok{color:#070}figure{margin:1em 0}figure svg{max-width:100%;height:auto;\
+border:1px solid #eee}code{font-size:.85em;word-break:break-all}nav a{margin-right:1em}\
+.muted{color:#666}";
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// Inlines a chart's SVG (without an XML declaration, if any) in a figure.
+fn figure(s: &mut String, c: &Chart) {
+    let svg = String::from_utf8_lossy(&c.svg);
+    let svg = match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => &svg,
+    };
+    let _ = writeln!(
+        s,
+        "<figure id=\"chart-{}\">{svg}<figcaption>{}</figcaption></figure>",
+        esc(&c.stem),
+        esc(&c.title)
+    );
+}
+
+/// The page. `scenarios` are matched to reports by name (a report without its scenario shows
+/// no inputs); `charts` by their `scenario` field (None: the comparison).
+pub fn report_html(
+    reports: &[ScenarioReport],
+    scenarios: &[Scenario],
+    charts: &[Chart],
+) -> Vec<u8> {
+    let mut s = String::new();
+    s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    s.push_str("<title>ecsim run report</title>\n");
+    let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>");
+    s.push_str("<h1>ecsim run report</h1>\n");
+    let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
+    let _ = writeln!(
+        s,
+        "<p class=\"muted\">{} scenario(s): {}. Probabilities are shares of trials.</p>",
+        reports.len(),
+        esc(&names.join(", "))
+    );
+    if !reports.is_empty() {
+        s.push_str("<nav>");
+        if reports.len() > 1 {
+            s.push_str("<a href=\"#comparison\">comparison</a>");
+        }
+        for r in reports {
+            let _ = write!(
+                s,
+                "<a href=\"#s-{}\">{}</a>",
+                esc(&slug(&r.name)),
+                esc(&r.name)
+            );
+        }
+        s.push_str("</nav>\n");
+    }
+    if reports.len() > 1 {
+        comparison(&mut s, reports, charts);
+    }
+    for r in reports {
+        let sc = scenarios.iter().find(|x| x.name == r.name);
+        scenario(&mut s, r, sc, charts);
+    }
+    s.push_str("</body>\n</html>\n");
+    s.into_bytes()
+}
+
+fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
+    s.push_str("<section id=\"comparison\">\n<h2>Comparison</h2>\n");
+    s.push_str(
+        "<p>The share of trials with any failure lies between the most frequent code's share \
+         and the sum of the codes' shares; the columns per code give each code's share of \
+         trials.</p>\n",
+    );
+    let codes = compare::codes(reports);
+    s.push_str(
+        "<table class=\"comparison\">\n<tr><th>scenario</th><th>trials</th><th>requests</th>\
+<th>failed answers</th><th>trials with a failure</th><th>expectations</th>",
+    );
+    for c in &codes {
+        let _ = write!(s, "<th>{}</th>", esc(c));
+    }
+    s.push_str("</tr>\n");
+    for (r, row) in reports.iter().zip(compare::rows(reports)) {
+        let any = if (row.p_any_failure_max - row.p_any_failure_min).abs() < 1e-12 {
+            pct(row.p_any_failure_min)
+        } else {
+            format!(
+                "{} to {}",
+                pct(row.p_any_failure_min),
+                pct(row.p_any_failure_max)
+            )
+        };
+        let _ = write!(
+            s,
+            "<tr><td><a href=\"#s-{}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+<td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td>{} met, {} failed</td>",
+            esc(&slug(&r.name)),
+            esc(&r.name),
+            row.trials,
+            row.requests,
+            row.failed_answers,
+            pct(row.failed_share),
+            any,
+            row.expectations_met,
+            row.expectations_failed
+        );
+        for c in &codes {
+            let _ = write!(s, "<td class=\"n\">{}</td>", pct(compare::code_share(r, c)));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</table>\n");
+    for c in charts.iter().filter(|c| c.scenario.is_none()) {
+        figure(s, c);
+    }
+    s.push_str("</section>\n");
+}
+
+fn scenario(s: &mut String, r: &ScenarioReport, sc: Option<&Scenario>, charts: &[Chart]) {
+    let _ = writeln!(
+        s,
+        "<section id=\"s-{}\" class=\"scenario\">\n<h2>{}</h2>",
+        esc(&slug(&r.name)),
+        esc(&r.name)
+    );
+    if let Some(d) = sc.map(|x| x.description.as_str()).filter(|d| !d.is_empty()) {
+        let _ = writeln!(s, "<p>{}</p>", esc(d));
+    }
+    let row = &compare::rows(std::slice::from_ref(r))[0];
+    let created: u64 = r.stats.iter().map(|x| x.created).sum();
+    let attempts: u64 = r.stats.iter().map(|x| x.attempts).sum();
+    let _ = writeln!(
+        s,
+        "<h3>Summary</h3>\n<table class=\"summary\">\
+<tr><th>source</th><td><code>{}</code></td></tr>\
+<tr><th>start, horizon</th><td>{} + {}</td></tr>\
+<tr><th>trials, seed</th><td>{} trials, seed {}</td></tr>\
+<tr><th>requests</th><td>{} request(s), {} answer(s), {} attempt(s)</td></tr>\
+<tr><th>failed answers</th><td class=\"{}\">{} ({})</td></tr>\
+<tr><th>instances created per trial</th><td>{:.1} (before releases)</td></tr>\
+</table>",
+        esc(&r.source),
+        format_utc(r.start),
+        format_duration(r.horizon),
+        r.trials,
+        r.seed,
+        r.requests.len(),
+        r.requests.len() as u64 * u64::from(r.trials),
+        attempts,
+        if row.failed_answers > 0 { "fail" } else { "ok" },
+        row.failed_answers,
+        pct(row.failed_share),
+        created as f64 / f64::from(r.trials.max(1))
+    );
+
+    s.push_str("<h3>Answers by error code</h3>\n");
+    if r.codes.is_empty() {
+        s.push_str(
+            "<p class=\"ok\">Every request was answered without an error in every trial.</p>\n",
+        );
+    } else {
+        s.push_str(
+            "<table class=\"failures\">\n<tr><th>HTTP</th><th>code</th><th>message</th>\
+<th>answers</th><th>trials affected</th><th>probability</th></tr>\n",
+        );
+        for c in &r.codes {
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"n\">{}</td><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td>\
+<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                c.key.http_status(),
+                esc(c.key.code()),
+                esc(c.key.entry().message),
+                c.count,
+                c.trials_affected,
+                pct(f64::from(c.trials_affected) / f64::from(r.trials.max(1)))
+            );
+        }
+        s.push_str("</table>\n");
+    }
+
+    if !r.expectations.is_empty() {
+        s.push_str(
+            "<h3>Expectations</h3>\n<table class=\"expectations\">\n<tr><th>request</th>\
+<th>label</th><th>expected</th><th>observed</th><th>result</th></tr>\n",
+        );
+        for e in &r.expectations {
+            let info = &r.requests[e.seq as usize];
+            let _ = writeln!(
+                s,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
+<td class=\"{}\">{}</td></tr>",
+                esc(&info.source),
+                esc(info.label.as_deref().unwrap_or("")),
+                esc(&e.expect.to_string()),
+                pct(e.observed),
+                if e.met { "ok" } else { "fail" },
+                if e.met { "met" } else { "FAILED" }
+            );
+        }
+        s.push_str("</table>\n");
+    }
+
+    let mine: Vec<&Chart> = charts
+        .iter()
+        .filter(|c| c.scenario.as_deref() == Some(r.name.as_str()))
+        .collect();
+    if !mine.is_empty() {
+        s.push_str("<h3>Charts</h3>\n");
+        for c in mine {
+            figure(s, c);
+        }
+    }
+
+    if let Some(sc) = sc {
+        inputs(s, sc);
+    }
+    s.push_str("</section>\n");
+}
+
+/// The scenario's timeline, requests shown with secrets replaced by `***`.
+fn inputs(s: &mut String, sc: &Scenario) {
+    s.push_str("<h3>Inputs</h3>\n");
+    let _ = writeln!(
+        s,
+        "<p class=\"muted\">retry: {} attempt(s), backoff {}; faults: {}</p>",
+        sc.retry.attempts,
+        format_duration(sc.retry.backoff),
+        if sc.faults.is_empty() {
+            "none".to_string()
+        } else {
+            sc.faults
+                .iter()
+                .map(|(k, p)| format!("{} {p}", k.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    s.push_str("<table class=\"inputs\">\n<tr><th>at</th><th>label</th><th>event</th></tr>\n");
+    for e in &sc.events {
+        let what = match &e.kind {
+            EventKind::Request { raw, expect } => {
+                let params = raw
+                    .redacted()
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let exp = expect.as_ref().map_or(String::new(), |x| {
+                    format!("<br>expect {}", esc(&x.to_string()))
+                });
+                format!("RunInstances <code>{params}</code>{exp}")
+            }
+            EventKind::Release(Release::All) => "release every instance".to_string(),
+            EventKind::Release(Release::Label(l)) => format!("release label {}", esc(l)),
+            EventKind::Release(Release::Count { count, label }) => format!(
+                "release {count} instance(s){}",
+                label
+                    .as_deref()
+                    .map_or(String::new(), |l| format!(" of {}", esc(l)))
+            ),
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{what}</td></tr>",
+            format_utc(e.at),
+            esc(e.label.as_deref().unwrap_or(""))
+        );
+    }
+    s.push_str("</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn an_empty_run_is_still_a_page() {
+        let page = String::from_utf8(report_html(&[], &[], &[])).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>"));
+        assert!(page.ends_with("</html>\n"));
+        assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+}

@@ -1,0 +1,364 @@
+//! Sweeps: a JSON scenario's `"sweep"` expands into named variants, one per combination of
+//! the listed values, run like separate scenarios and compared (`docs/scenarios.md`).
+//!
+//! ```json
+//! "sweep": {"InternetMaxBandwidthOut": [5, 10, 20, 50], "labels": ["web"]}
+//! ```
+//!
+//! Keys are RunInstances parameters (set on every request of the timeline, or on the requests
+//! whose label is in `"labels"`), or the model inputs `"trials"` and `"seed"`. Variants are
+//! the Cartesian product in the order the keys are written, the first key varying slowest,
+//! named `<name>[Key=value,...]`. Expansion is a pure function of the file.
+
+use std::path::Path;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+
+use super::{load, EventKind, Scenario};
+use crate::catalog::params;
+use crate::error::{suggest, Error, Place, Result};
+
+/// Most variants a sweep may expand into.
+pub const MAX_VARIANTS: usize = 1000;
+
+/// What a sweep key changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The scenario's trial count.
+    Trials,
+    /// The scenario's seed.
+    Seed,
+    /// A request parameter (wire name).
+    Param(String),
+}
+
+/// One swept input and its values, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The key as written in the file.
+    pub key: String,
+    pub target: Target,
+    /// The values as wire text (`5`, `cloud_essd`, `true`).
+    pub values: Vec<String>,
+}
+
+/// A scenario's sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// In file order.
+    pub axes: Vec<Axis>,
+    /// Only requests with one of these labels get the swept parameters (None: every request).
+    pub labels: Option<Vec<String>>,
+    /// Where `"sweep"` is written, for errors.
+    pub place: Place,
+}
+
+/// Reads a scenario file and expands its sweep, if any: one scenario, or its variants.
+pub fn load_expanded(path: &Path) -> Result<Vec<Scenario>> {
+    let base = load(path)?;
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        return Ok(vec![base]);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    match parse(&path.display().to_string(), &text)? {
+        None => Ok(vec![base]),
+        Some(s) => expand(&base, &s),
+    }
+}
+
+/// An object's entries in file order.
+struct Ordered(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of lists")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Ordered, A::Error> {
+                let mut v = Vec::new();
+                while let Some(e) = m.next_entry::<String, Value>()? {
+                    v.push(e);
+                }
+                Ok(Ordered(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Where the top-level `"sweep":` key is written.
+fn sweep_place(source: &str, text: &str) -> Place {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("\"sweep\"") {
+        let at = from + i;
+        if text[at + 7..].trim_start().starts_with(':') {
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            return Place::at(source, line, col);
+        }
+        from = at + 7;
+    }
+    Place::at(source, 1, 1)
+}
+
+/// Reads the `"sweep"` of a JSON scenario (the rest of the file is read by `file::parse`).
+pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
+    #[derive(serde::Deserialize)]
+    struct Only {
+        sweep: Option<Ordered>,
+    }
+    let place = sweep_place(source, text);
+    let only: Only = serde_json::from_str(text)
+        .map_err(|e| Error::input(place.clone(), format!("sweep: {e}")))?;
+    let Some(Ordered(entries)) = only.sweep else {
+        return Ok(None);
+    };
+    let err = |m: String| Error::input(place.clone(), format!("sweep: {m}"));
+    let mut axes = Vec::new();
+    let mut labels = None;
+    for (key, value) in entries {
+        let Value::Array(items) = value else {
+            return Err(err(format!(
+                "{key}: give a list of values, like [5, 10, 20]"
+            )));
+        };
+        if key == "labels" {
+            let ls = items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    other => Err(err(format!("labels: {other} is not a label (a string)"))),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            labels = Some(ls);
+            continue;
+        }
+        let target = match key.as_str() {
+            "trials" => Target::Trials,
+            "seed" => Target::Seed,
+            k if params::lookup(k).is_some() => Target::Param(k.to_string()),
+            k => {
+                let names = params::specs()
+                    .iter()
+                    .map(|s| s.name)
+                    .chain(["trials", "seed", "labels"]);
+                let hint =
+                    suggest(k, names).map_or(String::new(), |m| format!(" (did you mean {m:?}?)"));
+                return Err(err(format!(
+                    "{k:?} is not a RunInstances parameter, \"trials\", \"seed\" or \"labels\"{hint}"
+                )));
+            }
+        };
+        if items.is_empty() {
+            return Err(err(format!("{key}: the list of values is empty")));
+        }
+        let values = items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                Value::Number(n) => Ok(n.to_string()),
+                Value::Bool(b) => Ok(b.to_string()),
+                other => Err(err(format!(
+                    "{key}: {other} is not a number, string or boolean"
+                ))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for v in &values {
+            let bad = match target {
+                Target::Trials => v.parse::<u32>().map_or(true, |n| n == 0),
+                Target::Seed => v.parse::<u64>().is_err(),
+                Target::Param(_) => false,
+            };
+            if bad {
+                return Err(err(format!(
+                    "{key}: {v:?} is not a whole number (at least 1 for trials)"
+                )));
+            }
+        }
+        if axes.iter().any(|a: &Axis| a.key == key) {
+            return Err(err(format!("{key} is swept twice")));
+        }
+        axes.push(Axis {
+            key,
+            target,
+            values,
+        });
+    }
+    if axes.is_empty() {
+        return Err(err("name at least one parameter or input to sweep".into()));
+    }
+    let n = axes.iter().map(|a| a.values.len()).product::<usize>();
+    if n > MAX_VARIANTS {
+        return Err(err(format!("{n} variants; at most {MAX_VARIANTS}")));
+    }
+    Ok(Some(Sweep {
+        axes,
+        labels,
+        place,
+    }))
+}
+
+/// The variants of `base`, in order: the first axis varies slowest.
+pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
+    if let Some(ls) = &sweep.labels {
+        let have: Vec<&str> = base
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Request { .. }))
+            .filter_map(|e| e.label.as_deref())
+            .collect();
+        for l in ls {
+            if !have.contains(&l.as_str()) {
+                let hint = suggest(l, have.iter().copied())
+                    .map_or(String::new(), |m| format!(" (did you mean {m:?}?)"));
+                return Err(Error::input(
+                    sweep.place.clone(),
+                    format!("sweep: labels: no request is labelled {l:?}{hint}"),
+                ));
+            }
+        }
+    }
+    let n: usize = sweep.axes.iter().map(|a| a.values.len()).product();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        // mixed-radix digits, the last axis fastest
+        let mut rest = i;
+        let mut pick = vec![0; sweep.axes.len()];
+        for (k, a) in sweep.axes.iter().enumerate().rev() {
+            pick[k] = rest % a.values.len();
+            rest /= a.values.len();
+        }
+        let mut s = base.clone();
+        let mut tags = Vec::new();
+        for (a, &j) in sweep.axes.iter().zip(&pick) {
+            let v = &a.values[j];
+            tags.push(format!("{}={v}", a.key));
+            match &a.target {
+                Target::Trials => s.trials = v.parse().expect("checked when read"),
+                Target::Seed => s.seed = v.parse().expect("checked when read"),
+                Target::Param(name) => set_param(&mut s, name, v, sweep.labels.as_deref()),
+            }
+        }
+        s.name = format!("{}[{}]", base.name, tags.join(","));
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Sets `name=value` on the selected requests, replacing any value they had.
+fn set_param(s: &mut Scenario, name: &str, value: &str, labels: Option<&[String]>) {
+    for e in &mut s.events {
+        let selected = match labels {
+            None => true,
+            Some(ls) => e.label.as_ref().is_some_and(|l| ls.contains(l)),
+        };
+        if let (true, EventKind::Request { raw, .. }) = (selected, &mut e.kind) {
+            raw.params.retain(|p| p.name != name);
+            raw.push(name, value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{
+  "name": "web",
+  "sweep": {"InternetMaxBandwidthOut": [5, 10], "trials": [20, 40], "labels": ["a"]},
+  "timeline": [
+    {"at": "+0m", "label": "a", "request": {"RegionId": "cn-hangzhou", "InternetMaxBandwidthOut": 1}},
+    {"at": "+1m", "label": "b", "request": {"RegionId": "cn-hangzhou"}}
+  ]
+}"#;
+
+    fn base() -> Scenario {
+        super::super::file::parse("web.json", DOC, Path::new("")).unwrap()
+    }
+
+    #[test]
+    fn keys_keep_file_order_and_values_their_text() {
+        let s = parse("web.json", DOC).unwrap().unwrap();
+        let keys: Vec<&str> = s.axes.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["InternetMaxBandwidthOut", "trials"]);
+        assert_eq!(s.axes[0].values, ["5", "10"]);
+        assert_eq!(s.labels.as_deref(), Some(&["a".to_string()][..]));
+        assert_eq!(s.place.line, Some(3));
+    }
+
+    #[test]
+    fn variants_are_the_product_first_key_slowest() {
+        let s = parse("web.json", DOC).unwrap().unwrap();
+        let v = expand(&base(), &s).unwrap();
+        let names: Vec<&str> = v.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "web[InternetMaxBandwidthOut=5,trials=20]",
+                "web[InternetMaxBandwidthOut=5,trials=40]",
+                "web[InternetMaxBandwidthOut=10,trials=20]",
+                "web[InternetMaxBandwidthOut=10,trials=40]",
+            ]
+        );
+        assert_eq!(v[1].trials, 40);
+        let EventKind::Request { raw, .. } = &v[2].events[0].kind else {
+            panic!()
+        };
+        assert_eq!(raw.get("InternetMaxBandwidthOut"), Some("10"));
+        assert_eq!(
+            raw.params
+                .iter()
+                .filter(|p| p.name == "InternetMaxBandwidthOut")
+                .count(),
+            1
+        );
+        // the unlabelled-by-filter request is untouched
+        let EventKind::Request { raw, .. } = &v[2].events[1].kind else {
+            panic!()
+        };
+        assert_eq!(raw.get("InternetMaxBandwidthOut"), None);
+        // and expansion is deterministic
+        let again: Vec<String> = expand(&base(), &s)
+            .unwrap()
+            .into_iter()
+            .map(|x| x.name)
+            .collect();
+        assert_eq!(again, names);
+    }
+
+    #[test]
+    fn mistakes_are_placed_and_suggested() {
+        let e = parse("w.json", r#"{"sweep": {"InternetMaxBandwidthOot": [1]}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("w.json:1:2") && e.contains("did you mean \"InternetMaxBandwidthOut\""),
+            "{e}"
+        );
+        let e = parse("w.json", r#"{"sweep": {"trials": [0]}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("trials"), "{e}");
+        let e = parse("w.json", r#"{"sweep": {"Amount": 5}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("list of values"), "{e}");
+        let s = parse("w.json", r#"{"sweep": {"Amount": [1], "labels": ["c"]}}"#)
+            .unwrap()
+            .unwrap();
+        let e = expand(&base(), &s).unwrap_err().to_string();
+        assert!(e.contains("no request is labelled \"c\""), "{e}");
+        assert_eq!(parse("w.json", r#"{"name": "x"}"#).unwrap(), None);
+    }
+}
