@@ -583,8 +583,8 @@ pub fn comparison_bars(reports: &[ScenarioReport]) -> Bars {
         categories: rows.iter().map(|r| r.scenario.clone()).collect(),
         series: vec![
             (
-                "trials with a failure (at least)".into(),
-                rows.iter().map(|r| 100.0 * r.p_any_failure_min).collect(),
+                "trials with a failure".into(),
+                rows.iter().map(|r| 100.0 * r.p_any_failure).collect(),
             ),
             (
                 "answers that failed".into(),

@@ -1,9 +1,5 @@
 //! Scenarios side by side: `comparison.csv` and the JSON summary printed by `ecsim run --json`,
 //! pure functions from finished [`ScenarioReport`]s to bytes.
-//!
-//! The engine counts, per code, the trials in which some request got it, not the trials with
-//! any failure at all; so the probability of any failure is given as bounds: at least the most
-//! frequent code's share, at most the sum of the codes' shares (equal when one code fails).
 
 use serde::Serialize;
 
@@ -21,10 +17,8 @@ pub struct Row {
     pub failed_answers: u64,
     /// Share of all answers that failed.
     pub failed_share: f64,
-    /// Lower bound on the share of trials with some failure.
-    pub p_any_failure_min: f64,
-    /// Upper bound on the share of trials with some failure.
-    pub p_any_failure_max: f64,
+    /// Share of trials in which some request failed.
+    pub p_any_failure: f64,
     pub expectations_met: usize,
     pub expectations_failed: usize,
 }
@@ -38,9 +32,6 @@ pub fn rows(reports: &[ScenarioReport]) -> Vec<Row> {
             let failing: Vec<_> = r.codes.iter().filter(|c| is_failure(c.key)).collect();
             let failed_answers: u64 = failing.iter().map(|c| c.count).sum();
             let answers = r.requests.len() as u64 * u64::from(r.trials);
-            let shares = failing
-                .iter()
-                .map(|c| f64::from(c.trials_affected) / trials);
             let met = r.expectations.iter().filter(|e| e.met).count();
             Row {
                 scenario: r.name.clone(),
@@ -52,8 +43,7 @@ pub fn rows(reports: &[ScenarioReport]) -> Vec<Row> {
                 } else {
                     failed_answers as f64 / answers as f64
                 },
-                p_any_failure_min: shares.clone().fold(0.0, f64::max),
-                p_any_failure_max: shares.sum::<f64>().min(1.0),
+                p_any_failure: f64::from(r.trials_failed) / trials,
                 expectations_met: met,
                 expectations_failed: r.expectations.len() - met,
             }
@@ -128,8 +118,7 @@ fn fixed_header() -> Vec<String> {
         requests: 0,
         failed_answers: 0,
         failed_share: 0.0,
-        p_any_failure_min: 0.0,
-        p_any_failure_max: 0.0,
+        p_any_failure: 0.0,
         expectations_met: 0,
         expectations_failed: 0,
     })
@@ -156,8 +145,7 @@ pub struct JsonScenario<'a> {
     pub requests: usize,
     pub answers: u64,
     pub failed_answers: u64,
-    pub p_any_failure_min: f64,
-    pub p_any_failure_max: f64,
+    pub p_any_failure: f64,
     /// Every code answered, most frequent first (passing dry runs too, with `failure` false).
     pub codes: Vec<JsonCode>,
     pub expectations: Vec<JsonExpect<'a>>,
@@ -203,8 +191,7 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
             requests: r.requests.len(),
             answers: r.requests.len() as u64 * u64::from(r.trials),
             failed_answers: row.failed_answers,
-            p_any_failure_min: row.p_any_failure_min,
-            p_any_failure_max: row.p_any_failure_max,
+            p_any_failure: row.p_any_failure,
             codes: r
                 .codes
                 .iter()
@@ -247,8 +234,8 @@ mod tests {
     fn no_reports_give_the_header_and_an_empty_list() {
         assert_eq!(
             String::from_utf8(comparison_csv(&[])).unwrap(),
-            "scenario,trials,requests,failed_answers,failed_share,p_any_failure_min,\
-             p_any_failure_max,expectations_met,expectations_failed\n"
+            "scenario,trials,requests,failed_answers,failed_share,p_any_failure,\
+             expectations_met,expectations_failed\n"
         );
         let v: serde_json::Value = serde_json::from_slice(&summary_json(&[])).unwrap();
         assert_eq!(v, serde_json::json!({"scenarios": []}));

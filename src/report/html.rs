@@ -124,15 +124,7 @@ fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
     }
     s.push_str("</tr>\n");
     for (r, row) in reports.iter().zip(compare::rows(reports)) {
-        let any = if (row.p_any_failure_max - row.p_any_failure_min).abs() < 1e-12 {
-            pct(row.p_any_failure_min)
-        } else {
-            format!(
-                "{} to {}",
-                pct(row.p_any_failure_min),
-                pct(row.p_any_failure_max)
-            )
-        };
+        let any = pct(row.p_any_failure);
         let _ = write!(
             s,
             "<tr><td><a href=\"#s-{}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\

@@ -107,6 +107,9 @@ pub struct ScenarioReport {
     pub stats: Vec<RequestStat>,
     /// Codes by count, most frequent first (ties by catalog order).
     pub codes: Vec<CodeStat>,
+    /// Trials in which some request's final answer was an error (a passing DryRun's
+    /// DryRunOperation is not a failure).
+    pub trials_failed: u32,
     pub timeline: Vec<GaugePoint>,
     /// (trial, attempts) of the sampled trials, in trial order.
     pub logs: Vec<(u32, Vec<Attempt>)>,
@@ -151,6 +154,8 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
     let mut code_count = vec![0u64; codes_len];
     let mut code_trials = vec![0u32; codes_len];
     let mut seen_in = vec![u32::MAX; codes_len];
+    let dry_run = trial::key_code(Some(ErrorKey::DryRunOperation));
+    let mut trials_failed = 0u32;
     let per_trial = plan.samples.len() * plan.gauges.len();
     let mut samples: Vec<u32> = Vec::with_capacity(per_trial * trials as usize);
     let mut logs = Vec::new();
@@ -163,6 +168,9 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
             .map(|t| run_trial(plan, t, t < keep))
             .collect();
         for (t, r) in (lo..hi).zip(chunk) {
+            if r.answers.iter().any(|a| a.code != 0 && a.code != dry_run) {
+                trials_failed += 1;
+            }
             for (stat, a) in stats.iter_mut().zip(&r.answers) {
                 match stat.answers.iter_mut().find(|(c, _)| *c == a.code) {
                     Some((_, k)) => *k += 1,
@@ -238,6 +246,7 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         seed: plan.seed,
         requests: plan.requests.clone(),
         stats,
+        trials_failed,
         codes,
         timeline: timeline(plan, &samples, trials as usize),
         logs,
