@@ -39,7 +39,7 @@ pub fn schema() -> Value {
             {"type": "object", "properties": {"label": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}, "additionalProperties": false}
         ]
     });
-    json!({
+    let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ecsim scenario",
         "type": "object",
@@ -89,7 +89,15 @@ pub fn schema() -> Value {
                 ]
             }
         }
-    })
+    });
+    // Added apart from the literal above, which sits at serde_json's macro recursion limit.
+    schema["properties"]["sweep"] = json!({
+        "type": "object",
+        "description": "Variants: each key (a request parameter, trials or seed) lists values; every combination runs as a named variant; `labels` limits parameter sweeps to labelled requests.",
+        "properties": {"labels": {"type": "array", "items": {"type": "string"}}},
+        "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}}
+    });
+    schema
 }
 
 #[cfg(test)]
