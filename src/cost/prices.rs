@@ -1,0 +1,760 @@
+//! The price catalog: the embedded `data/prices.json` and a planner's price files merged over it.
+//!
+//! A price file is one JSON object of the embedded file's shape, every part optional:
+//!
+//! ```json
+//! {"as_of": "2026-11-28",
+//!  "sources": {"my-quote": "DescribePrice, 2026-11-20"},
+//!  "regions": {"cn-hangzhou": {
+//!     "currency": "CNY",
+//!     "instance_types": {"ecs.g7.large": {"price": 0.55, "source": "my-quote", "confirmed": true}},
+//!     "disks": {"cloud_essd": {"PL1": 0.0021}},
+//!     "internet": {"traffic_per_gb": 0.8}}}}
+//! ```
+//!
+//! Files merge by keys, in order: a figure given later replaces the earlier one whole, every
+//! figure not given is kept. A figure is `{"price", "source", "confirmed"}` or a bare number,
+//! which takes the file's path as its source and counts as confirmed (the planner's own
+//! figure). Units: instance types per instance-hour, disks per GiB-hour, internet per GB out
+//! and per Mbps-hour (`bandwidth_per_mbps_hour_up_to_5` for each of the first 5 Mbps,
+//! `bandwidth_per_mbps_hour_above_5` for each Mbps above). Every price is in its region's
+//! `currency`. See `docs/prices.md` for each default figure's source.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Place, Result};
+use crate::request::typed::{DiskCategory, PerformanceLevel};
+
+/// The embedded default catalog's name in messages.
+pub const DEFAULT_NAME: &str = "data/prices.json";
+const DEFAULT_TEXT: &str = include_str!("../../data/prices.json");
+
+/// The currency a region bills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    CNY,
+    USD,
+}
+
+impl Currency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Currency::CNY => "CNY",
+            Currency::USD => "USD",
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One price with where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Per unit (instance-hour, GiB-hour, GB, Mbps-hour), in the region's currency; ≥ 0.
+    pub price: f64,
+    /// A key of [`Prices::sources`] or free text (a bare number's source is its file's path).
+    pub source: String,
+    /// Whether the figure was found in its source (false: derived or recalled; UNCONFIRMED).
+    pub confirmed: bool,
+}
+
+/// A figure as written in a file: a bare number or an object, `source`/`confirmed` optional.
+#[derive(Debug, Clone, PartialEq)]
+struct FigureIn {
+    price: f64,
+    source: Option<String>,
+    confirmed: Option<bool>,
+}
+
+impl FigureIn {
+    fn resolve(self, file: &str) -> Figure {
+        Figure {
+            price: self.price,
+            source: self.source.unwrap_or_else(|| file.to_string()),
+            confirmed: self.confirmed.unwrap_or(true),
+        }
+    }
+}
+
+fn check_price<E: de::Error>(v: f64) -> std::result::Result<f64, E> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(E::custom(format!(
+            "price {v} is negative; a price is a number >= 0 per unit in the region's currency"
+        )))
+    }
+}
+
+impl<'de> Deserialize<'de> for FigureIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FigureIn;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a price: a number >= 0 or {\"price\": 0.59, \"source\": \"...\", \"confirmed\": true}",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<FigureIn, E> {
+                Ok(FigureIn {
+                    price: check_price(v)?,
+                    source: None,
+                    confirmed: None,
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<FigureIn, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<FigureIn, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<FigureIn, A::Error> {
+                let mut price = None;
+                let mut source = None;
+                let mut confirmed = None;
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "price" => price = Some(check_price(m.next_value::<f64>()?)?),
+                        "source" => source = Some(m.next_value::<String>()?),
+                        "confirmed" => confirmed = Some(m.next_value::<bool>()?),
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["price", "source", "confirmed"],
+                            ))
+                        }
+                    }
+                }
+                let price = price.ok_or_else(|| de::Error::missing_field("price"))?;
+                Ok(FigureIn {
+                    price,
+                    source,
+                    confirmed,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// ESSD prices by performance level.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EssdIn {
+    #[serde(rename = "PL0")]
+    pl0: Option<FigureIn>,
+    #[serde(rename = "PL1")]
+    pl1: Option<FigureIn>,
+    #[serde(rename = "PL2")]
+    pl2: Option<FigureIn>,
+    #[serde(rename = "PL3")]
+    pl3: Option<FigureIn>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisksIn {
+    cloud: Option<FigureIn>,
+    cloud_efficiency: Option<FigureIn>,
+    cloud_ssd: Option<FigureIn>,
+    ephemeral_ssd: Option<FigureIn>,
+    cloud_essd: Option<EssdIn>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InternetIn {
+    traffic_per_gb: Option<FigureIn>,
+    bandwidth_per_mbps_hour_up_to_5: Option<FigureIn>,
+    bandwidth_per_mbps_hour_above_5: Option<FigureIn>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionIn {
+    currency: Option<Currency>,
+    #[serde(default)]
+    instance_types: BTreeMap<String, FigureIn>,
+    disks: Option<DisksIn>,
+    internet: Option<InternetIn>,
+}
+
+/// One price file as written.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn {
+    as_of: Option<String>,
+    #[serde(default)]
+    sources: BTreeMap<String, String>,
+    #[serde(default)]
+    regions: BTreeMap<String, RegionIn>,
+}
+
+/// Disk prices per GiB-hour; `None` where no file gave one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DiskPrices {
+    pub cloud: Option<Figure>,
+    pub cloud_efficiency: Option<Figure>,
+    pub cloud_ssd: Option<Figure>,
+    pub ephemeral_ssd: Option<Figure>,
+    /// PL0..PL3.
+    pub cloud_essd: [Option<Figure>; 4],
+}
+
+/// Internet prices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InternetPrices {
+    /// PayByTraffic, per GB outbound.
+    pub traffic_per_gb: Option<Figure>,
+    /// PayByBandwidth, per Mbps-hour for each of the first 5 Mbps.
+    pub bandwidth_per_mbps_hour_up_to_5: Option<Figure>,
+    /// PayByBandwidth, per Mbps-hour for each Mbps above 5.
+    pub bandwidth_per_mbps_hour_above_5: Option<Figure>,
+}
+
+/// One region's prices.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionPrices {
+    pub currency: Currency,
+    /// Pay-as-you-go per instance-hour, by instance type id.
+    pub instance_types: BTreeMap<String, Figure>,
+    pub disks: DiskPrices,
+    pub internet: InternetPrices,
+}
+
+/// The three internet prices of a region, all present.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InternetRates {
+    pub currency: Currency,
+    /// Per GB outbound.
+    pub traffic_per_gb: f64,
+    /// Per Mbps-hour, each of the first 5 Mbps.
+    pub bandwidth_up_to_5: f64,
+    /// Per Mbps-hour, each Mbps above 5.
+    pub bandwidth_above_5: f64,
+}
+
+/// The merged catalog.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prices {
+    /// The date of the last file that gave one (the embedded catalog's by default).
+    pub as_of: String,
+    /// Citations by key.
+    pub sources: BTreeMap<String, String>,
+    pub regions: BTreeMap<String, RegionPrices>,
+    /// The files merged, in order, the embedded one first (for messages).
+    pub files: Vec<String>,
+}
+
+impl Prices {
+    /// The embedded catalog alone.
+    pub fn default_embedded() -> Prices {
+        let mut p = Prices::empty();
+        p.merge_text(DEFAULT_NAME, DEFAULT_TEXT)
+            .expect("the embedded data/prices.json is checked by tests");
+        p
+    }
+
+    /// The embedded catalog with each file merged over it, in order.
+    pub fn load(files: &[PathBuf]) -> Result<Prices> {
+        let mut p = Prices::default_embedded();
+        for path in files {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            p.merge_text(&path.display().to_string(), &text)?;
+        }
+        Ok(p)
+    }
+
+    fn empty() -> Prices {
+        Prices {
+            as_of: String::new(),
+            sources: BTreeMap::new(),
+            regions: BTreeMap::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Merges one price file's text (named `source` in messages) over this catalog. The file
+    /// is read whole before anything changes, so a bad file leaves the catalog as it was.
+    pub fn merge_text(&mut self, source: &str, text: &str) -> Result<()> {
+        let file: FileIn = serde_json::from_str(text).map_err(|e| {
+            Error::input(
+                Place::at(source, e.line(), e.column()),
+                format!(
+                    "{}; a price file is one JSON object shaped like data/prices.json \
+                     (see docs/prices.md)",
+                    strip_position(&e)
+                ),
+            )
+        })?;
+        // Check before merging: a new region needs its currency.
+        for (id, r) in &file.regions {
+            if r.currency.is_none() && !self.regions.contains_key(id) {
+                return Err(Error::input(
+                    Place::at(source, 1, 1),
+                    format!(
+                        "regions.{id}: a region not in the catalog needs its \"currency\" \
+                         (\"CNY\" or \"USD\"); add it next to the region's prices"
+                    ),
+                ));
+            }
+        }
+        if let Some(d) = file.as_of {
+            self.as_of = d;
+        }
+        self.sources.extend(file.sources);
+        for (id, r) in file.regions {
+            let slot = self.regions.entry(id).or_insert_with(|| RegionPrices {
+                currency: r.currency.unwrap_or(Currency::CNY),
+                instance_types: BTreeMap::new(),
+                disks: DiskPrices::default(),
+                internet: InternetPrices::default(),
+            });
+            if let Some(c) = r.currency {
+                slot.currency = c;
+            }
+            for (t, f) in r.instance_types {
+                slot.instance_types.insert(t, f.resolve(source));
+            }
+            if let Some(d) = r.disks {
+                set(&mut slot.disks.cloud, d.cloud, source);
+                set(&mut slot.disks.cloud_efficiency, d.cloud_efficiency, source);
+                set(&mut slot.disks.cloud_ssd, d.cloud_ssd, source);
+                set(&mut slot.disks.ephemeral_ssd, d.ephemeral_ssd, source);
+                if let Some(e) = d.cloud_essd {
+                    let [p0, p1, p2, p3] = &mut slot.disks.cloud_essd;
+                    set(p0, e.pl0, source);
+                    set(p1, e.pl1, source);
+                    set(p2, e.pl2, source);
+                    set(p3, e.pl3, source);
+                }
+            }
+            if let Some(i) = r.internet {
+                let s = &mut slot.internet;
+                set(&mut s.traffic_per_gb, i.traffic_per_gb, source);
+                set(
+                    &mut s.bandwidth_per_mbps_hour_up_to_5,
+                    i.bandwidth_per_mbps_hour_up_to_5,
+                    source,
+                );
+                set(
+                    &mut s.bandwidth_per_mbps_hour_above_5,
+                    i.bandwidth_per_mbps_hour_above_5,
+                    source,
+                );
+            }
+        }
+        self.files.push(source.to_string());
+        Ok(())
+    }
+
+    /// Where a missing price should be added, for messages.
+    fn place(&self) -> Place {
+        Place::new(self.files.last().map_or(DEFAULT_NAME, |s| s.as_str()))
+    }
+
+    fn missing(&self, region: &str, what: &str, example: &str) -> Error {
+        Error::input(
+            self.place(),
+            format!(
+                "no {what} price for region {region}; add it to a price file, \
+                 e.g. {{\"regions\": {{\"{region}\": {example}}}}}"
+            ),
+        )
+    }
+
+    /// A region's prices.
+    pub fn region(&self, region: &str) -> Result<&RegionPrices> {
+        self.regions.get(region).ok_or_else(|| {
+            self.missing(
+                region,
+                "",
+                "{\"currency\": \"CNY\", \"instance_types\": {...}}",
+            )
+        })
+    }
+
+    /// The region's currency.
+    pub fn currency(&self, region: &str) -> Result<Currency> {
+        self.region(region).map(|r| r.currency)
+    }
+
+    /// Pay-as-you-go price per instance-hour.
+    pub fn instance_hourly(&self, region: &str, instance_type: &str) -> Result<f64> {
+        self.region(region)?
+            .instance_types
+            .get(instance_type)
+            .map(|f| f.price)
+            .ok_or_else(|| {
+                self.missing(
+                    region,
+                    &format!("{instance_type} instance"),
+                    &format!("{{\"instance_types\": {{\"{instance_type}\": 0.59}}}}"),
+                )
+            })
+    }
+
+    /// Disk price per GiB-hour. ESSD without a level is PL1 (the API's default).
+    pub fn disk_per_gib_hour(
+        &self,
+        region: &str,
+        category: DiskCategory,
+        level: Option<PerformanceLevel>,
+    ) -> Result<f64> {
+        let d = &self.region(region)?.disks;
+        let (fig, key) = match category {
+            DiskCategory::Cloud => (&d.cloud, "cloud".to_string()),
+            DiskCategory::CloudEfficiency => (&d.cloud_efficiency, "cloud_efficiency".into()),
+            DiskCategory::CloudSsd => (&d.cloud_ssd, "cloud_ssd".into()),
+            DiskCategory::EphemeralSsd => (&d.ephemeral_ssd, "ephemeral_ssd".into()),
+            DiskCategory::CloudEssd => {
+                let pl = level.unwrap_or(PerformanceLevel::PL1);
+                let i = match pl {
+                    PerformanceLevel::PL0 => 0,
+                    PerformanceLevel::PL1 => 1,
+                    PerformanceLevel::PL2 => 2,
+                    PerformanceLevel::PL3 => 3,
+                };
+                (&d.cloud_essd[i], format!("cloud_essd {pl}"))
+            }
+        };
+        fig.as_ref().map(|f| f.price).ok_or_else(|| {
+            let example = match category {
+                DiskCategory::CloudEssd => format!(
+                    "{{\"disks\": {{\"cloud_essd\": {{\"{}\": 0.0021}}}}}}",
+                    level.unwrap_or(PerformanceLevel::PL1)
+                ),
+                c => format!("{{\"disks\": {{\"{c}\": 0.0007}}}}"),
+            };
+            self.missing(region, &format!("{key} disk"), &example)
+        })
+    }
+
+    /// The region's internet prices, all three present.
+    pub fn internet(&self, region: &str) -> Result<InternetRates> {
+        let r = self.region(region)?;
+        let i = &r.internet;
+        let get = |f: &Option<Figure>, key: &str| {
+            f.as_ref().map(|f| f.price).ok_or_else(|| {
+                self.missing(
+                    region,
+                    &format!("internet {key}"),
+                    &format!("{{\"internet\": {{\"{key}\": 0.8}}}}"),
+                )
+            })
+        };
+        Ok(InternetRates {
+            currency: r.currency,
+            traffic_per_gb: get(&i.traffic_per_gb, "traffic_per_gb")?,
+            bandwidth_up_to_5: get(
+                &i.bandwidth_per_mbps_hour_up_to_5,
+                "bandwidth_per_mbps_hour_up_to_5",
+            )?,
+            bandwidth_above_5: get(
+                &i.bandwidth_per_mbps_hour_above_5,
+                "bandwidth_per_mbps_hour_above_5",
+            )?,
+        })
+    }
+
+    /// Every figure with its place in the catalog (`cn-hangzhou/disks/cloud_essd/PL1`), in
+    /// a fixed order: for docs and checks.
+    pub fn figures(&self) -> Vec<(String, &Figure)> {
+        let mut out = Vec::new();
+        for (id, r) in &self.regions {
+            let i = &r.internet;
+            for (k, f) in [
+                ("traffic_per_gb", &i.traffic_per_gb),
+                (
+                    "bandwidth_per_mbps_hour_up_to_5",
+                    &i.bandwidth_per_mbps_hour_up_to_5,
+                ),
+                (
+                    "bandwidth_per_mbps_hour_above_5",
+                    &i.bandwidth_per_mbps_hour_above_5,
+                ),
+            ] {
+                if let Some(f) = f {
+                    out.push((format!("{id}/internet/{k}"), f));
+                }
+            }
+            let d = &r.disks;
+            for (k, f) in [
+                ("cloud", &d.cloud),
+                ("cloud_efficiency", &d.cloud_efficiency),
+                ("cloud_ssd", &d.cloud_ssd),
+                ("ephemeral_ssd", &d.ephemeral_ssd),
+                ("cloud_essd/PL0", &d.cloud_essd[0]),
+                ("cloud_essd/PL1", &d.cloud_essd[1]),
+                ("cloud_essd/PL2", &d.cloud_essd[2]),
+                ("cloud_essd/PL3", &d.cloud_essd[3]),
+            ] {
+                if let Some(f) = f {
+                    out.push((format!("{id}/disks/{k}"), f));
+                }
+            }
+            for (t, f) in &r.instance_types {
+                out.push((format!("{id}/instance_types/{t}"), f));
+            }
+        }
+        out
+    }
+}
+
+fn set(slot: &mut Option<Figure>, new: Option<FigureIn>, file: &str) {
+    if let Some(f) = new {
+        *slot = Some(f.resolve(file));
+    }
+}
+
+/// serde_json's message without its trailing ` at line L column C` (the place says it).
+fn strip_position(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world_doc() -> crate::world::WorldDoc {
+        crate::world::load::load_doc(&[]).unwrap()
+    }
+
+    #[test]
+    fn embedded_catalog_loads_and_every_figure_is_sourced() {
+        let p = Prices::default_embedded();
+        assert_eq!(p.as_of, "2026-11-28");
+        let figs = p.figures();
+        assert!(figs.len() > 150);
+        for (at, f) in figs {
+            assert!(
+                p.sources.contains_key(&f.source),
+                "{at}: source {:?} is not in sources",
+                f.source
+            );
+            let unconfirmed = p.sources[&f.source].starts_with("UNCONFIRMED");
+            assert!(
+                !(f.confirmed && unconfirmed),
+                "{at}: a confirmed figure cites an UNCONFIRMED source"
+            );
+        }
+    }
+
+    #[test]
+    fn embedded_figures_are_written_in_full() {
+        // Bare numbers are for planners' files; the default names source and status.
+        let v: serde_json::Value = serde_json::from_str(DEFAULT_TEXT).unwrap();
+        fn walk(v: &serde_json::Value, at: &str) {
+            match v {
+                serde_json::Value::Number(_) => panic!("{at}: bare number in the default"),
+                serde_json::Value::Object(m) if m.contains_key("price") => {
+                    assert!(
+                        m.contains_key("source") && m.contains_key("confirmed"),
+                        "{at}"
+                    );
+                }
+                serde_json::Value::Object(m) => {
+                    for (k, v) in m {
+                        walk(v, &format!("{at}/{k}"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk(&v["regions"], "regions");
+    }
+
+    #[test]
+    fn every_world_type_has_a_price_in_every_world_region() {
+        let doc = world_doc();
+        let p = Prices::default_embedded();
+        let regions: Vec<_> = doc.regions.inner.values().flatten().collect();
+        let types: Vec<_> = doc.instance_types.inner.values().flatten().collect();
+        assert_eq!(regions.len(), 6);
+        for r in &regions {
+            let rid = &r.region_id;
+            let cur = p.currency(rid).unwrap();
+            let want = if rid.starts_with("cn-") {
+                Currency::CNY
+            } else {
+                Currency::USD
+            };
+            assert_eq!(cur, want, "{rid}");
+            p.internet(rid).unwrap();
+            for c in DiskCategory::ALL {
+                p.disk_per_gib_hour(rid, *c, None).unwrap();
+            }
+            for l in PerformanceLevel::ALL {
+                p.disk_per_gib_hour(rid, DiskCategory::CloudEssd, Some(*l))
+                    .unwrap();
+            }
+            for t in &types {
+                let price = p.instance_hourly(rid, &t.instance_type_id).unwrap();
+                assert!(price > 0.0, "{rid} {}", t.instance_type_id);
+            }
+        }
+    }
+
+    #[test]
+    fn catalog_agrees_with_the_spot_traces_origin_price() {
+        let doc = world_doc();
+        let zones: BTreeMap<String, String> = doc
+            .available_zones
+            .inner
+            .values()
+            .flatten()
+            .map(|z| (z.zone_id.clone(), z.region_id.clone()))
+            .collect();
+        let p = Prices::default_embedded();
+        for s in doc.spot_prices.inner.values().flatten() {
+            let region = &zones[&s.zone_id];
+            assert_eq!(
+                p.instance_hourly(region, &s.instance_type).unwrap(),
+                s.origin_price,
+                "{} {}",
+                s.zone_id,
+                s.instance_type
+            );
+        }
+    }
+
+    #[test]
+    fn published_internet_and_disk_figures() {
+        let p = Prices::default_embedded();
+        let hz = p.internet("cn-hangzhou").unwrap();
+        assert_eq!(
+            (
+                hz.traffic_per_gb,
+                hz.bandwidth_up_to_5,
+                hz.bandwidth_above_5
+            ),
+            (0.80, 0.063, 0.248)
+        );
+        assert_eq!(p.internet("ap-southeast-1").unwrap().traffic_per_gb, 0.117);
+        assert_eq!(p.internet("us-west-1").unwrap().traffic_per_gb, 0.078);
+        let us = p.internet("us-west-1").unwrap();
+        assert_eq!((us.bandwidth_up_to_5, us.bandwidth_above_5), (0.006, 0.021));
+        let essd = |l| {
+            p.disk_per_gib_hour("cn-hangzhou", DiskCategory::CloudEssd, Some(l))
+                .unwrap()
+        };
+        assert_eq!(essd(PerformanceLevel::PL0), 0.0010);
+        assert_eq!(essd(PerformanceLevel::PL1), 0.0021);
+        assert_eq!(
+            p.disk_per_gib_hour("cn-hangzhou", DiskCategory::EphemeralSsd, None)
+                .unwrap(),
+            0.0
+        );
+    }
+
+    #[test]
+    fn an_override_replaces_only_what_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.json");
+        std::fs::write(
+            &path,
+            r#"{"as_of": "2026-12-01",
+                "regions": {
+                  "cn-hangzhou": {"instance_types": {"ecs.g7.large": 0.5},
+                                  "disks": {"cloud_essd": {"PL1": {"price": 0.002, "source": "quote", "confirmed": false}}}},
+                  "eu-central-1": {"currency": "USD", "internet": {"traffic_per_gb": 0.07}}}}"#,
+        )
+        .unwrap();
+        let p = Prices::load(std::slice::from_ref(&path)).unwrap();
+        let d = Prices::default_embedded();
+        assert_eq!(p.as_of, "2026-12-01");
+        assert_eq!(
+            p.instance_hourly("cn-hangzhou", "ecs.g7.large").unwrap(),
+            0.5
+        );
+        let fig = &p.regions["cn-hangzhou"].instance_types["ecs.g7.large"];
+        assert_eq!(fig.source, path.display().to_string());
+        assert!(fig.confirmed);
+        // Untouched neighbours keep the default.
+        assert_eq!(
+            p.instance_hourly("cn-hangzhou", "ecs.c7.large").unwrap(),
+            d.instance_hourly("cn-hangzhou", "ecs.c7.large").unwrap()
+        );
+        let essd = &p.regions["cn-hangzhou"].disks.cloud_essd;
+        assert_eq!(essd[1].as_ref().unwrap().price, 0.002);
+        assert!(!essd[1].as_ref().unwrap().confirmed);
+        assert_eq!(essd[0], d.regions["cn-hangzhou"].disks.cloud_essd[0]);
+        assert_eq!(
+            p.internet("cn-hangzhou").unwrap(),
+            d.internet("cn-hangzhou").unwrap()
+        );
+        // A new region: what it gives is there, what it lacks is a clear error.
+        assert_eq!(p.currency("eu-central-1").unwrap(), Currency::USD);
+        let e = p.internet("eu-central-1").unwrap_err().to_string();
+        assert!(
+            e.contains("no internet bandwidth_per_mbps_hour_up_to_5 price for region eu-central-1"),
+            "{e}"
+        );
+        assert!(e.starts_with(&path.display().to_string()), "{e}");
+    }
+
+    #[test]
+    fn a_bad_price_file_names_the_place_and_the_fix() {
+        let mut p = Prices::default_embedded();
+        let before = p.clone();
+        let text = "{\"regions\": {\"cn-hangzhou\": {\n  \"disks\": {\"cloud_ssdd\": 0.002}}}}";
+        let e = p.merge_text("mine.json", text).unwrap_err().to_string();
+        assert!(e.starts_with("mine.json:2:"), "{e}");
+        assert!(e.contains("unknown field `cloud_ssdd`"), "{e}");
+        assert!(e.contains("cloud_ssd"), "{e}");
+        let e = p
+            .merge_text(
+                "mine.json",
+                "{\"regions\": {\"cn-hangzhou\": {\"instance_types\": {\n\"ecs.g7.large\": -1}}}}",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("mine.json:2:"), "{e}");
+        assert!(e.contains("price -1 is negative"), "{e}");
+        let e = p
+            .merge_text(
+                "mine.json",
+                "{\"regions\": {\"cn-hangzhou\": {\"currency\": \"EUR\"}}}",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown variant `EUR`, expected `CNY` or `USD`"),
+            "{e}"
+        );
+        let e = p
+            .merge_text(
+                "mine.json",
+                "{\"regions\": {\"xx-new-1\": {\"instance_types\": {}}}}",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("regions.xx-new-1: a region not in the catalog needs its \"currency\""),
+            "{e}"
+        );
+        let e = p
+            .merge_text("mine.json", "{\"regions\": [")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("mine.json:1:"), "{e}");
+        assert_eq!(p, before, "a failed merge changes nothing");
+        let e = Prices::load(&[PathBuf::from("/nonexistent/prices.json")]).unwrap_err();
+        assert!(e.to_string().contains("/nonexistent/prices.json"));
+    }
+}
