@@ -20,6 +20,7 @@ pub mod error;
 pub mod report;
 pub mod request;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod time;
 pub mod validate;

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod codes;
 pub mod run;
+pub mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ pub enum Command {
     Codes(codes::CodesArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
     Run(run::RunArgs),
+    /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
+    Serve(serve::ServeArgs),
 }
 
 /// What a command produced: bytes for stdout, notes for stderr, and the exit status.
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
         Command::Check(a) => check::run(a),
         Command::Codes(a) => codes::run(a),
         Command::Run(a) => run::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

@@ -4,4 +4,5 @@ mod cli;
 mod codes;
 mod replay;
 mod reports;
+mod serve;
 mod support;

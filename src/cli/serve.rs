@@ -1,0 +1,154 @@
+//! `ecsim serve`: an ECS-compatible local endpoint (docs/serve.md). Binds, prints
+//! `listening on http://ADDR` as the first stdout line, serves until Ctrl-C, SIGTERM or
+//! `POST /_ecsim/shutdown`, then writes the session report into `--out` when given.
+//!
+//! Exit status: 0 after a clean shutdown, 2 bad input, usage, or a port that cannot be bound.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+
+use super::Output;
+use crate::error::{Error, Place};
+use crate::serve::report::{failures_csv, requests_csv, SessionReport};
+use crate::serve::{App, ClockMode, Session, SessionConfig};
+use crate::world::load::{load_doc, WorldSource};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; the endpoint verifies no signature).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub listen: IpAddr,
+    /// Port (0 picks a free one; the address is printed on the first stdout line).
+    #[arg(long, value_name = "PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// World files merged over the embedded default world, in order.
+    #[arg(long = "world", value_name = "FILE")]
+    pub world: Vec<PathBuf>,
+    /// Seed of RequestIds and instance ids.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Simulated time at start, UTC (`2027-06-01T00:00:00Z`); default now.
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// `follow`: simulated time passes with real time; `manual`: only POST /_ecsim/clock moves it.
+    #[arg(long, value_enum, default_value_t = ClockArg::Follow)]
+    pub clock: ClockArg,
+    /// Directory for requests.csv and failures.csv, written on shutdown and on
+    /// POST /_ecsim/report (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Request rows kept for requests.csv (error counts cover every request).
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub log_limit: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockArg {
+    Follow,
+    Manual,
+}
+
+pub fn run(a: ServeArgs) -> crate::Result<Output> {
+    let start = match &a.start {
+        None => chrono::Utc::now(),
+        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
+            Error::input(
+                Place::new("--start"),
+                format!("{s:?} is not a UTC time; write e.g. 2027-06-01T00:00:00Z"),
+            )
+        })?,
+    };
+    let sources: Vec<WorldSource> = a.world.iter().map(|p| WorldSource::File(p)).collect();
+    let doc = load_doc(&sources)?;
+    let config = SessionConfig {
+        seed: a.seed,
+        start,
+        clock: match a.clock {
+            ClockArg::Follow => ClockMode::Follow,
+            ClockArg::Manual => ClockMode::Manual,
+        },
+        log_limit: a.log_limit,
+    };
+    let session = Arc::new(Session::from_doc(doc, &config));
+    let sink = a.out.clone().map(|dir| {
+        Box::new(move |r: &SessionReport| {
+            write_report(&dir, r)
+                .map(|files| files.iter().map(|f| f.display().to_string()).collect())
+                .map_err(|e| e.to_string())
+        }) as Box<crate::serve::http::ReportSink>
+    });
+    let app = Arc::new(App {
+        session: session.clone(),
+        shutdown: tokio::sync::Notify::new(),
+        sink,
+    });
+
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.enable_all();
+    if let Some(n) = a.threads {
+        rt.worker_threads(usize::from(n));
+    }
+    let rt = rt
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the runtime: {e}")))?;
+    let addr = SocketAddr::new(a.listen, a.port);
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{bound}");
+        let _ = out.flush();
+    }
+    rt.block_on(crate::serve::serve(listener, app))
+        .map_err(|e| Error::Usage(format!("serving on {bound}: {e}")))?;
+
+    let mut stderr = Vec::new();
+    if let Some(dir) = &a.out {
+        let report = session.report();
+        for f in write_report(dir, &report)? {
+            stderr.push(format!("wrote {}", f.display()));
+        }
+        if report.requests_not_kept > 0 {
+            stderr.push(format!(
+                "requests.csv keeps the first {} requests; {} more are counted in failures.csv \
+                 only (raise --log-limit to keep them)",
+                a.log_limit, report.requests_not_kept
+            ));
+        }
+    }
+    Ok(Output {
+        stdout: Vec::new(),
+        stderr,
+        status: 0,
+    })
+}
+
+/// Writes `requests.csv` and `failures.csv` into `dir`, each atomically (temporary file,
+/// then rename), so a reader never sees half a report.
+pub fn write_report(dir: &Path, r: &SessionReport) -> crate::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let files = [
+        ("requests.csv", requests_csv(&r.requests)),
+        ("failures.csv", failures_csv(&r.failures)),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}

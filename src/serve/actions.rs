@@ -1,0 +1,603 @@
+//! The actions the endpoint answers, one function each: parameters from the raw request,
+//! the answer shaped as the service shapes it, and a row for the session report.
+//!
+//! RunInstances goes through the same rules as `check` (`validate::admit`) and the live
+//! capacity of the session (`Session::run`). The others read or change the session:
+//! DescribeInstances, DeleteInstance, DeleteInstances, DescribeAvailableResource,
+//! DescribeSpotPriceHistory, DescribeAccountAttributes. Any other action answers the
+//! catalog's `InvalidAction.NotFound`.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{json, Map, Value};
+
+use super::body::Reply;
+use super::ids::request_id;
+use super::report::RequestRow;
+use super::session::{Instance, RunResult, Session};
+use crate::catalog::ErrorKey;
+use crate::request::typed::{parse_bool, parse_int};
+use crate::request::RawRequest;
+use crate::time::{format_utc, parse_utc};
+
+/// The actions answered, in documentation order.
+pub const ACTIONS: &[&str] = &[
+    "RunInstances",
+    "DescribeInstances",
+    "DeleteInstance",
+    "DeleteInstances",
+    "DescribeAvailableResource",
+    "DescribeSpotPriceHistory",
+    "DescribeAccountAttributes",
+];
+
+/// What one action produced: the reply and the report columns beyond the common ones.
+struct Done {
+    reply: Reply,
+    zone: String,
+    instance_type: String,
+    outcome: &'static str,
+    parameter: String,
+    count: u32,
+}
+
+impl Done {
+    fn reply(reply: Reply) -> Done {
+        let outcome = if reply.error.is_some() {
+            "failed"
+        } else {
+            "ok"
+        };
+        Done {
+            reply,
+            zone: String::new(),
+            instance_type: String::new(),
+            outcome,
+            parameter: String::new(),
+            count: 0,
+        }
+    }
+
+    fn failed(key: ErrorKey, arg: &str, rid: &str) -> Done {
+        let mut d = Done::reply(Reply::keyed(key, arg, rid));
+        d.parameter = arg.to_string();
+        d
+    }
+}
+
+/// The action a request names: the `Action` parameter, else the `x-acs-action` header (the
+/// current SDK sends only the header).
+pub fn action_of(raw: &RawRequest) -> Option<&str> {
+    raw.get("Action")
+        .or(raw.action_header.as_deref())
+        .filter(|a| !a.is_empty())
+}
+
+impl Session {
+    /// Answers one API request and records it in the session report.
+    pub fn handle(&self, raw: &RawRequest) -> Reply {
+        let seq = self.next_seq();
+        let rid = request_id(self.seed, seq);
+        let at = self.clock.now();
+        let action = action_of(raw).unwrap_or("").to_string();
+        let done = match action.as_str() {
+            "" => Done::failed(ErrorKey::MissingParameterGeneric, "Action", &rid),
+            "RunInstances" => self.run_instances(raw, at, &rid),
+            "DescribeInstances" => self.describe_instances(raw, &rid),
+            "DeleteInstance" => self.delete_instances(raw, &rid, false),
+            "DeleteInstances" => self.delete_instances(raw, &rid, true),
+            "DescribeAvailableResource" => self.describe_available_resource(raw, &rid),
+            "DescribeSpotPriceHistory" => self.describe_spot_price_history(raw, at, &rid),
+            "DescribeAccountAttributes" => self.describe_account_attributes(raw, &rid),
+            _ => Done::reply(Reply::error(
+                ErrorKey::InvalidActionNotFound,
+                ErrorKey::InvalidActionNotFound.entry().message,
+                &rid,
+            )),
+        };
+        self.record(seq, at, &rid, action, raw, done)
+    }
+
+    /// Answers a request refused before its parameters were read (too large, bad method).
+    pub fn reject(&self, key: ErrorKey, arg: &str) -> Reply {
+        let seq = self.next_seq();
+        let rid = request_id(self.seed, seq);
+        let at = self.clock.now();
+        let done = Done::failed(key, arg, &rid);
+        self.record(seq, at, &rid, String::new(), &RawRequest::default(), done)
+    }
+
+    fn record(
+        &self,
+        seq: u64,
+        at: DateTime<Utc>,
+        rid: &str,
+        action: String,
+        raw: &RawRequest,
+        done: Done,
+    ) -> Reply {
+        let reply = done.reply;
+        let message = match &reply.error {
+            Some(_) => reply.body["Message"].as_str().unwrap_or("").to_string(),
+            None => String::new(),
+        };
+        let zone = if done.zone.is_empty() {
+            raw.get("ZoneId").unwrap_or("").to_string()
+        } else {
+            done.zone
+        };
+        let instance_type = if done.instance_type.is_empty() {
+            raw.get("InstanceType").unwrap_or("").to_string()
+        } else {
+            done.instance_type
+        };
+        let row = RequestRow {
+            seq,
+            at: format_utc(at),
+            request_id: rid.to_string(),
+            action,
+            region: raw.get("RegionId").unwrap_or("").to_string(),
+            zone,
+            instance_type,
+            amount: raw.get("Amount").unwrap_or("").to_string(),
+            outcome: done.outcome,
+            code: reply.error.map_or("", |k| k.code()),
+            http_status: reply.status,
+            message,
+            parameter: done.parameter,
+            instances_created: done.count,
+        };
+        self.log(row, reply.error);
+        reply
+    }
+
+    fn run_instances(&self, raw: &RawRequest, at: DateTime<Utc>, rid: &str) -> Done {
+        let (admitted, _warnings) = crate::validate::admit(raw, &self.world, at);
+        let admitted = match admitted {
+            Ok(a) => a,
+            Err(v) => return violation(&v, rid),
+        };
+        match self.run(&admitted, at) {
+            RunResult::Failed(v) => {
+                let mut d = violation(&v, rid);
+                d.zone = admitted.demand.zone.clone().unwrap_or_default();
+                d
+            }
+            RunResult::DryRun { grant } => {
+                let mut d = Done::reply(Reply::error(
+                    ErrorKey::DryRunOperation,
+                    ErrorKey::DryRunOperation.entry().message,
+                    rid,
+                ));
+                d.outcome = "dry_run";
+                d.zone = grant.zone;
+                d
+            }
+            RunResult::Created { ids, zone, partial } => {
+                let mut d = Done::reply(run_reply(rid, &ids));
+                d.outcome = if partial { "partial" } else { "created" };
+                d.count = ids.len() as u32;
+                d.instance_type = admitted.demand.instance_type.clone();
+                d.zone = zone;
+                d
+            }
+            RunResult::Replayed { ids } => {
+                let mut d = Done::reply(run_reply(rid, &ids));
+                d.outcome = "replayed";
+                d
+            }
+        }
+    }
+
+    fn describe_instances(&self, raw: &RawRequest, rid: &str) -> Done {
+        let region = match self.region(raw, rid) {
+            Ok(r) => r,
+            Err(d) => return *d,
+        };
+        let ids = match raw.get("InstanceIds").filter(|s| !s.trim().is_empty()) {
+            Some(text) => match serde_json::from_str::<Vec<String>>(text) {
+                Ok(ids) if ids.len() <= 100 => Some(ids),
+                _ => return Done::failed(ErrorKey::InvalidParameterGeneric, "InstanceIds", rid),
+            },
+            None => None,
+        };
+        let (page, size) = match paging(raw) {
+            Ok(p) => p,
+            Err(name) => return Done::failed(ErrorKey::InvalidParameterGeneric, name, rid),
+        };
+        let mut all = self.instances(&region, ids.as_deref());
+        for (param, field) in [("ZoneId", 0), ("InstanceType", 1), ("VpcId", 2)] {
+            if let Some(want) = raw.get(param).filter(|v| !v.is_empty()) {
+                all.retain(|i| match field {
+                    0 => i.zone == want,
+                    1 => i.instance_type == want,
+                    _ => i.vpc.as_deref() == Some(want),
+                });
+            }
+        }
+        if let Some(st) = raw.get("Status").filter(|v| !v.is_empty()) {
+            if st != "Running" {
+                all.clear();
+            }
+        }
+        let total = all.len();
+        let shown: Vec<Value> = all
+            .iter()
+            .skip((page - 1).saturating_mul(size) as usize)
+            .take(size as usize)
+            .map(instance_json)
+            .collect();
+        let mut m = Map::new();
+        m.insert("TotalCount".into(), json!(total));
+        m.insert("PageNumber".into(), json!(page));
+        m.insert("PageSize".into(), json!(size));
+        m.insert("Instances".into(), json!({ "Instance": shown }));
+        Done::reply(Reply::ok("DescribeInstances", rid, m))
+    }
+
+    fn delete_instances(&self, raw: &RawRequest, rid: &str, many: bool) -> Done {
+        let (action, ids) = if many {
+            if let Err(d) = self.region(raw, rid) {
+                return *d;
+            }
+            let mut ids: Vec<(u32, String)> = raw
+                .params
+                .iter()
+                .filter_map(|p| {
+                    let n = p.name.strip_prefix("InstanceId.")?.parse::<u32>().ok()?;
+                    Some((n, p.value.clone()))
+                })
+                .collect();
+            ids.sort_by_key(|(n, _)| *n);
+            if ids.is_empty() {
+                return Done::failed(ErrorKey::MissingParameterGeneric, "InstanceId.N", rid);
+            }
+            if ids.len() > 100 || ids.iter().any(|(n, _)| *n == 0 || *n > 100) {
+                return Done::failed(ErrorKey::InvalidParameterGeneric, "InstanceId.N", rid);
+            }
+            (
+                "DeleteInstances",
+                ids.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+            )
+        } else {
+            match raw.get("InstanceId").filter(|v| !v.is_empty()) {
+                Some(id) => ("DeleteInstance", vec![id.to_string()]),
+                None => return Done::failed(ErrorKey::MissingParameterGeneric, "InstanceId", rid),
+            }
+        };
+        for flag in ["Force", "DryRun", "TerminateSubscription"] {
+            if raw.get(flag).is_some_and(|v| parse_bool(v).is_none()) {
+                return Done::failed(ErrorKey::InvalidParameterGeneric, flag, rid);
+            }
+        }
+        let dry_run = raw.get("DryRun").and_then(parse_bool).unwrap_or(false);
+        let param = if many { "InstanceId.N" } else { "InstanceId" };
+        match self.delete(&ids, dry_run) {
+            Err(_) => Done::failed(ErrorKey::InvalidParameterGeneric, param, rid),
+            Ok(_) if dry_run => {
+                let mut d = Done::reply(Reply::error(
+                    ErrorKey::DryRunOperation,
+                    ErrorKey::DryRunOperation.entry().message,
+                    rid,
+                ));
+                d.outcome = "dry_run";
+                d
+            }
+            Ok(n) => {
+                let mut d = Done::reply(Reply::ok(action, rid, Map::new()));
+                d.count = n;
+                d
+            }
+        }
+    }
+
+    fn describe_available_resource(&self, raw: &RawRequest, rid: &str) -> Done {
+        let region = match self.region(raw, rid) {
+            Ok(r) => r,
+            Err(d) => return *d,
+        };
+        let dest = match raw.get("DestinationResource").filter(|v| !v.is_empty()) {
+            None => {
+                return Done::failed(
+                    ErrorKey::MissingParameterGeneric,
+                    "DestinationResource",
+                    rid,
+                )
+            }
+            Some(d) => d,
+        };
+        if ![
+            "Zone",
+            "IoOptimized",
+            "InstanceType",
+            "Network",
+            "ddh",
+            "SystemDisk",
+            "DataDisk",
+        ]
+        .contains(&dest)
+        {
+            return Done::failed(
+                ErrorKey::InvalidParameterGeneric,
+                "DestinationResource",
+                rid,
+            );
+        }
+        let zone_filter = raw.get("ZoneId").filter(|v| !v.is_empty());
+        let type_filter = raw.get("InstanceType").filter(|v| !v.is_empty());
+        let mut zones = Vec::new();
+        for z in self.world.zones_of(&region) {
+            if zone_filter.is_some_and(|f| f != z.zone_id) {
+                continue;
+            }
+            let supported: Vec<Value> = if dest == "Zone" {
+                vec![json!({"Value": z.zone_id, "Status": z.status,
+                            "StatusCategory": z.status_category})]
+            } else {
+                z.available_resources
+                    .available_resource
+                    .iter()
+                    .filter(|r| r.kind == dest)
+                    .flat_map(|r| r.supported_resources.supported_resource.iter())
+                    .filter(|s| dest != "InstanceType" || type_filter.is_none_or(|t| t == s.value))
+                    .map(|s| {
+                        let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+                        if dest == "InstanceType" {
+                            let (status, cat) =
+                                live_status(self.stock(&z.zone_id, &s.value), &s.status_category);
+                            v["Status"] = json!(status);
+                            v["StatusCategory"] = json!(cat);
+                        }
+                        v
+                    })
+                    .collect()
+            };
+            if supported.is_empty() && dest != "Zone" {
+                continue;
+            }
+            zones.push(json!({
+                "ZoneId": z.zone_id,
+                "RegionId": z.region_id,
+                "Status": z.status,
+                "StatusCategory": z.status_category,
+                "AvailableResources": {"AvailableResource": [{
+                    "Type": dest,
+                    "SupportedResources": {"SupportedResource": supported},
+                }]},
+            }));
+        }
+        let mut m = Map::new();
+        m.insert("AvailableZones".into(), json!({ "AvailableZone": zones }));
+        Done::reply(Reply::ok("DescribeAvailableResource", rid, m))
+    }
+
+    fn describe_spot_price_history(&self, raw: &RawRequest, now: DateTime<Utc>, rid: &str) -> Done {
+        let region = match self.region(raw, rid) {
+            Ok(r) => r,
+            Err(d) => return *d,
+        };
+        for p in ["NetworkType", "InstanceType"] {
+            if raw.get(p).is_none_or(str::is_empty) {
+                return Done::failed(ErrorKey::MissingParameterGeneric, p, rid);
+            }
+        }
+        let network = raw.get("NetworkType").unwrap_or("");
+        if network != "vpc" && network != "classic" {
+            return Done::failed(ErrorKey::InvalidParameterGeneric, "NetworkType", rid);
+        }
+        let itype = raw.get("InstanceType").unwrap_or("");
+        let time = |p: &'static str| match raw.get(p).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse_utc(v).map(Some).ok_or(p),
+        };
+        let (end, start) = match (time("EndTime"), time("StartTime")) {
+            (Ok(e), Ok(s)) => {
+                let end = e.unwrap_or(now);
+                (end, s.unwrap_or(end - TimeDelta::hours(3)))
+            }
+            (Err(p), _) | (_, Err(p)) => {
+                return Done::failed(ErrorKey::InvalidParameterGeneric, p, rid)
+            }
+        };
+        if start > end || end - start > TimeDelta::days(30) {
+            return Done::failed(ErrorKey::InvalidParameterGeneric, "StartTime", rid);
+        }
+        let offset = match raw.get("Offset").filter(|v| !v.is_empty()) {
+            None => 0,
+            Some(v) => match parse_int(v) {
+                Some(n) => n as usize,
+                None => return Done::failed(ErrorKey::InvalidParameterGeneric, "Offset", rid),
+            },
+        };
+        let zone_filter = raw.get("ZoneId").filter(|v| !v.is_empty());
+        let mut rows: Vec<Value> = Vec::new();
+        let mut series = self
+            .spot
+            .iter()
+            .filter(|p| p.instance_type == itype)
+            .filter(|p| zone_filter.is_none_or(|z| z == p.zone_id))
+            .filter(|p| {
+                self.world
+                    .zone(&p.zone_id)
+                    .is_some_and(|z| z.region_id == region)
+            })
+            .peekable();
+        while let Some(p) = series.next() {
+            let t = parse_utc(&p.timestamp).unwrap_or(start);
+            let next_same = series
+                .peek()
+                .filter(|n| n.zone_id == p.zone_id)
+                .and_then(|n| parse_utc(&n.timestamp));
+            // Samples inside the window, and the one in force when the window opens.
+            let in_force_at_start = t <= start && next_same.is_none_or(|n| n > start);
+            if (t >= start && t <= end) || in_force_at_start {
+                rows.push(json!({
+                    "ZoneId": p.zone_id,
+                    "InstanceType": p.instance_type,
+                    "NetworkType": p.network_type,
+                    "IoOptimized": p.io_optimized,
+                    "SpotPrice": p.spot_price,
+                    "OriginPrice": p.origin_price,
+                    "Timestamp": p.timestamp,
+                }));
+            }
+        }
+        const PAGE: usize = 1000;
+        let total = rows.len();
+        let page: Vec<Value> = rows.into_iter().skip(offset).take(PAGE).collect();
+        let mut m = Map::new();
+        m.insert("Currency".into(), json!("CNY"));
+        m.insert("NextOffset".into(), json!((offset + PAGE).min(total)));
+        m.insert("SpotPrices".into(), json!({ "SpotPriceType": page }));
+        let mut d = Done::reply(Reply::ok("DescribeSpotPriceHistory", rid, m));
+        d.instance_type = itype.to_string();
+        d
+    }
+
+    fn describe_account_attributes(&self, raw: &RawRequest, rid: &str) -> Done {
+        let region = match self.region(raw, rid) {
+            Ok(r) => r,
+            Err(d) => return *d,
+        };
+        let wanted: Vec<&str> = raw
+            .params
+            .iter()
+            .filter(|p| p.name.starts_with("AttributeName."))
+            .map(|p| p.value.as_str())
+            .collect();
+        let (max_n, max_cpu) = self.world.region_quota(&region).map_or((None, None), |q| {
+            (
+                q.max_postpaid_instance_count,
+                q.max_postpaid_instance_vcpu_count,
+            )
+        });
+        let (used_n, used_cpu, used_spot) = self.postpaid_use(&region);
+        let limit = |v: Option<u32>| v.map_or_else(|| "-1".to_string(), |v| v.to_string());
+        let attrs: Vec<(&str, String)> = vec![
+            ("max-postpaid-instance-vcpu-count", limit(max_cpu)),
+            ("used-postpaid-instance-vcpu-count", used_cpu.to_string()),
+            ("max-spot-instance-vcpu-count", limit(max_cpu)),
+            ("used-spot-instance-vcpu-count", used_spot.to_string()),
+            ("max-postpaid-instance-count", limit(max_n)),
+            ("used-postpaid-instance-count", used_n.to_string()),
+            ("instance-network-type", "vpc".to_string()),
+            ("real-name-authentication", "yes".to_string()),
+        ];
+        let items: Vec<Value> = attrs
+            .into_iter()
+            .filter(|(name, _)| wanted.is_empty() || wanted.contains(name))
+            .map(|(name, value)| {
+                json!({
+                    "AttributeName": name,
+                    "AttributeValues": {"ValueItem": [{
+                        "Value": value,
+                        "Count": 1,
+                        "InstanceChargeType": "PostPaid",
+                    }]},
+                })
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert(
+            "AccountAttributeItems".into(),
+            json!({ "AccountAttributeItem": items }),
+        );
+        Done::reply(Reply::ok("DescribeAccountAttributes", rid, m))
+    }
+
+    /// The request's RegionId, which must name a region of the world.
+    fn region(&self, raw: &RawRequest, rid: &str) -> Result<String, Box<Done>> {
+        match raw.get("RegionId").filter(|v| !v.is_empty()) {
+            None => Err(Box::new(Done::failed(
+                ErrorKey::MissingParameterGeneric,
+                "RegionId",
+                rid,
+            ))),
+            Some(r) if self.world.region(r).is_none() => Err(Box::new(Done::failed(
+                ErrorKey::InvalidRegionIdNotFound,
+                "RegionId",
+                rid,
+            ))),
+            Some(r) => Ok(r.to_string()),
+        }
+    }
+}
+
+fn violation(v: &crate::validate::Violation, rid: &str) -> Done {
+    let mut d = Done::reply(Reply::violation(v, rid));
+    d.parameter = v.param.map(|p| p.to_string()).unwrap_or_default();
+    d
+}
+
+fn run_reply(rid: &str, ids: &[String]) -> Reply {
+    let mut m = Map::new();
+    m.insert("InstanceIdSets".into(), json!({ "InstanceIdSet": ids }));
+    Reply::ok("RunInstances", rid, m)
+}
+
+/// `PageNumber` (from 1) and `PageSize` (1..=100, default 10), or the bad parameter's name.
+fn paging(raw: &RawRequest) -> Result<(u32, u32), &'static str> {
+    let read = |name: &'static str, default: u32, max: u32| match raw.get(name) {
+        None | Some("") => Ok(default),
+        Some(v) => parse_int(v).filter(|n| (1..=max).contains(n)).ok_or(name),
+    };
+    Ok((read("PageNumber", 1, u32::MAX)?, read("PageSize", 10, 100)?))
+}
+
+/// Status and StatusCategory of an offer from live stock.
+fn live_status(stock: Option<u32>, world_category: &str) -> (&'static str, &'static str) {
+    let closed = world_category.starts_with("Closed");
+    match (stock, closed) {
+        (Some(0), true) => ("SoldOut", "ClosedWithoutStock"),
+        (Some(0), false) => ("SoldOut", "WithoutStock"),
+        (_, true) => ("Available", "ClosedWithStock"),
+        (_, false) => ("Available", "WithStock"),
+    }
+}
+
+/// One instance as DescribeInstances shows it.
+fn instance_json(i: &Instance) -> Value {
+    let tags: Vec<Value> = i
+        .tags
+        .iter()
+        .map(|(k, v)| json!({"TagKey": k, "TagValue": v}))
+        .collect();
+    let mut v = json!({
+        "InstanceId": i.id,
+        "InstanceName": i.name,
+        "HostName": i.host_name,
+        "Description": i.description,
+        "RegionId": i.region,
+        "ZoneId": i.zone,
+        "InstanceType": i.instance_type,
+        "InstanceTypeFamily": i.instance_type.rsplit_once('.').map_or("", |(f, _)| f),
+        "Cpu": i.vcpus,
+        "Memory": (i.memory * 1024.0).round() as u64,
+        "ImageId": i.image_id,
+        "Status": "Running",
+        "CreationTime": format_minute(i.created),
+        "StartTime": format_minute(i.created),
+        "InstanceChargeType": if i.postpaid { "PostPaid" } else { "PrePaid" },
+        "InternetChargeType": i.internet_charge.as_str(),
+        "InternetMaxBandwidthOut": i.bandwidth_out,
+        "SpotStrategy": i.spot.as_str(),
+        "AutoReleaseTime": i.auto_release.map(format_utc).unwrap_or_default(),
+        "InstanceNetworkType": if i.vpc.is_some() { "vpc" } else { "classic" },
+        "IoOptimized": true,
+        "SecurityGroupIds": {"SecurityGroupId": [i.security_group]},
+        "VpcAttributes": {
+            "VpcId": i.vpc.clone().unwrap_or_default(),
+            "VSwitchId": i.vswitch.clone().unwrap_or_default(),
+            "PrivateIpAddress": {"IpAddress": []},
+        },
+        "Tags": {"Tag": tags},
+    });
+    if let Some(limit) = i.spot_price_limit {
+        v["SpotPriceLimit"] = json!(limit);
+    }
+    v
+}
+
+/// `2017-12-10T04:04Z`, the minute form DescribeInstances uses for CreationTime.
+fn format_minute(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%MZ").to_string()
+}

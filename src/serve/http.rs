@@ -1,0 +1,218 @@
+//! The HTTP face: axum routes for the API (any path, GET or POST) and the admin routes
+//! under `/_ecsim/`. Parameters come from the query string and from an
+//! `application/x-www-form-urlencoded` body; the action from `Action` or `x-acs-action`.
+//! Signatures and AccessKeys are accepted without verification.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::sync::Notify;
+
+use super::body::{to_json, to_xml, Reply};
+use super::report::SessionReport;
+use super::session::Session;
+use crate::catalog::ErrorKey;
+use crate::request::RawRequest;
+
+/// Largest query string and largest body accepted, in bytes.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+/// Writes a report somewhere (the CLI writes CSV files); answers what was written.
+pub type ReportSink = dyn Fn(&SessionReport) -> Result<Vec<String>, String> + Send + Sync;
+
+/// Shared by every connection.
+pub struct App {
+    pub session: Arc<Session>,
+    /// Notified by `POST /_ecsim/shutdown`.
+    pub shutdown: Notify,
+    pub sink: Option<Box<ReportSink>>,
+}
+
+/// The routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/_ecsim/clock", get(clock).post(clock))
+        .route("/_ecsim/report", post(report))
+        .route("/_ecsim/shutdown", post(shutdown))
+        .fallback(api)
+        .with_state(app)
+}
+
+async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let query = parts.uri.query().unwrap_or("");
+    let xml_wanted = wants_xml(query);
+    if parts.method != Method::GET && parts.method != Method::POST {
+        let reply = app
+            .session
+            .reject(ErrorKey::InvalidActionNotFound, "method");
+        return render(&reply, xml_wanted);
+    }
+    if query.len() > MAX_REQUEST_BYTES {
+        let reply = app.session.reject(
+            ErrorKey::InvalidParameterGeneric,
+            "query string (over 64 KiB)",
+        );
+        return render(&reply, xml_wanted);
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            let reply = app
+                .session
+                .reject(ErrorKey::InvalidParameterGeneric, "body (over 64 KiB)");
+            return render(&reply, xml_wanted);
+        }
+    };
+    let mut raw = RawRequest::new(format!("{} {}", parts.method, parts.uri.path()));
+    push_pairs(&mut raw, query.as_bytes());
+    let form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if form && !bytes.is_empty() {
+        push_pairs(&mut raw, &bytes);
+    }
+    raw.action_header = parts
+        .headers
+        .get("x-acs-action")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let xml = raw
+        .get("Format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("xml"));
+    let reply = app.session.handle(&raw);
+    render(&reply, xml)
+}
+
+fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) {
+    for (k, v) in form_urlencoded::parse(bytes) {
+        if !k.is_empty() {
+            raw.push(k.into_owned(), v.into_owned());
+        }
+    }
+}
+
+fn wants_xml(query: &str) -> bool {
+    form_urlencoded::parse(query.as_bytes())
+        .any(|(k, v)| k == "Format" && v.eq_ignore_ascii_case("xml"))
+}
+
+fn render(reply: &Reply, xml: bool) -> Response {
+    let (ct, bytes) = if xml {
+        ("text/xml;charset=utf-8", to_xml(reply))
+    } else {
+        ("application/json;charset=utf-8", to_json(reply))
+    };
+    let mut resp = Response::new(Body::from(bytes));
+    *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    resp
+}
+
+fn admin(status: StatusCode, body: serde_json::Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /_ecsim/clock`: simulated now. `POST /_ecsim/clock?advance=3600s` (units s, m, h, d)
+/// or `?set=2027-06-01T00:00:00Z`: move it; releases that fall due happen at once.
+async fn clock(State(app): State<Arc<App>>, req: Request) -> Response {
+    let query = req.uri().query().unwrap_or("").to_string();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "advance" => match crate::scenario::when::parse_duration(&v) {
+                Some(d) => app.session.clock.advance(d),
+                None => {
+                    return admin(
+                        StatusCode::BAD_REQUEST,
+                        serde_json::json!({"Error": format!(
+                            "advance={v}: not a duration; write e.g. 3600s, 90m, 1h30m, 7d")}),
+                    )
+                }
+            },
+            "set" => match crate::time::parse_utc(&v) {
+                Some(t) => app.session.clock.set(t),
+                None => {
+                    return admin(
+                        StatusCode::BAD_REQUEST,
+                        serde_json::json!({"Error": format!(
+                            "set={v}: not a UTC time; write e.g. 2027-06-01T00:00:00Z")}),
+                    )
+                }
+            },
+            _ => {}
+        }
+    }
+    app.session.expire();
+    admin(
+        StatusCode::OK,
+        serde_json::json!({"Now": crate::time::format_utc(app.session.clock.now())}),
+    )
+}
+
+/// `POST /_ecsim/report`: writes the report so far (needs `--out`).
+async fn report(State(app): State<Arc<App>>) -> Response {
+    let Some(sink) = &app.sink else {
+        return admin(
+            StatusCode::CONFLICT,
+            serde_json::json!({"Error": "no report directory; start the server with --out DIR"}),
+        );
+    };
+    let report = app.session.report();
+    match sink(&report) {
+        Ok(files) => admin(StatusCode::OK, serde_json::json!({ "Written": files })),
+        Err(e) => admin(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            serde_json::json!({ "Error": e }),
+        ),
+    }
+}
+
+/// `POST /_ecsim/shutdown`: stops accepting requests; the report is written on the way out.
+async fn shutdown(State(app): State<Arc<App>>) -> Response {
+    app.shutdown.notify_one();
+    admin(StatusCode::OK, serde_json::json!({ "ShuttingDown": true }))
+}
+
+/// Resolves on Ctrl-C, SIGTERM, or `POST /_ecsim/shutdown`.
+pub async fn shutdown_signal(app: Arc<App>) {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+        _ = app.shutdown.notified() => {}
+    }
+}
+
+/// Serves until a shutdown signal, then returns.
+pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
+    let router = router(app.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal(app))
+        .await
+}

@@ -1,0 +1,626 @@
+//! The session: live capacity counters seeded from the world, the instances created,
+//! ClientTokens seen, and the request log. One mutex guards it; a request is admitted (the
+//! static tiers) outside the lock, then decided and applied inside it, so concurrent
+//! requests each see and change the world atomically.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+
+use super::clock::{Clock, ClockMode};
+use super::report::{FailureRow, RequestRow, SessionReport};
+use crate::catalog::ErrorKey;
+use crate::request::typed::{InternetChargeType, SpotStrategy};
+use crate::validate::capacity::initial_stock;
+use crate::validate::{Admitted, CapacityView, Grant};
+use crate::world::{SpotPriceType, World, WorldDoc};
+
+/// How a session starts.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Seeds RequestIds and instance ids.
+    pub seed: u64,
+    /// Simulated time at start.
+    pub start: DateTime<Utc>,
+    pub clock: ClockMode,
+    /// Request rows kept for `requests.csv` (error counts cover every request).
+    pub log_limit: usize,
+}
+
+/// One instance created in the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub id: String,
+    pub region: String,
+    pub zone: String,
+    pub instance_type: String,
+    pub vcpus: u32,
+    /// GiB.
+    pub memory: f64,
+    pub image_id: String,
+    pub name: String,
+    pub host_name: String,
+    pub description: String,
+    /// Pay-as-you-go (counts against the pay-as-you-go quota).
+    pub postpaid: bool,
+    pub security_group: String,
+    pub vpc: Option<String>,
+    pub vswitch: Option<String>,
+    pub internet_charge: InternetChargeType,
+    pub bandwidth_out: u32,
+    pub spot: SpotStrategy,
+    pub spot_price_limit: Option<f64>,
+    pub auto_release: Option<DateTime<Utc>>,
+    pub created: DateTime<Utc>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// What a RunInstances request came to once decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunResult {
+    /// Instances created now (`partial`: fewer than Amount, as MinAmount allows).
+    Created {
+        ids: Vec<String>,
+        zone: String,
+        partial: bool,
+    },
+    /// A ClientToken seen before with the same parameters: the first answer again.
+    Replayed {
+        ids: Vec<String>,
+    },
+    /// DryRun passed every check.
+    DryRun {
+        grant: Grant,
+    },
+    Failed(crate::validate::Violation),
+}
+
+/// Counters that change during the session, keyed by region, group, VPC and pool. Absent
+/// entries read through to the world's counts.
+#[derive(Debug, Default)]
+struct Counters {
+    /// Pay-as-you-go instances, vCPUs, PayByTraffic and PayByBandwidth Mbit/s.
+    region: HashMap<String, [u32; 4]>,
+    sg: HashMap<String, u32>,
+    vpc: HashMap<String, u32>,
+    /// Stock of (zone, type) pools the world counts.
+    stock: HashMap<(String, String), u32>,
+}
+
+impl Counters {
+    fn region(&self, world: &World, region: &str) -> [u32; 4] {
+        self.region.get(region).copied().unwrap_or_else(|| {
+            world.region_quota(region).map_or([0; 4], |q| {
+                [
+                    q.used_postpaid_instance_count,
+                    q.used_postpaid_instance_vcpu_count,
+                    q.used_pay_by_traffic_bandwidth,
+                    q.used_pay_by_bandwidth_bandwidth,
+                ]
+            })
+        })
+    }
+
+    fn sg(&self, world: &World, sg: &str) -> u32 {
+        self.sg
+            .get(sg)
+            .copied()
+            .unwrap_or_else(|| world.security_group(sg).map_or(0, |g| g.ecs_count))
+    }
+
+    fn vpc(&self, world: &World, vpc: &str) -> u32 {
+        self.vpc
+            .get(vpc)
+            .copied()
+            .unwrap_or_else(|| world.vpc_quota(vpc).map_or(0, |q| q.instance_count))
+    }
+
+    fn stock(&self, world: &World, zone: &str, itype: &str) -> Option<u32> {
+        match self.stock.get(&(zone.to_string(), itype.to_string())) {
+            Some(&n) => Some(n),
+            None => initial_stock(world, zone, itype),
+        }
+    }
+
+    /// Takes (`take`) or gives back one instance of `i`'s shape.
+    fn occupy(&mut self, world: &World, i: &Instance, take: bool) {
+        let step = |v: &mut u32, by: u32, up: bool| {
+            *v = if up {
+                v.saturating_add(by)
+            } else {
+                v.saturating_sub(by)
+            }
+        };
+        let mut r = self.region(world, &i.region);
+        if i.postpaid {
+            step(&mut r[0], 1, take);
+            step(&mut r[1], i.vcpus, take);
+        }
+        let bw = if i.internet_charge == InternetChargeType::PayByTraffic {
+            2
+        } else {
+            3
+        };
+        step(&mut r[bw], i.bandwidth_out, take);
+        self.region.insert(i.region.clone(), r);
+        let mut g = self.sg(world, &i.security_group);
+        step(&mut g, 1, take);
+        self.sg.insert(i.security_group.clone(), g);
+        if let Some(vpc) = &i.vpc {
+            let mut v = self.vpc(world, vpc);
+            step(&mut v, 1, take);
+            self.vpc.insert(vpc.clone(), v);
+        }
+        if let Some(mut s) = self.stock(world, &i.zone, &i.instance_type) {
+            step(&mut s, 1, !take);
+            self.stock
+                .insert((i.zone.clone(), i.instance_type.clone()), s);
+        }
+    }
+}
+
+/// The capacity rules' view of the live counters at one instant.
+struct LiveView<'a> {
+    world: &'a World,
+    counters: &'a Counters,
+    at: DateTime<Utc>,
+}
+
+impl CapacityView for LiveView<'_> {
+    fn postpaid_limits(&self, region: &str) -> (Option<u32>, Option<u32>) {
+        self.world.region_quota(region).map_or((None, None), |q| {
+            (
+                q.max_postpaid_instance_count,
+                q.max_postpaid_instance_vcpu_count,
+            )
+        })
+    }
+    fn postpaid_used(&self, region: &str) -> (u32, u32) {
+        let r = self.counters.region(self.world, region);
+        (r[0], r[1])
+    }
+    fn security_group(&self, sg: &str) -> (u32, u32) {
+        match self.world.security_group(sg) {
+            Some(g) => (self.counters.sg(self.world, sg), g.instance_limit),
+            None => (0, u32::MAX),
+        }
+    }
+    fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
+        self.world
+            .vpc_quota(vpc)
+            .map(|q| (self.counters.vpc(self.world, vpc), q.instance_limit))
+    }
+    fn bandwidth(&self, region: &str, charge: InternetChargeType) -> (u32, u32) {
+        let r = self.counters.region(self.world, region);
+        match self.world.region_quota(region) {
+            Some(q) => match charge {
+                InternetChargeType::PayByTraffic => (r[2], q.pay_by_traffic_bandwidth_limit),
+                InternetChargeType::PayByBandwidth => (r[3], q.pay_by_bandwidth_bandwidth_limit),
+            },
+            None => (0, u32::MAX),
+        }
+    }
+    fn stock(&self, zone: &str, instance_type: &str) -> Option<u32> {
+        self.counters.stock(self.world, zone, instance_type)
+    }
+    fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)> {
+        self.world
+            .spot_price_at(zone, instance_type, self.at)
+            .map(|p| (p.spot_price, p.origin_price))
+    }
+    fn fault(&self, region: &str, zone: &str) -> Option<ErrorKey> {
+        self.world
+            .fault(region, Some(zone))
+            .and_then(|f| ErrorKey::from_name(&f.error))
+    }
+}
+
+/// Everything behind the lock.
+#[derive(Debug, Default)]
+struct State {
+    counters: Counters,
+    /// Live instances by creation number.
+    instances: BTreeMap<u64, Instance>,
+    by_id: HashMap<String, u64>,
+    /// (AutoReleaseTime in ms, creation number) of live instances that have one.
+    releases: BTreeSet<(i64, u64)>,
+    /// ClientToken → (fingerprint, instance ids of the first answer).
+    tokens: HashMap<String, (u64, Vec<String>)>,
+    /// Instances created so far (numbers ids).
+    created: u64,
+    log: Vec<RequestRow>,
+    not_kept: u64,
+    failures: BTreeMap<ErrorKey, u64>,
+}
+
+impl State {
+    fn release(&mut self, world: &World, n: u64) -> bool {
+        let Some(i) = self.instances.remove(&n) else {
+            return false;
+        };
+        self.by_id.remove(&i.id);
+        if let Some(t) = i.auto_release {
+            self.releases.remove(&(t.timestamp_millis(), n));
+        }
+        self.counters.occupy(world, &i, false);
+        true
+    }
+
+    /// Releases every instance whose AutoReleaseTime has passed.
+    fn expire(&mut self, world: &World, now: DateTime<Utc>) {
+        let now = now.timestamp_millis();
+        while let Some(&(t, n)) = self.releases.first() {
+            if t > now {
+                break;
+            }
+            self.release(world, n);
+        }
+    }
+}
+
+/// A running session.
+pub struct Session {
+    pub(super) world: World,
+    /// Every spot price sample of the world, sorted by zone, type and time.
+    pub(super) spot: Vec<SpotPriceType>,
+    pub clock: Clock,
+    pub(super) seed: u64,
+    seq: AtomicU64,
+    log_limit: usize,
+    state: Mutex<State>,
+}
+
+impl Session {
+    /// A session over a merged world document (the spot traces are kept whole for
+    /// DescribeSpotPriceHistory).
+    pub fn from_doc(doc: WorldDoc, config: &SessionConfig) -> Session {
+        let mut spot: Vec<SpotPriceType> = doc
+            .spot_prices
+            .inner
+            .values()
+            .flatten()
+            .filter(|p| crate::time::parse_utc(&p.timestamp).is_some())
+            .cloned()
+            .collect();
+        spot.sort_by(|a, b| {
+            (&a.zone_id, &a.instance_type, &a.timestamp).cmp(&(
+                &b.zone_id,
+                &b.instance_type,
+                &b.timestamp,
+            ))
+        });
+        Session {
+            world: World::from_doc(doc),
+            spot,
+            clock: Clock::new(config.start, config.clock),
+            seed: config.seed,
+            seq: AtomicU64::new(0),
+            log_limit: config.log_limit,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave counters half-applied in a way that
+        // matters more than stopping the session; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next request number (1-based).
+    pub fn next_seq(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Applies AutoReleaseTime releases due at simulated now.
+    pub fn expire(&self) {
+        let now = self.clock.now();
+        self.lock().expire(&self.world, now);
+    }
+
+    /// Decides an admitted RunInstances request against the live counters and applies it:
+    /// ClientToken first (as the replay engine does), then the capacity tier and DryRun.
+    pub fn run(&self, admitted: &Admitted, at: DateTime<Utc>) -> RunResult {
+        let req = &admitted.request;
+        let mut st = self.lock();
+        st.expire(&self.world, at);
+        if let Some(token) = &req.client_token {
+            if let Some((fp, ids)) = st.tokens.get(token) {
+                return if *fp == req.fingerprint {
+                    RunResult::Replayed { ids: ids.clone() }
+                } else {
+                    RunResult::Failed(crate::validate::Violation::on(
+                        ErrorKey::IdempotentParameterMismatch,
+                        crate::catalog::params::ParamId::ClientToken,
+                    ))
+                };
+            }
+        }
+        let view = LiveView {
+            world: &self.world,
+            counters: &st.counters,
+            at,
+        };
+        match crate::validate::decide(admitted, &view) {
+            crate::validate::Outcome::Failed(v) => RunResult::Failed(v),
+            crate::validate::Outcome::Created {
+                grant,
+                dry_run: true,
+            } => RunResult::DryRun { grant },
+            crate::validate::Outcome::Created { grant, .. } => {
+                let ids = self.create(&mut st, admitted, &grant, at);
+                if let Some(token) = &req.client_token {
+                    st.tokens
+                        .insert(token.clone(), (req.fingerprint, ids.clone()));
+                }
+                RunResult::Created {
+                    partial: grant.amount < admitted.demand.amount,
+                    ids,
+                    zone: grant.zone,
+                }
+            }
+        }
+    }
+
+    fn create(
+        &self,
+        st: &mut State,
+        admitted: &Admitted,
+        grant: &Grant,
+        at: DateTime<Utc>,
+    ) -> Vec<String> {
+        let (req, d) = (&admitted.request, &admitted.demand);
+        let itype = self.world.instance_type(&d.instance_type);
+        let mut ids = Vec::with_capacity(grant.amount as usize);
+        for _ in 0..grant.amount {
+            let n = st.created;
+            st.created += 1;
+            let id = super::ids::instance_id(self.seed, n);
+            let inst = Instance {
+                id: id.clone(),
+                region: d.region.clone(),
+                zone: grant.zone.clone(),
+                instance_type: d.instance_type.clone(),
+                vcpus: d.vcpus,
+                memory: itype.map_or(0.0, |t| t.memory_size),
+                image_id: req.image_id.clone().unwrap_or_default(),
+                name: req.instance_name.clone().unwrap_or_else(|| id.clone()),
+                host_name: req.host_name.clone().unwrap_or_else(|| id.clone()),
+                description: req.description.clone().unwrap_or_default(),
+                postpaid: d.postpaid,
+                security_group: d.security_group.clone(),
+                vpc: d.vpc.clone(),
+                vswitch: req.vswitch_id.clone(),
+                internet_charge: d.charge,
+                bandwidth_out: d.bandwidth_out,
+                spot: d.spot,
+                spot_price_limit: d.spot_limit,
+                auto_release: req.auto_release_time,
+                created: at,
+                tags: req
+                    .tags
+                    .iter()
+                    .filter_map(|t| {
+                        t.key
+                            .clone()
+                            .map(|k| (k, t.value.clone().unwrap_or_default()))
+                    })
+                    .collect(),
+            };
+            st.counters.occupy(&self.world, &inst, true);
+            if let Some(t) = inst.auto_release {
+                st.releases.insert((t.timestamp_millis(), n));
+            }
+            st.by_id.insert(id.clone(), n);
+            st.instances.insert(n, inst);
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Releases the instances named, all or none: the first id not found is returned.
+    /// `dry_run` only checks.
+    pub fn delete(&self, ids: &[String], dry_run: bool) -> Result<u32, String> {
+        let now = self.clock.now();
+        let mut st = self.lock();
+        st.expire(&self.world, now);
+        let mut ns = Vec::with_capacity(ids.len());
+        for id in ids {
+            match st.by_id.get(id) {
+                Some(&n) => ns.push(n),
+                None => return Err(id.clone()),
+            }
+        }
+        if dry_run {
+            return Ok(0);
+        }
+        ns.sort_unstable();
+        ns.dedup();
+        let mut released = 0;
+        for n in ns {
+            released += u32::from(st.release(&self.world, n));
+        }
+        Ok(released)
+    }
+
+    /// Live instances of the region in creation order, restricted to `ids` when given.
+    pub fn instances(&self, region: &str, ids: Option<&[String]>) -> Vec<Instance> {
+        let now = self.clock.now();
+        let mut st = self.lock();
+        st.expire(&self.world, now);
+        match ids {
+            Some(ids) => {
+                let mut ns: Vec<u64> = ids
+                    .iter()
+                    .filter_map(|i| st.by_id.get(i))
+                    .copied()
+                    .collect();
+                ns.sort_unstable();
+                ns.dedup();
+                ns.iter()
+                    .filter_map(|n| st.instances.get(n))
+                    .filter(|i| i.region == region)
+                    .cloned()
+                    .collect()
+            }
+            None => st
+                .instances
+                .values()
+                .filter(|i| i.region == region)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Live stock of a pool: None unlimited.
+    pub fn stock(&self, zone: &str, instance_type: &str) -> Option<u32> {
+        self.lock().counters.stock(&self.world, zone, instance_type)
+    }
+
+    /// Pay-as-you-go use of a region: (instances, vCPUs, spot vCPUs) in use now.
+    pub fn postpaid_use(&self, region: &str) -> (u32, u32, u32) {
+        let now = self.clock.now();
+        let mut st = self.lock();
+        st.expire(&self.world, now);
+        let r = st.counters.region(&self.world, region);
+        let spot = st
+            .instances
+            .values()
+            .filter(|i| i.region == region && i.postpaid && i.spot != SpotStrategy::NoSpot)
+            .map(|i| i.vcpus)
+            .sum();
+        (r[0], r[1], spot)
+    }
+
+    /// Records one answered request.
+    pub fn log(&self, row: RequestRow, error: Option<ErrorKey>) {
+        let mut st = self.lock();
+        if let Some(k) = error {
+            *st.failures.entry(k).or_insert(0) += 1;
+        }
+        if st.log.len() < self.log_limit {
+            st.log.push(row);
+        } else {
+            st.not_kept += 1;
+        }
+    }
+
+    /// The report so far: rows in request order, errors most frequent first.
+    pub fn report(&self) -> SessionReport {
+        let st = self.lock();
+        let mut requests = st.log.clone();
+        let not_kept = st.not_kept;
+        let mut failures: Vec<FailureRow> = st
+            .failures
+            .iter()
+            .map(|(k, &count)| FailureRow {
+                code: k.code(),
+                http_status: k.http_status(),
+                message: k.entry().message,
+                count,
+            })
+            .collect();
+        drop(st);
+        requests.sort_by_key(|r| r.seq);
+        failures.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+        SessionReport {
+            requests,
+            requests_not_kept: not_kept,
+            failures,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::RawRequest;
+    use crate::time::parse_utc;
+    use crate::world::load::load_doc;
+
+    fn session() -> Session {
+        let config = SessionConfig {
+            seed: 3,
+            start: parse_utc("2027-06-01T00:00:00Z").unwrap(),
+            clock: ClockMode::Manual,
+            log_limit: 10,
+        };
+        Session::from_doc(load_doc(&[]).unwrap(), &config)
+    }
+
+    fn admitted(s: &Session, extra: &[(&str, &str)]) -> Admitted {
+        let mut raw = RawRequest::new("test");
+        for (k, v) in [
+            ("RegionId", "cn-hangzhou"),
+            ("ZoneId", "cn-hangzhou-i"),
+            ("ImageId", "aliyun_3_x64_20G_alibase_20240528.vhd"),
+            ("InstanceType", "ecs.g7.large"),
+            ("SecurityGroupId", "sg-bp1fullgroup9k2m7x4q"),
+            ("VSwitchId", "vsw-bp1s5fnvk4gn2tws03624"),
+        ]
+        .iter()
+        .chain(extra)
+        {
+            raw.push(*k, *v);
+        }
+        crate::validate::admit(&raw, &s.world, s.clock.now())
+            .0
+            .expect("admitted")
+    }
+
+    #[test]
+    fn releasing_gives_the_places_back() {
+        let s = session();
+        let at = s.clock.now();
+        let RunResult::Created { ids, .. } = s.run(&admitted(&s, &[("Amount", "10")]), at) else {
+            panic!("created")
+        };
+        let full = s.run(&admitted(&s, &[]), at);
+        assert!(
+            matches!(full, RunResult::Failed(v) if v.key == ErrorKey::SecurityGroupInstanceLimitExceed)
+        );
+        assert_eq!(s.delete(&ids[..3], false), Ok(3));
+        assert_eq!(s.delete(&ids[..1], false), Err(ids[0].clone()));
+        assert!(matches!(
+            s.run(&admitted(&s, &[("Amount", "3")]), at),
+            RunResult::Created { .. }
+        ));
+        let (n, cpu, spot) = s.postpaid_use("cn-hangzhou");
+        assert_eq!((n, cpu, spot), (12 + 10, 40 + 20, 0));
+    }
+
+    #[test]
+    fn auto_release_frees_instances_when_the_clock_passes() {
+        let s = session();
+        let at = s.clock.now();
+        let a = admitted(&s, &[("AutoReleaseTime", "2027-06-01T01:00:00Z")]);
+        assert!(matches!(s.run(&a, at), RunResult::Created { .. }));
+        assert_eq!(s.instances("cn-hangzhou", None).len(), 1);
+        s.clock.advance(chrono::TimeDelta::minutes(59));
+        assert_eq!(s.instances("cn-hangzhou", None).len(), 1);
+        s.clock.advance(chrono::TimeDelta::minutes(1));
+        assert!(s.instances("cn-hangzhou", None).is_empty());
+        assert_eq!(s.postpaid_use("cn-hangzhou").0, 12);
+    }
+
+    #[test]
+    fn the_log_keeps_its_limit_and_counts_every_error() {
+        let s = session();
+        for i in 0..15 {
+            let row = RequestRow {
+                seq: i,
+                ..RequestRow::default()
+            };
+            s.log(row, Some(ErrorKey::DryRunOperation));
+        }
+        let r = s.report();
+        assert_eq!(r.requests.len(), 10);
+        assert_eq!(r.requests_not_kept, 5);
+        assert_eq!(r.failures[0].count, 15);
+    }
+}
