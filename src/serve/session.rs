@@ -13,7 +13,7 @@ use super::clock::{Clock, ClockMode};
 use super::report::{FailureRow, RequestRow, SessionReport};
 use crate::catalog::ErrorKey;
 use crate::request::typed::{InternetChargeType, SpotStrategy};
-use crate::validate::capacity::initial_stock;
+use crate::validate::capacity::{initial_stock, WorldCapacity};
 use crate::validate::{Admitted, CapacityView, Grant};
 use crate::world::{SpotPriceType, World, WorldDoc};
 
@@ -161,21 +161,17 @@ impl Counters {
     }
 }
 
-/// The capacity rules' view of the live counters at one instant.
+/// The capacity rules' view of the live counters at one instant: limits, spot prices and
+/// faults come from the world's own view (`WorldCapacity`), use from the session's counters.
 struct LiveView<'a> {
+    base: WorldCapacity<'a>,
     world: &'a World,
     counters: &'a Counters,
-    at: DateTime<Utc>,
 }
 
 impl CapacityView for LiveView<'_> {
     fn postpaid_limits(&self, region: &str) -> (Option<u32>, Option<u32>) {
-        self.world.region_quota(region).map_or((None, None), |q| {
-            (
-                q.max_postpaid_instance_count,
-                q.max_postpaid_instance_vcpu_count,
-            )
-        })
+        self.base.postpaid_limits(region)
     }
     fn postpaid_used(&self, region: &str) -> (u32, u32) {
         let r = self.counters.region(self.world, region);
@@ -183,37 +179,34 @@ impl CapacityView for LiveView<'_> {
     }
     fn security_group(&self, sg: &str) -> (u32, u32) {
         match self.world.security_group(sg) {
-            Some(g) => (self.counters.sg(self.world, sg), g.instance_limit),
+            Some(_) => (
+                self.counters.sg(self.world, sg),
+                self.base.security_group(sg).1,
+            ),
             None => (0, u32::MAX),
         }
     }
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
-        self.world
-            .vpc_quota(vpc)
-            .map(|q| (self.counters.vpc(self.world, vpc), q.instance_limit))
+        self.base
+            .vpc(vpc)
+            .map(|(_, limit)| (self.counters.vpc(self.world, vpc), limit))
     }
     fn bandwidth(&self, region: &str, charge: InternetChargeType) -> (u32, u32) {
         let r = self.counters.region(self.world, region);
-        match self.world.region_quota(region) {
-            Some(q) => match charge {
-                InternetChargeType::PayByTraffic => (r[2], q.pay_by_traffic_bandwidth_limit),
-                InternetChargeType::PayByBandwidth => (r[3], q.pay_by_bandwidth_bandwidth_limit),
-            },
-            None => (0, u32::MAX),
-        }
+        let used = match charge {
+            InternetChargeType::PayByTraffic => r[2],
+            InternetChargeType::PayByBandwidth => r[3],
+        };
+        (used, self.base.bandwidth(region, charge).1)
     }
     fn stock(&self, zone: &str, instance_type: &str) -> Option<u32> {
         self.counters.stock(self.world, zone, instance_type)
     }
     fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)> {
-        self.world
-            .spot_price_at(zone, instance_type, self.at)
-            .map(|p| (p.spot_price, p.origin_price))
+        self.base.spot_price(zone, instance_type)
     }
     fn fault(&self, region: &str, zone: &str) -> Option<ErrorKey> {
-        self.world
-            .fault(region, Some(zone))
-            .and_then(|f| ErrorKey::from_name(&f.error))
+        self.base.fault(region, zone)
     }
 }
 
@@ -342,9 +335,9 @@ impl Session {
             }
         }
         let view = LiveView {
+            base: WorldCapacity::new(&self.world, at),
             world: &self.world,
             counters: &st.counters,
-            at,
         };
         match crate::validate::decide(admitted, &view) {
             crate::validate::Outcome::Failed(v) => RunResult::Failed(v),
