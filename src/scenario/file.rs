@@ -36,11 +36,115 @@ struct Doc<'a> {
     faults: BTreeMap<String, f64>,
     retry: Option<RetryDoc>,
     stock: Option<StockDoc>,
+    costs: Option<CostsDoc>,
     /// Read by `sweep::parse` (variants of this scenario); accepted here.
     #[serde(rename = "sweep", borrow, default)]
     _sweep: Option<&'a RawValue>,
     #[serde(borrow)]
     timeline: &'a RawValue,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostsDoc {
+    traffic: Option<TrafficDoc>,
+    #[serde(default)]
+    prices: Vec<String>,
+    #[serde(default)]
+    labels: BTreeMap<String, TrafficDoc>,
+}
+
+/// A traffic model as written: exactly one of these keys.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum TrafficDoc {
+    ConstantGbPerHour(f64),
+    #[serde(rename = "lognormal")]
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Gamma {
+        shape: f64,
+        rate: f64,
+    },
+    TruncatedNormal {
+        mean: f64,
+        sd: f64,
+    },
+    DailyProfile {
+        base_gb_per_hour: f64,
+        factors: [f64; 24],
+        #[serde(default = "china_offset")]
+        utc_offset_hours: i32,
+    },
+    /// A CSV `hour,gb` relative to the scenario file, hour 0 at the scenario's start.
+    Trace(String),
+}
+
+fn china_offset() -> i32 {
+    8
+}
+
+fn traffic_model(
+    doc: TrafficDoc,
+    base: &Path,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::cost::TrafficModel> {
+    use crate::cost::TrafficModel as T;
+    Ok(match doc {
+        TrafficDoc::ConstantGbPerHour(gb_per_hour) => T::Constant { gb_per_hour },
+        TrafficDoc::LogNormal { mu, sigma } => T::LogNormal { mu, sigma },
+        TrafficDoc::Gamma { shape, rate } => T::Gamma { shape, rate },
+        TrafficDoc::TruncatedNormal { mean, sd } => T::TruncatedNormal { mean, sd },
+        TrafficDoc::DailyProfile {
+            base_gb_per_hour,
+            factors,
+            utc_offset_hours,
+        } => T::DailyProfile {
+            base_gb_per_hour,
+            factors,
+            utc_offset_hours,
+        },
+        TrafficDoc::Trace(rel) => {
+            let path = base.join(&rel);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            T::Trace(crate::cost::HourlyTrace::from_csv(
+                &text,
+                &path.display().to_string(),
+                start,
+            )?)
+        }
+    })
+}
+
+fn parse_costs(
+    doc: Option<CostsDoc>,
+    base: &Path,
+    start: chrono::DateTime<chrono::Utc>,
+    place: Place,
+) -> Result<Costs> {
+    let Some(doc) = doc else {
+        return Ok(Costs::default());
+    };
+    let mut costs = Costs::default();
+    let check = |m: crate::cost::TrafficModel, what: &str| {
+        m.validate()
+            .map(|()| m)
+            .map_err(|e| Error::input(place.clone(), format!("costs: {what}: {e}")))
+    };
+    if let Some(t) = doc.traffic {
+        costs.traffic = check(traffic_model(t, base, start)?, "traffic")?;
+    }
+    for (label, t) in doc.labels {
+        let m = check(traffic_model(t, base, start)?, &format!("labels.{label}"))?;
+        costs.labels.insert(label, m);
+    }
+    if !doc.prices.is_empty() {
+        costs.price_files = doc.prices.iter().map(|p| base.join(p)).collect();
+        costs.prices = std::sync::Arc::new(crate::cost::Prices::load(&costs.price_files)?);
+    }
+    Ok(costs)
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,6 +295,7 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
         None => Vec::new(),
         Some(raw) => src.world_parts(raw, base)?,
     };
+    let costs = parse_costs(doc.costs, base, start, key("costs"))?;
     let events = src.timeline(doc.timeline, base, start)?;
     let name = doc.name.unwrap_or_else(|| stem(source));
     let scenario = Scenario {
@@ -207,6 +312,7 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
         retry,
         stock,
         events,
+        costs,
     };
     check_timeline(&scenario)?;
     Ok(scenario)
@@ -634,6 +740,43 @@ mod tests {
             explain(&e),
             "unknown value \"poison\" (did you mean \"poisson\"?)"
         );
+    }
+
+    #[test]
+    fn costs_read_with_defaults_and_overrides() {
+        use crate::cost::TrafficModel;
+        let tl = r#""timeline": [{"at": "+0m", "release": "all"}]"#;
+        let s = parse("c.json", &format!("{{{tl}}}"), Path::new(".")).unwrap();
+        assert_eq!(
+            s.costs.traffic,
+            TrafficModel::Constant {
+                gb_per_hour: DEFAULT_GB_PER_HOUR
+            }
+        );
+        let text = format!(
+            r#"{{"costs": {{"traffic": {{"constant_gb_per_hour": 0.5}},
+                "labels": {{"web": {{"lognormal": {{"mu": 0.1, "sigma": 0.5}}}}}}}}, {tl}}}"#
+        );
+        let s = parse("c.json", &text, Path::new(".")).unwrap();
+        assert_eq!(
+            s.costs.traffic_for(None),
+            &TrafficModel::Constant { gb_per_hour: 0.5 }
+        );
+        assert_eq!(
+            s.costs.traffic_for(Some("web")),
+            &TrafficModel::LogNormal {
+                mu: 0.1,
+                sigma: 0.5
+            }
+        );
+        let bad =
+            format!(r#"{{"costs": {{"traffic": {{"gamma": {{"shape": 0, "rate": 1}}}}}}, {tl}}}"#);
+        let e = parse("c.json", &bad, Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("shape"), "{e}");
+        let two = format!(r#"{{"costs": {{"trafic": {{}}}}, {tl}}}"#);
+        assert!(parse("c.json", &two, Path::new(".")).is_err());
     }
 
     #[test]

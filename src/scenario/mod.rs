@@ -58,6 +58,49 @@ pub struct Scenario {
     pub stock: StockSpec,
     /// Requests and releases in file order (the engine orders them by time, stably).
     pub events: Vec<Event>,
+    /// Prices and traffic for the cost model (`costs` in the file; defaults when absent).
+    pub costs: Costs,
+}
+
+/// GB out per instance-hour when a scenario gives no traffic model.
+pub const DEFAULT_GB_PER_HOUR: f64 = 0.1;
+
+/// The cost model's inputs: prices (the embedded catalog, with the scenario's files merged over
+/// it), the traffic model, and traffic overrides per label.
+#[derive(Debug, Clone)]
+pub struct Costs {
+    pub prices: std::sync::Arc<crate::cost::Prices>,
+    /// The price files merged over the embedded catalog, in order.
+    pub price_files: Vec<PathBuf>,
+    pub traffic: crate::cost::TrafficModel,
+    pub labels: std::collections::BTreeMap<String, crate::cost::TrafficModel>,
+}
+
+impl Default for Costs {
+    /// The embedded prices and a constant [`DEFAULT_GB_PER_HOUR`].
+    fn default() -> Self {
+        static EMBEDDED: std::sync::OnceLock<std::sync::Arc<crate::cost::Prices>> =
+            std::sync::OnceLock::new();
+        Costs {
+            prices: EMBEDDED
+                .get_or_init(|| std::sync::Arc::new(crate::cost::Prices::default_embedded()))
+                .clone(),
+            price_files: Vec::new(),
+            traffic: crate::cost::TrafficModel::Constant {
+                gb_per_hour: DEFAULT_GB_PER_HOUR,
+            },
+            labels: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+impl Costs {
+    /// The traffic model of a request with `label`.
+    pub fn traffic_for(&self, label: Option<&str>) -> &crate::cost::TrafficModel {
+        label
+            .and_then(|l| self.labels.get(l))
+            .unwrap_or(&self.traffic)
+    }
 }
 
 /// The client's retry policy: how many attempts in all, and the wait between them.

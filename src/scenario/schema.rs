@@ -97,6 +97,31 @@ pub fn schema() -> Value {
         "properties": {"labels": {"type": "array", "items": {"type": "string"}}},
         "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}}
     });
+    let traffic = json!({
+        "type": "object",
+        "description": "Outbound GB per instance-hour: exactly one key.",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "properties": {
+            "constant_gb_per_hour": {"type": "number", "minimum": 0},
+            "lognormal": {"type": "object", "properties": {"mu": {"type": "number"}, "sigma": {"type": "number"}}, "required": ["mu", "sigma"], "additionalProperties": false},
+            "gamma": {"type": "object", "properties": {"shape": {"type": "number"}, "rate": {"type": "number"}}, "required": ["shape", "rate"], "additionalProperties": false},
+            "truncated_normal": {"type": "object", "properties": {"mean": {"type": "number"}, "sd": {"type": "number"}}, "required": ["mean", "sd"], "additionalProperties": false},
+            "daily_profile": {"type": "object", "properties": {"base_gb_per_hour": {"type": "number"}, "factors": {"type": "array", "minItems": 24, "maxItems": 24, "items": {"type": "number"}}, "utc_offset_hours": {"type": "integer"}}, "required": ["base_gb_per_hour", "factors"], "additionalProperties": false},
+            "trace": {"type": "string", "description": "CSV `hour,gb`, relative to the scenario file; hour 0 is the start."}
+        },
+        "additionalProperties": false
+    });
+    schema["properties"]["costs"] = json!({
+        "type": "object",
+        "description": "Cost model inputs: a traffic model (default constant 0.1 GB per instance-hour), price files merged over the embedded catalog (relative to the scenario file), and traffic overrides per label.",
+        "properties": {
+            "traffic": traffic,
+            "prices": {"type": "array", "items": {"type": "string"}},
+            "labels": {"type": "object", "additionalProperties": traffic}
+        },
+        "additionalProperties": false
+    });
     schema
 }
 
@@ -107,7 +132,7 @@ mod tests {
         let s = super::schema();
         for k in [
             "name", "world", "start", "horizon", "trials", "seed", "faults", "retry", "stock",
-            "timeline",
+            "timeline", "costs",
         ] {
             assert!(s["properties"].get(k).is_some(), "{k}");
         }

@@ -49,6 +49,7 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
         retry: Retry::default(),
         stock: StockSpec::default(),
         events,
+        costs: Costs::default(),
     };
     check_timeline(&scenario)?;
     Ok(scenario)
