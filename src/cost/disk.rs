@@ -34,10 +34,7 @@ pub fn disks_cost(prices: &Prices, region: &str, disks: &[DiskSpec], hours: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn close(a: f64, b: f64) {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
-    }
+    use crate::cost::test_util::close;
 
     #[test]
     fn essd_by_level_and_default_pl1() {

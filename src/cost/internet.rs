@@ -68,13 +68,10 @@ pub fn break_even(rates: &InternetRates, mbps: u32) -> BreakEven {
 mod tests {
     use super::*;
     use crate::cost::prices::{Currency, Prices};
+    use crate::cost::test_util::close;
 
     fn hz() -> InternetRates {
         Prices::default_embedded().internet("cn-hangzhou").unwrap()
-    }
-
-    fn close(a: f64, b: f64) {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
     }
 
     #[test]

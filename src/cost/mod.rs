@@ -344,21 +344,29 @@ pub fn summarise(trials: &[Totals]) -> TotalsSummary {
     }
 }
 
+/// Helpers shared by the cost modules' tests.
+#[cfg(test)]
+pub(crate) mod test_util {
+    use chrono::{DateTime, Utc};
+
+    /// A UTC time from the API's form.
+    pub fn t(s: &str) -> DateTime<Utc> {
+        crate::time::parse_utc(s).unwrap()
+    }
+
+    /// Equal to 1e-9, relative (money is unrounded f64).
+    pub fn close(a: f64, b: f64) {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cost::test_util::{close, t};
     use crate::request::typed::{DiskCategory, PerformanceLevel};
-    use crate::time::parse_utc;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        parse_utc(s).unwrap()
-    }
-
-    fn close(a: f64, b: f64) {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
-    }
 
     const ESSD_PL0_40: DiskSpec = DiskSpec {
         category: DiskCategory::CloudEssd,

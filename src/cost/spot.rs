@@ -278,16 +278,8 @@ impl SyntheticMarket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::parse_utc;
+    use crate::cost::test_util::{close, t};
     use rand::SeedableRng;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        parse_utc(s).unwrap()
-    }
-
-    fn close(a: f64, b: f64) {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
-    }
 
     /// 0.10 until 10:00, 0.12 from 10:00, 0.30 from 12:20 (above a 0.20 limit), 0.11 from 14:00.
     fn crafted() -> Vec<PricePoint> {

@@ -374,17 +374,9 @@ fn periodic_integral(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::parse_utc;
+    use crate::cost::test_util::{close, t};
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        parse_utc(s).unwrap()
-    }
-
-    fn close(a: f64, b: f64) {
-        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
-    }
 
     fn rng() -> ChaCha8Rng {
         ChaCha8Rng::seed_from_u64(42)
