@@ -354,6 +354,23 @@ pub(crate) mod test_util {
         crate::time::parse_utc(s).unwrap()
     }
 
+    /// A crafted spot trace: 0.10 until 10:00, 0.12 from 10:00, 0.30 from 12:20 (above a 0.20
+    /// limit), 0.11 from 14:00, on 2026-01-01.
+    pub fn crafted() -> Vec<super::PricePoint> {
+        [
+            ("2026-01-01T00:00:00Z", 0.10),
+            ("2026-01-01T10:00:00Z", 0.12),
+            ("2026-01-01T12:20:00Z", 0.30),
+            ("2026-01-01T14:00:00Z", 0.11),
+        ]
+        .iter()
+        .map(|(s, p)| super::PricePoint {
+            at: t(s),
+            price: *p,
+        })
+        .collect()
+    }
+
     /// Equal to 1e-9, relative (money is unrounded f64).
     pub fn close(a: f64, b: f64) {
         assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
@@ -363,7 +380,7 @@ pub(crate) mod test_util {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cost::test_util::{close, t};
+    use crate::cost::test_util::{close, crafted, t};
     use crate::request::typed::{DiskCategory, PerformanceLevel};
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
@@ -448,22 +465,6 @@ mod tests {
         close(c5.internet.pay_by_traffic, 0.0);
         close(c5.internet.saving_of_switching(), 453.6);
         close(c5.data_disks, 0.0);
-    }
-
-    /// 0.10 until 10:00, 0.12 from 10:00, 0.30 from 12:20, 0.11 from 14:00.
-    fn crafted() -> Vec<PricePoint> {
-        [
-            ("2026-01-01T00:00:00Z", 0.10),
-            ("2026-01-01T10:00:00Z", 0.12),
-            ("2026-01-01T12:20:00Z", 0.30),
-            ("2026-01-01T14:00:00Z", 0.11),
-        ]
-        .iter()
-        .map(|(s, p)| PricePoint {
-            at: t(s),
-            price: *p,
-        })
-        .collect()
     }
 
     fn spot_batch<'a>(trace: &'a [PricePoint], bid: SpotBid) -> BatchSpec<'a> {

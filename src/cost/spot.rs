@@ -278,24 +278,8 @@ impl SyntheticMarket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cost::test_util::{close, t};
+    use crate::cost::test_util::{close, crafted, t};
     use rand::SeedableRng;
-
-    /// 0.10 until 10:00, 0.12 from 10:00, 0.30 from 12:20 (above a 0.20 limit), 0.11 from 14:00.
-    fn crafted() -> Vec<PricePoint> {
-        [
-            ("2026-01-01T00:00:00Z", 0.10),
-            ("2026-01-01T10:00:00Z", 0.12),
-            ("2026-01-01T12:20:00Z", 0.30),
-            ("2026-01-01T14:00:00Z", 0.11),
-        ]
-        .iter()
-        .map(|(s, p)| PricePoint {
-            at: t(s),
-            price: *p,
-        })
-        .collect()
-    }
 
     #[test]
     fn price_in_force_is_a_step_function() {
