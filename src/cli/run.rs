@@ -48,6 +48,10 @@ pub struct RunArgs {
     /// Skip the charts (report.html is written without them).
     #[arg(long)]
     pub no_charts: bool,
+    /// Skip the cost model: no costs.csv, internet.csv or spot.csv, and spot price limits do
+    /// not interrupt instances.
+    #[arg(long)]
+    pub no_costs: bool,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -110,6 +114,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         sample_trials: a.sample_trials,
         all_trials: a.all_trials,
         progress: show_progress.then(|| counter.clone()),
+        costs: !a.no_costs,
     };
     let pool = match a.threads {
         None => None,
@@ -136,6 +141,9 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         ("requests.csv", report::requests_csv(&reports)),
         ("failures.csv", report::failures_csv(&reports)),
         ("timeline.csv", report::timeline_csv(&reports)),
+        ("costs.csv", crate::report::costs::costs_csv(&reports)),
+        ("internet.csv", crate::report::costs::internet_csv(&reports)),
+        ("spot.csv", crate::report::costs::spot_csv(&reports)),
     ];
     std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
     let mut stdout = report::summary(&reports);

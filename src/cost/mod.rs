@@ -44,7 +44,7 @@ use crate::request::typed::InternetChargeType;
 
 pub use disk::DiskSpec;
 pub use internet::BreakEven;
-pub use prices::{Currency, Prices};
+pub use prices::{Currency, InternetRates, Prices};
 pub use spot::{PricePoint, SpotBid};
 pub use stats::{summary, Summary};
 pub use traffic::{HourlyTrace, TrafficModel};
@@ -185,6 +185,124 @@ impl BatchCost {
     }
 }
 
+/// The prices a batch's shape resolves to, looked up once (a batch's life and count do not
+/// change them). The replay engine resolves each request once and costs every batch of it with
+/// [`BatchRates::cost`]; [`cost_batch`] does both for one batch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchRates {
+    pub currency: Currency,
+    /// Pay-as-you-go price of the type per instance-hour.
+    pub payg_hourly: f64,
+    /// System disk per instance-hour.
+    pub system_disk_hourly: f64,
+    /// All data disks per instance-hour.
+    pub data_disks_hourly: f64,
+    pub internet: InternetRates,
+    /// PayByBandwidth per instance-hour at the batch's bandwidth.
+    pub bandwidth_hourly: f64,
+    pub break_even: BreakEven,
+}
+
+impl BatchRates {
+    /// Looks up every price of `spec`'s shape (region, type, disks, internet); an error names
+    /// the missing price and the price file that would add it.
+    pub fn of(prices: &Prices, spec: &BatchSpec) -> Result<BatchRates> {
+        let internet = prices.internet(spec.region)?;
+        let mbps = spec.internet.max_bandwidth_out_mbps;
+        Ok(BatchRates {
+            currency: prices.currency(spec.region)?,
+            payg_hourly: prices.instance_hourly(spec.region, spec.instance_type)?,
+            system_disk_hourly: disk::disk_cost(prices, spec.region, &spec.system_disk, 1.0)?,
+            data_disks_hourly: disk::disks_cost(prices, spec.region, spec.data_disks, 1.0)?,
+            internet,
+            bandwidth_hourly: internet::bandwidth_hourly(&internet, mbps),
+            break_even: internet::break_even(&internet, mbps),
+        })
+    }
+
+    /// Prices one batch over its life with these rates. Draws traffic from `rng` (once per
+    /// batch). Errors only for a spot batch without a market trace.
+    pub fn cost(
+        &self,
+        spec: &BatchSpec,
+        traffic: &TrafficModel,
+        rng: &mut impl Rng,
+    ) -> Result<BatchCost> {
+        let n = f64::from(spec.count);
+        let protection = spec
+            .spot
+            .map(|s| Duration::hours(i64::from(s.duration_hours)))
+            .unwrap_or_else(Duration::zero);
+        let interrupted_at = match spec.spot {
+            Some(SpotSpec {
+                bid: SpotBid::WithPriceLimit { limit },
+                trace,
+                ..
+            }) => spot::interruption(trace, spec.start, limit, protection)
+                .filter(|t| *t < spec.end)
+                .map(|t| t.max(spec.start)),
+            _ => None,
+        };
+        let end = interrupted_at.unwrap_or(spec.end).max(spec.start);
+        let hours = compute::hours_between(spec.start, end);
+        let instance_hours = n * hours;
+
+        let payg = self.payg_hourly * instance_hours;
+        let (compute, spot) = match spec.spot {
+            None => (payg, None),
+            Some(s) => {
+                let per_instance =
+                    spot::bill(s.trace, spec.start, end, protection).ok_or_else(|| {
+                        Error::input(
+                            Place::new("SpotPrices"),
+                            format!(
+                                "no spot price trace for {} in {}; add DescribeSpotPriceHistory \
+                                 records for it to the world (SpotPrices.SpotPriceType) or use a \
+                                 synthetic market",
+                                spec.instance_type, spec.zone
+                            ),
+                        )
+                    })?;
+                let spot_cost = n * per_instance;
+                let lost = interrupted_at.map_or(0.0, |t| n * compute::hours_between(t, spec.end));
+                (
+                    spot_cost,
+                    Some(SpotCost {
+                        bid: s.bid,
+                        interrupted_at,
+                        lost_instance_hours: lost,
+                        spot_cost,
+                        payg_cost_same_hours: payg,
+                    }),
+                )
+            }
+        };
+
+        let mbps = spec.internet.max_bandwidth_out_mbps;
+        let gb_out = traffic.batch_gb(spec.count, spec.start, end, mbps, rng);
+        let internet = InternetCost {
+            chosen: spec.internet.charge_type,
+            max_bandwidth_out_mbps: mbps,
+            gb_out,
+            pay_by_traffic: internet::traffic_cost(&self.internet, gb_out),
+            pay_by_bandwidth: self.bandwidth_hourly * instance_hours,
+            break_even: self.break_even,
+        };
+
+        Ok(BatchCost {
+            currency: self.currency,
+            count: spec.count,
+            end,
+            instance_hours,
+            compute,
+            system_disk: self.system_disk_hourly * instance_hours,
+            data_disks: self.data_disks_hourly * instance_hours,
+            internet,
+            spot,
+        })
+    }
+}
+
 /// Prices one batch over its life. Draws traffic from `rng` (once per batch).
 pub fn cost_batch(
     prices: &Prices,
@@ -192,84 +310,7 @@ pub fn cost_batch(
     traffic: &TrafficModel,
     rng: &mut impl Rng,
 ) -> Result<BatchCost> {
-    let currency = prices.currency(spec.region)?;
-    let n = f64::from(spec.count);
-    let payg_hourly = prices.instance_hourly(spec.region, spec.instance_type)?;
-
-    let protection = spec
-        .spot
-        .map(|s| Duration::hours(i64::from(s.duration_hours)))
-        .unwrap_or_else(Duration::zero);
-    let interrupted_at = match spec.spot {
-        Some(SpotSpec {
-            bid: SpotBid::WithPriceLimit { limit },
-            trace,
-            ..
-        }) => spot::interruption(trace, spec.start, limit, protection)
-            .filter(|t| *t < spec.end)
-            .map(|t| t.max(spec.start)),
-        _ => None,
-    };
-    let end = interrupted_at.unwrap_or(spec.end).max(spec.start);
-    let hours = compute::hours_between(spec.start, end);
-    let instance_hours = n * hours;
-
-    let payg = payg_hourly * instance_hours;
-    let (compute, spot) = match spec.spot {
-        None => (payg, None),
-        Some(s) => {
-            let per_instance =
-                spot::bill(s.trace, spec.start, end, protection).ok_or_else(|| {
-                    Error::input(
-                        Place::new("SpotPrices"),
-                        format!(
-                        "no spot price trace for {} in {}; add DescribeSpotPriceHistory records \
-                         for it to the world (SpotPrices.SpotPriceType) or use a synthetic market",
-                        spec.instance_type, spec.zone
-                    ),
-                    )
-                })?;
-            let spot_cost = n * per_instance;
-            let lost = interrupted_at.map_or(0.0, |t| n * compute::hours_between(t, spec.end));
-            (
-                spot_cost,
-                Some(SpotCost {
-                    bid: s.bid,
-                    interrupted_at,
-                    lost_instance_hours: lost,
-                    spot_cost,
-                    payg_cost_same_hours: payg,
-                }),
-            )
-        }
-    };
-
-    let system_disk = n * disk::disk_cost(prices, spec.region, &spec.system_disk, hours)?;
-    let data_disks = n * disk::disks_cost(prices, spec.region, spec.data_disks, hours)?;
-
-    let rates = prices.internet(spec.region)?;
-    let mbps = spec.internet.max_bandwidth_out_mbps;
-    let gb_out = traffic.batch_gb(spec.count, spec.start, end, mbps, rng);
-    let internet = InternetCost {
-        chosen: spec.internet.charge_type,
-        max_bandwidth_out_mbps: mbps,
-        gb_out,
-        pay_by_traffic: internet::traffic_cost(&rates, gb_out),
-        pay_by_bandwidth: internet::bandwidth_cost(&rates, mbps, instance_hours),
-        break_even: internet::break_even(&rates, mbps),
-    };
-
-    Ok(BatchCost {
-        currency,
-        count: spec.count,
-        end,
-        instance_hours,
-        compute,
-        system_disk,
-        data_disks,
-        internet,
-        spot,
-    })
+    BatchRates::of(prices, spec)?.cost(spec, traffic, rng)
 }
 
 /// One trial's sums over batches of one currency.

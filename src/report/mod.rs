@@ -5,5 +5,6 @@ pub mod charts;
 pub mod check;
 pub mod codes;
 pub mod compare;
+pub mod costs;
 pub mod html;
 pub mod replay;

@@ -61,7 +61,7 @@ pub struct TimelineRow<'a> {
 
 /// The rows as CSV; with no rows, the header alone (taken from a default row, since serde
 /// writes the header with the first row).
-fn to_csv<T: Serialize + Default>(rows: impl Iterator<Item = T>) -> Vec<u8> {
+pub(crate) fn to_csv<T: Serialize + Default>(rows: impl Iterator<Item = T>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut any = false;
     for r in rows {
@@ -207,6 +207,7 @@ pub fn summary(reports: &[ScenarioReport]) -> Vec<u8> {
                 c.key.entry().message
             );
         }
+        s.push_str(&super::costs::summary_lines(r));
         if !r.expectations.is_empty() {
             let met = r.expectations.iter().filter(|e| e.met).count();
             let _ = writeln!(

@@ -7,6 +7,7 @@
 //! fixed-size chunks and merges them in trial order, so results are byte-identical for any
 //! thread count. Nothing here prints. See `docs/engine.md`.
 
+pub mod costing;
 pub mod gen;
 pub mod plan;
 pub mod rng;
@@ -39,6 +40,9 @@ pub struct Options {
     /// Request-trials finished so far, for a progress display owned by the caller (the engine
     /// only counts; it never prints).
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// Price every batch (costs.csv, internet.csv, spot.csv). Spot interruptions free
+    /// capacity only when on.
+    pub costs: bool,
 }
 
 impl Default for Options {
@@ -49,6 +53,7 @@ impl Default for Options {
             sample_trials: 1,
             all_trials: false,
             progress: None,
+            costs: true,
         }
     }
 }
@@ -114,6 +119,8 @@ pub struct ScenarioReport {
     /// (trial, attempts) of the sampled trials, in trial order.
     pub logs: Vec<(u32, Vec<Attempt>)>,
     pub expectations: Vec<ExpectResult>,
+    /// Costs over the trials (None when the run turns costs off).
+    pub costs: Option<costing::CostReport>,
 }
 
 impl ScenarioReport {
@@ -135,6 +142,7 @@ pub fn run(scenarios: &[Scenario], opts: &Options) -> Vec<ScenarioReport> {
             if let Some(seed) = opts.seed {
                 plan.seed = seed;
             }
+            plan.with_costs = opts.costs;
             simulate(&plan, opts)
         })
         .collect()
@@ -159,6 +167,7 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
     let per_trial = plan.samples.len() * plan.gauges.len();
     let mut samples: Vec<u32> = Vec::with_capacity(per_trial * trials as usize);
     let mut logs = Vec::new();
+    let mut costs = plan.with_costs.then(costing::Merger::default);
 
     let mut lo = 0;
     while lo < trials {
@@ -190,6 +199,9 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
             samples.extend_from_slice(&r.samples);
             if let Some(log) = r.log {
                 logs.push((t, log));
+            }
+            if let (Some(m), Some(c)) = (costs.as_mut(), &r.costs) {
+                m.add(t, c);
             }
         }
         if let Some(p) = &opts.progress {
@@ -251,6 +263,7 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         timeline: timeline(plan, &samples, trials as usize),
         logs,
         expectations,
+        costs: costs.map(|m| m.finish(plan)),
     }
 }
 

@@ -120,6 +120,12 @@ pub struct ReqStep {
     pub postpaid: bool,
     /// AutoReleaseTime, seconds after the start.
     pub release_at: Option<i64>,
+    /// Index into the costing's traffic models.
+    pub traffic_model: u32,
+    /// Internet group for `internet.csv` ([`NONE`]: no public bandwidth or unpriced).
+    pub cost_group: u32,
+    /// Spot group per pool, beside `pools` (empty unless a spot request).
+    pub spot_groups: Vec<u32>,
 }
 
 /// What a release event gives back.
@@ -180,6 +186,10 @@ pub struct Plan<'s> {
     pub gauges: Vec<Gauge>,
     /// Whether any pool's zone has a world outage (else fault draws skip the lookup).
     pub world_faults: bool,
+    /// Prices and report groups for the costs.
+    pub costing: super::costing::Costing,
+    /// Whether trials price their batches (on unless the run turns costs off).
+    pub with_costs: bool,
 }
 
 #[derive(Default)]
@@ -302,6 +312,9 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     bandwidth: 0,
                     traffic: true,
                     release_at: None,
+                    traffic_model: 0,
+                    cost_group: NONE,
+                    spot_groups: Vec::new(),
                 };
                 if let Ok(ai) = admission {
                     let a = &admitted[ai as usize];
@@ -419,7 +432,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     );
 
     let world_faults = pool_res.iter().any(|p| p.world_fault.is_some());
-    Plan {
+    let mut plan = Plan {
         world_faults,
         scenario,
         key: super::rng::name_key(&scenario.name),
@@ -436,7 +449,11 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         requests,
         samples,
         gauges,
-    }
+        costing: super::costing::Costing::default(),
+        with_costs: true,
+    };
+    super::costing::prepare(&mut plan);
+    plan
 }
 
 fn pool(s: &Scenario, zone: &str, instance_type: &str, region: &str) -> PoolRes {

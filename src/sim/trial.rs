@@ -12,6 +12,7 @@ use std::collections::BinaryHeap;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::costing::{Life, Meter, TrialCosts};
 use super::plan::{Gauge, Plan, PoolRes, RelStep, ReqStep, StepKind, NONE};
 use super::rng;
 use crate::catalog::params::ParamId;
@@ -93,7 +94,13 @@ pub struct TrialResult {
     pub samples: Vec<u32>,
     /// Every attempt, when the trial is sampled for `requests.csv`.
     pub log: Option<Vec<Attempt>>,
+    /// What the trial's instances cost (None when the run turns costs off).
+    pub costs: Option<TrialCosts>,
 }
+
+/// A scheduled automatic release: `(time, batch, interruption)`; an interruption (a spot
+/// price limit) is priced differently from an AutoReleaseTime.
+type Scheduled = Reverse<(i64, u32, bool)>;
 
 #[derive(Debug, Clone)]
 struct Batch {
@@ -107,6 +114,7 @@ struct Batch {
     traffic: bool,
     /// Pay-as-you-go: counts against the region's pay-as-you-go quota.
     postpaid: bool,
+    life: Life,
 }
 
 struct Pool {
@@ -132,6 +140,7 @@ struct State {
     first_live: usize,
     /// Per ClientToken: (fingerprint, first answer) once a request with it succeeded.
     tokens: Vec<Option<(u64, Answer)>>,
+    meter: Option<Meter>,
 }
 
 impl State {
@@ -161,6 +170,7 @@ impl State {
             by_label: vec![(Vec::new(), 0); plan.labels.len()],
             first_live: 0,
             tokens: vec![None; plan.tokens],
+            meter: plan.with_costs.then(|| Meter::new(plan, trial)),
         }
     }
 
@@ -192,8 +202,9 @@ impl State {
         }
     }
 
-    /// Gives back up to `n` instances of batch `b`; returns how many.
-    fn release(&mut self, b: usize, n: u32) -> u32 {
+    /// Gives back up to `n` instances of batch `b` at `now`, pricing them; returns how many.
+    /// `interrupted`: a spot price limit takes them.
+    fn release(&mut self, plan: &Plan, b: usize, n: u32, now: i64, interrupted: bool) -> u32 {
         let batch = &mut self.batches[b];
         let k = batch.left.min(n);
         if k == 0 {
@@ -202,6 +213,9 @@ impl State {
         batch.left -= k;
         let batch = batch.clone();
         self.occupy(&batch, k, false);
+        if let Some(m) = self.meter.as_mut() {
+            m.charge(plan, &batch.life, k, now, interrupted);
+        }
         k
     }
 
@@ -232,18 +246,18 @@ impl State {
         }
     }
 
-    fn release_step(&mut self, rel: RelStep) {
+    fn release_step(&mut self, plan: &Plan, rel: RelStep, now: i64) {
         match rel {
             RelStep::All => {
                 for b in self.first_live..self.batches.len() {
-                    self.release(b, u32::MAX);
+                    self.release(plan, b, u32::MAX, now, false);
                 }
                 self.first_live = self.batches.len();
             }
             RelStep::Label(l) => {
                 let (list, cursor) = std::mem::take(&mut self.by_label[l as usize]);
                 for &b in &list[cursor..] {
-                    self.release(b as usize, u32::MAX);
+                    self.release(plan, b as usize, u32::MAX, now, false);
                 }
                 let spent = list.len();
                 self.by_label[l as usize] = (list, spent);
@@ -253,7 +267,7 @@ impl State {
                 if label == NONE {
                     let mut b = self.first_live;
                     while left > 0 && b < self.batches.len() {
-                        left -= self.release(b, left);
+                        left -= self.release(plan, b, left, now, false);
                         b += 1;
                     }
                     while self.first_live < self.batches.len()
@@ -264,7 +278,7 @@ impl State {
                 } else {
                     let (list, mut cursor) = std::mem::take(&mut self.by_label[label as usize]);
                     while left > 0 && cursor < list.len() {
-                        left -= self.release(list[cursor] as usize, left);
+                        left -= self.release(plan, list[cursor] as usize, left, now, false);
                         if self.batches[list[cursor] as usize].left == 0 {
                             cursor += 1;
                         }
@@ -345,6 +359,13 @@ impl CapacityView for TrialView<'_, '_> {
     }
     fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)> {
         let at = self.plan.scenario.start + chrono::TimeDelta::seconds(self.at);
+        if let (Some(p), Some(m)) = (self.pool_of(zone), self.state.meter.as_ref()) {
+            if let (Some(Some(trace)), super::costing::Market::Synthetic { origin }) =
+                (m.synthetic.get(p), &self.plan.costing.markets[p])
+            {
+                return crate::cost::spot::price_at(trace, at).map(|price| (price, *origin));
+            }
+        }
         self.plan
             .scenario
             .world
@@ -384,7 +405,7 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
     let mut samples = Vec::with_capacity(plan.samples.len() * gauges);
     let mut log = keep_log.then(Vec::new);
     // (time, batch) of AutoReleaseTime; (time, step, attempt) of client retries.
-    let mut releases: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    let mut releases: BinaryHeap<Scheduled> = BinaryHeap::new();
     let mut retries: BinaryHeap<Reverse<(i64, u32, u8)>> = BinaryHeap::new();
     let mut next_step = 0usize;
     let mut next_sample = 0usize;
@@ -404,7 +425,7 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
         }
         // Order at equal times: automatic releases, then timeline events and retries (by
         // their place in the timeline), then the usage sample.
-        let release_t = releases.peek().map(|Reverse((t, _))| *t);
+        let release_t = releases.peek().map(|Reverse((t, _, _))| *t);
         let step_t = plan
             .steps
             .get(next_step)
@@ -425,8 +446,8 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
         let earliest = [release_t, event_t, sample_t].into_iter().flatten().min();
         let Some(now) = earliest else { break };
         if release_t == Some(now) {
-            let Reverse((_, b)) = releases.pop().expect("peeked");
-            state.release(b as usize, u32::MAX);
+            let Reverse((_, b, interrupted)) = releases.pop().expect("peeked");
+            state.release(plan, b as usize, u32::MAX, now, interrupted);
             continue;
         }
         if event_t == Some(now) {
@@ -437,7 +458,7 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
                 next_step += 1;
             }
             match &plan.steps[idx as usize].kind {
-                StepKind::Release(rel) => state.release_step(*rel),
+                StepKind::Release(rel) => state.release_step(plan, *rel, at),
                 StepKind::Request(req) => {
                     let answer = attempt_request(
                         plan,
@@ -468,10 +489,25 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
         }
         next_sample += 1;
     }
+    let costs = state.meter.is_some().then(|| {
+        // Automatic releases up to the horizon, then what is left, priced to the horizon.
+        let horizon = s.horizon.num_seconds();
+        while let Some(Reverse((t, b, interrupted))) = releases.pop() {
+            if t > horizon {
+                break;
+            }
+            state.release(plan, b as usize, u32::MAX, t, interrupted);
+        }
+        for b in state.first_live..state.batches.len() {
+            state.release(plan, b, u32::MAX, horizon, false);
+        }
+        state.meter.take().map(|m| m.sums).unwrap_or_default()
+    });
     TrialResult {
         answers,
         samples,
         log,
+        costs,
     }
 }
 
@@ -483,7 +519,7 @@ fn attempt_request(
     req: &ReqStep,
     at: i64,
     attempt: u8,
-    releases: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    releases: &mut BinaryHeap<Scheduled>,
     log: Option<&mut Vec<Attempt>>,
 ) -> Answer {
     let mut answer = Answer {
@@ -578,15 +614,31 @@ fn create(
     zone: &str,
     n: u32,
     at: i64,
-    releases: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    releases: &mut BinaryHeap<Scheduled>,
 ) {
-    let pool = req
+    let (pool, spot_group) = req
         .pools
         .iter()
-        .copied()
-        .find(|&p| plan.pools[p as usize].zone == zone)
-        .unwrap_or(req.pools[0]);
+        .position(|&p| plan.pools[p as usize].zone == zone)
+        .map_or((req.pools[0], req.spot_groups.first()), |i| {
+            (req.pools[i], req.spot_groups.get(i))
+        });
+    let horizon = plan.scenario.horizon.num_seconds();
+    let life = Life {
+        priced: req.admission.as_ref().map_or(NONE, |&a| a),
+        traffic: req.traffic_model,
+        group: req.cost_group,
+        spot_group: spot_group.copied().unwrap_or(NONE),
+        pool,
+        created: at,
+        planned_end: req.release_at.map_or(horizon, |t| t.max(at).min(horizon)),
+    };
+    let interruption = state
+        .meter
+        .as_ref()
+        .and_then(|m| m.interruption(plan, &life));
     let batch = Batch {
+        life,
         left: n,
         region: req.region,
         sg: req.sg,
@@ -604,7 +656,10 @@ fn create(
         state.by_label[req.label as usize].0.push(b);
     }
     if let Some(t) = req.release_at {
-        releases.push(Reverse((t.max(at), b)));
+        releases.push(Reverse((t.max(at), b, false)));
+    }
+    if let Some(t) = interruption {
+        releases.push(Reverse((t, b, true)));
     }
 }
 

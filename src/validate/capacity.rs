@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Check, Ctx, Rule, Tier, Violation};
 use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
+use crate::cost::DiskSpec;
 use crate::request::typed::{InstanceChargeType, InternetChargeType, SpotStrategy};
 use crate::world::World;
 
@@ -31,6 +32,14 @@ pub struct Demand {
     pub bandwidth_out: u32,
     pub spot: SpotStrategy,
     pub spot_limit: Option<f64>,
+    /// SpotDuration: protection hours (1 unless sent).
+    pub spot_duration: u32,
+    /// The system disk as billed: category and size after defaults (size: the image's, at
+    /// least 40 GiB).
+    pub system_disk: DiskSpec,
+    /// Data disks as billed: category after defaults, size as sent, else the snapshot's, else
+    /// the category's least size.
+    pub data_disks: Vec<DiskSpec>,
 }
 
 impl Demand {
@@ -62,6 +71,37 @@ impl Demand {
             bandwidth_out: c.req.bandwidth_out(),
             spot: c.req.spot_strategy(),
             spot_limit: c.req.spot_price_limit,
+            spot_duration: c.req.spot_duration.unwrap_or(1),
+            system_disk: DiskSpec {
+                category: c.system_disk_category(),
+                size_gib: c
+                    .req
+                    .system_disk
+                    .size
+                    .unwrap_or_else(|| c.image.map_or(40, |i| i.size.max(40))),
+                performance_level: c.req.system_disk.performance_level,
+            },
+            data_disks: c
+                .req
+                .data_disks
+                .iter()
+                .map(|d| {
+                    let category = d.effective_category();
+                    let from_snapshot = d
+                        .snapshot_id
+                        .as_deref()
+                        .and_then(|s| c.world.snapshot(s))
+                        .and_then(|s| s.source_disk_size.parse::<u32>().ok());
+                    DiskSpec {
+                        category,
+                        size_gib: d
+                            .size
+                            .or(from_snapshot)
+                            .unwrap_or_else(|| category.data_size_range(d.performance_level).0),
+                        performance_level: d.performance_level,
+                    }
+                })
+                .collect(),
         }
     }
 }

@@ -61,7 +61,7 @@ pub struct WorldDoc {
     pub service_health: Wrapped<ServiceFault>,
 }
 
-type SpotSeries = Vec<(chrono::DateTime<chrono::Utc>, SpotPriceType)>;
+pub type SpotSeries = Vec<(chrono::DateTime<chrono::Utc>, SpotPriceType)>;
 
 /// The indexed world the rules query.
 #[derive(Debug, Clone, Default)]
@@ -331,6 +331,11 @@ impl World {
 
     /// The spot price record in force at `at` for (zone, type): the latest sample not after
     /// `at`, or the first sample when `at` precedes the trace.
+    /// The spot price records of a zone and type, sorted by time.
+    pub fn spot_series(&self, zone: &str, instance_type: &str) -> Option<&SpotSeries> {
+        self.spot_prices.get(zone)?.get(instance_type)
+    }
+
     pub fn spot_price_at(
         &self,
         zone: &str,

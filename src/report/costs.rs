@@ -1,0 +1,314 @@
+//! Cost reports: `costs.csv`, `internet.csv`, `spot.csv` and the cost lines of the terminal
+//! summary, pure functions from finished [`ScenarioReport`]s to bytes. Money is rounded to
+//! 4 decimals for display only (the model keeps it unrounded; `docs/costs.md`).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::replay::to_csv;
+use crate::cost::{BreakEven, Summary};
+use crate::request::typed::InternetChargeType;
+use crate::sim::costing::{CurrencyCosts, InternetRow, SpotRow};
+use crate::sim::ScenarioReport;
+
+/// One component of one scenario's cost over the trials.
+#[derive(Debug, Default, Serialize)]
+pub struct CostRow<'a> {
+    pub scenario: &'a str,
+    pub component: &'static str,
+    /// `requested` (as each request chose), `PayAsYouGo`, `PayByTraffic` or `PayByBandwidth`.
+    pub billing_method: &'static str,
+    pub currency: &'static str,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+/// One internet group: a label's requests with one region, bandwidth and method.
+#[derive(Debug, Default, Serialize)]
+pub struct InternetCsvRow<'a> {
+    pub scenario: &'a str,
+    pub label: &'a str,
+    pub region: &'a str,
+    pub currency: &'static str,
+    pub max_bandwidth_out_mbps: u32,
+    pub chosen: &'static str,
+    /// Means per trial.
+    pub instances: f64,
+    pub gb_out: f64,
+    pub cost_pay_by_traffic: f64,
+    pub cost_pay_by_bandwidth: f64,
+    /// Fraction of full rate at which both cost the same; empty when traffic always wins.
+    pub break_even_utilisation: Option<f64>,
+    pub cheaper: &'static str,
+    /// Mean saving per trial of switching to the cheaper method (0: already on it).
+    pub saving: f64,
+    pub traffic_cheaper_share: f64,
+}
+
+/// One spot group: a label's spot requests in one zone and type with one bid.
+#[derive(Debug, Default, Serialize)]
+pub struct SpotCsvRow<'a> {
+    pub scenario: &'a str,
+    pub label: &'a str,
+    pub zone: &'a str,
+    pub instance_type: &'a str,
+    pub strategy: &'static str,
+    pub limit: Option<f64>,
+    pub currency: &'static str,
+    /// Means per trial.
+    pub instances: f64,
+    pub interruptions: f64,
+    pub interrupted_trials_share: f64,
+    pub lost_instance_hours: f64,
+    pub spot_cost: f64,
+    pub payg_cost_same_hours: f64,
+}
+
+/// Rounds money (and GB, hours) for display.
+pub fn r4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn cost_row<'a>(
+    scenario: &'a str,
+    c: &CurrencyCosts,
+    component: &'static str,
+    billing_method: &'static str,
+    s: &Summary,
+) -> CostRow<'a> {
+    CostRow {
+        scenario,
+        component,
+        billing_method,
+        currency: c.currency.as_str(),
+        mean: r4(s.mean),
+        p50: r4(s.p50),
+        p90: r4(s.p90),
+        p95: r4(s.p95),
+        p99: r4(s.p99),
+    }
+}
+
+/// `costs.csv`: per scenario and currency, each component's mean and percentiles over trials.
+pub fn costs_csv(reports: &[ScenarioReport]) -> Vec<u8> {
+    let rows = reports.iter().flat_map(|r| {
+        let name = r.name.as_str();
+        r.costs.iter().flat_map(move |c| {
+            c.currencies.iter().flat_map(move |cc| {
+                let s = &cc.summary;
+                [
+                    cost_row(name, cc, "compute", "requested", &s.compute),
+                    cost_row(name, cc, "system_disk", "PayAsYouGo", &s.system_disk),
+                    cost_row(name, cc, "data_disks", "PayAsYouGo", &s.data_disks),
+                    cost_row(name, cc, "internet", "requested", &s.internet),
+                    cost_row(name, cc, "internet", "PayByTraffic", &s.pay_by_traffic),
+                    cost_row(name, cc, "internet", "PayByBandwidth", &s.pay_by_bandwidth),
+                    cost_row(name, cc, "total", "requested", &s.total),
+                ]
+            })
+        })
+    });
+    to_csv::<CostRow>(rows)
+}
+
+fn label(l: &Option<String>) -> &str {
+    l.as_deref().unwrap_or("")
+}
+
+fn internet_row<'a>(scenario: &'a str, i: &'a InternetRow) -> InternetCsvRow<'a> {
+    let g = &i.group;
+    InternetCsvRow {
+        scenario,
+        label: label(&g.label),
+        region: &g.region,
+        currency: g.currency.as_str(),
+        max_bandwidth_out_mbps: g.mbps,
+        chosen: g.chosen.as_str(),
+        instances: r4(i.instances),
+        gb_out: r4(i.gb_out),
+        cost_pay_by_traffic: r4(i.pay_by_traffic),
+        cost_pay_by_bandwidth: r4(i.pay_by_bandwidth),
+        break_even_utilisation: g.break_even.utilisation().map(r4),
+        cheaper: i.cheaper().as_str(),
+        saving: r4(i.saving()),
+        traffic_cheaper_share: r4(i.traffic_cheaper_share),
+    }
+}
+
+/// `internet.csv`: both methods for every group with public bandwidth.
+pub fn internet_csv(reports: &[ScenarioReport]) -> Vec<u8> {
+    let rows = reports.iter().flat_map(|r| {
+        r.costs
+            .iter()
+            .flat_map(move |c| c.internet.iter().map(move |i| internet_row(&r.name, i)))
+    });
+    to_csv::<InternetCsvRow>(rows)
+}
+
+fn spot_row<'a>(scenario: &'a str, s: &'a SpotRow) -> SpotCsvRow<'a> {
+    let g = &s.group;
+    let (strategy, limit) = match g.bid {
+        crate::cost::SpotBid::WithPriceLimit { limit } => {
+            ("SpotWithPriceLimit", limit.is_finite().then_some(limit))
+        }
+        crate::cost::SpotBid::AsPriceGo => ("SpotAsPriceGo", None),
+    };
+    SpotCsvRow {
+        scenario,
+        label: label(&g.label),
+        zone: &g.zone,
+        instance_type: &g.instance_type,
+        strategy,
+        limit,
+        currency: g.currency.as_str(),
+        instances: r4(s.instances),
+        interruptions: r4(s.interruptions),
+        interrupted_trials_share: r4(s.interrupted_share),
+        lost_instance_hours: r4(s.lost_instance_hours),
+        spot_cost: r4(s.spot_cost),
+        payg_cost_same_hours: r4(s.payg_cost),
+    }
+}
+
+/// `spot.csv`: every spot group's interruptions and costs against pay-as-you-go.
+pub fn spot_csv(reports: &[ScenarioReport]) -> Vec<u8> {
+    let rows = reports.iter().flat_map(|r| {
+        r.costs
+            .iter()
+            .flat_map(move |c| c.spot.iter().map(move |s| spot_row(&r.name, s)))
+    });
+    to_csv::<SpotCsvRow>(rows)
+}
+
+/// The break-even utilisation in words.
+pub fn break_even_text(b: BreakEven) -> String {
+    match b {
+        BreakEven::At(u) => format!("break-even at {:.1}% of the bandwidth", u * 100.0),
+        BreakEven::Never => "PayByTraffic is cheaper even at full rate".into(),
+        BreakEven::NoBandwidth => "no public bandwidth".into(),
+    }
+}
+
+/// The recommendation for one internet group, one line.
+pub fn recommendation(i: &InternetRow) -> String {
+    let g = &i.group;
+    let who = match &g.label {
+        Some(l) => format!("{l} ({} Mbps, {})", g.mbps, g.region),
+        None => format!("{} Mbps in {}", g.mbps, g.region),
+    };
+    let cheaper = i.cheaper();
+    let share = match cheaper {
+        InternetChargeType::PayByTraffic => i.traffic_cheaper_share,
+        InternetChargeType::PayByBandwidth => 1.0 - i.traffic_cheaper_share,
+    };
+    if cheaper == g.chosen {
+        format!(
+            "{who}: keep {} ({:.2} {c} per trial; the other method {:.2}); cheaper in {:.0}% of trials; {}",
+            g.chosen.as_str(),
+            i.cost_of(g.chosen),
+            i.cost_of(other(g.chosen)),
+            share * 100.0,
+            break_even_text(g.break_even),
+            c = g.currency.as_str(),
+        )
+    } else {
+        format!(
+            "{who}: switch {} -> {} to save {:.2} {c} per trial ({:.2} -> {:.2}); cheaper in {:.0}% of trials; {}",
+            g.chosen.as_str(),
+            cheaper.as_str(),
+            i.saving(),
+            i.cost_of(g.chosen),
+            i.cost_of(cheaper),
+            share * 100.0,
+            break_even_text(g.break_even),
+            c = g.currency.as_str(),
+        )
+    }
+}
+
+fn other(m: InternetChargeType) -> InternetChargeType {
+    match m {
+        InternetChargeType::PayByTraffic => InternetChargeType::PayByBandwidth,
+        InternetChargeType::PayByBandwidth => InternetChargeType::PayByTraffic,
+    }
+}
+
+/// The cost lines of one scenario in the terminal summary.
+pub fn summary_lines(r: &ScenarioReport) -> String {
+    let mut s = String::new();
+    let Some(c) = &r.costs else {
+        return s;
+    };
+    for cc in &c.currencies {
+        let t = &cc.summary;
+        let _ = writeln!(
+            s,
+            "  cost per trial ({}): mean {:.2}, P50 {:.2}, P95 {:.2}, P99 {:.2}; compute {:.2}, disks {:.2}, internet {:.2} (all PayByTraffic {:.2}, all PayByBandwidth {:.2})",
+            cc.currency.as_str(),
+            t.total.mean,
+            t.total.p50,
+            t.total.p95,
+            t.total.p99,
+            t.compute.mean,
+            t.system_disk.mean + t.data_disks.mean,
+            t.internet.mean,
+            t.pay_by_traffic.mean,
+            t.pay_by_bandwidth.mean,
+        );
+    }
+    for i in &c.internet {
+        let _ = writeln!(s, "  internet: {}", recommendation(i));
+    }
+    for sp in &c.spot {
+        let g = &sp.group;
+        let _ = writeln!(
+            s,
+            "  spot {}{} {}: {:.1} instance(s) interrupted per trial (in {:.0}% of trials), {:.1} instance-hour(s) lost; spot {:.2} vs pay-as-you-go {:.2} {}",
+            g.label.as_deref().map_or(String::new(), |l| format!("{l} ")),
+            g.zone,
+            g.instance_type,
+            sp.interruptions,
+            sp.interrupted_share * 100.0,
+            sp.lost_instance_hours,
+            sp.spot_cost,
+            sp.payg_cost,
+            g.currency.as_str(),
+        );
+    }
+    for w in &c.warnings {
+        let _ = writeln!(
+            s,
+            "  cost warning: {w}; those requests are left out of the costs"
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_reports_still_have_their_headers() {
+        assert_eq!(
+            String::from_utf8(costs_csv(&[])).unwrap(),
+            "scenario,component,billing_method,currency,mean,p50,p90,p95,p99\n"
+        );
+        assert!(String::from_utf8(internet_csv(&[]))
+            .unwrap()
+            .starts_with("scenario,label,region,currency,max_bandwidth_out_mbps,chosen,instances,gb_out,cost_pay_by_traffic,cost_pay_by_bandwidth,break_even_utilisation,cheaper,saving"));
+        assert!(String::from_utf8(spot_csv(&[])).unwrap().starts_with(
+            "scenario,label,zone,instance_type,strategy,limit,currency,instances,interruptions"
+        ));
+    }
+
+    #[test]
+    fn rounding_is_for_display_only() {
+        assert_eq!(r4(1.234_56), 1.2346);
+        assert_eq!(r4(-0.000_04), -0.0);
+    }
+}

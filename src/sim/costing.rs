@@ -1,0 +1,661 @@
+//! Costs inside the replay: what each created batch costs over its life in each trial, summed
+//! per trial and merged over trials. The formulas are the cost model's ([`crate::cost`]); this
+//! module only decides *which* batch lives *when*:
+//!
+//! - prices are resolved once per distinct request ([`BatchRates`]), never per trial;
+//! - a batch is charged when instances leave it (a release, an auto-release, a spot
+//!   interruption) and, for what is left, at the horizon, so each chunk is priced once with its
+//!   own life; traffic is drawn once per chunk from the trial's cost stream;
+//! - a `SpotWithPriceLimit` batch gets an interruption event at the time the cost model's rule
+//!   gives ([`spot::interruption`]): it frees capacity then, and the chunk is priced with its
+//!   planned end so that lost instance-hours are counted.
+//!
+//! See `docs/costs.md` § In the replay.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rand_chacha::ChaCha8Rng;
+
+use super::plan::{Plan, StepKind, NONE};
+use super::rng;
+use crate::cost::{
+    self, spot, BatchRates, BatchSpec, Currency, InternetSpec, PricePoint, SpotBid, SpotSpec,
+    Summary, Totals, TotalsSummary, TrafficModel,
+};
+use crate::request::typed::{InternetChargeType, SpotStrategy};
+use crate::validate::Admitted;
+
+/// Stream of a trial's traffic draws (pools use `1 + pool`, service faults 0).
+pub const COST_STREAM: u64 = 1 << 62;
+/// Stream of a trial's synthetic spot market of pool `p`: `MARKET_STREAM + p`.
+pub const MARKET_STREAM: u64 = 1 << 61;
+
+/// A distinct request's billing shape and its prices.
+#[derive(Debug, Clone)]
+pub struct Priced {
+    pub region: String,
+    pub instance_type: String,
+    pub system_disk: cost::DiskSpec,
+    pub data_disks: Vec<cost::DiskSpec>,
+    pub internet: InternetSpec,
+    /// The bid and protection hours of a spot request.
+    pub spot: Option<(SpotBid, u32)>,
+    pub rates: BatchRates,
+}
+
+/// Where a pool's spot market prices come from.
+#[derive(Debug, Clone)]
+pub enum Market {
+    /// No spot request lands in the pool.
+    Unused,
+    /// The world's DescribeSpotPriceHistory records of the zone and type.
+    Trace(Vec<PricePoint>),
+    /// No records: a synthetic market per trial around the pay-as-you-go price.
+    Synthetic { origin: f64 },
+}
+
+/// Requests priced together in `internet.csv`: one label, region, bandwidth and method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternetGroup {
+    pub label: Option<String>,
+    pub region: String,
+    pub currency: Currency,
+    pub mbps: u32,
+    pub chosen: InternetChargeType,
+    pub break_even: cost::BreakEven,
+}
+
+/// Spot instances priced together in `spot.csv`: one label, pool and bid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotGroup {
+    pub label: Option<String>,
+    pub zone: String,
+    pub instance_type: String,
+    pub pool: u32,
+    pub bid: SpotBid,
+    pub currency: Currency,
+}
+
+/// The scenario's cost inputs, prepared once.
+#[derive(Debug, Clone, Default)]
+pub struct Costing {
+    /// Per admitted request; `None` when a price is missing (see `warnings`).
+    pub priced: Vec<Option<Priced>>,
+    /// Per pool.
+    pub markets: Vec<Market>,
+    /// Traffic models: the scenario's default first, then each label's override.
+    pub traffic: Vec<TrafficModel>,
+    pub groups: Vec<InternetGroup>,
+    pub spot_groups: Vec<SpotGroup>,
+    /// Prices that were missing, once each: those requests are left out of the costs.
+    pub warnings: Vec<String>,
+}
+
+/// The synthetic market used when the world has no trace for a spot pool: about 20 % of the
+/// pay-as-you-go price, persistent, with a few percent of hourly noise.
+pub const SYNTHETIC_MARKET: spot::SyntheticMarket = spot::SyntheticMarket {
+    mean_ratio: 0.2,
+    reversion: 0.9,
+    volatility: 0.08,
+};
+
+/// Resolves prices, markets and report groups, and stamps each request step with its groups.
+pub fn prepare(plan: &mut Plan) {
+    let s = plan.scenario;
+    let prices = &s.costs.prices;
+    let mut c = Costing {
+        markets: vec![Market::Unused; plan.pools.len()],
+        traffic: std::iter::once(s.costs.traffic.clone())
+            .chain(s.costs.labels.values().cloned())
+            .collect(),
+        ..Costing::default()
+    };
+    let model_of = |label: Option<&str>| {
+        label
+            .and_then(|l| s.costs.labels.keys().position(|k| k == l))
+            .map_or(0, |i| i as u32 + 1)
+    };
+    for a in &plan.admitted {
+        let p = priced(prices, a);
+        if let Err(e) = &p {
+            let msg = e.to_string();
+            if !c.warnings.contains(&msg) {
+                c.warnings.push(msg);
+            }
+        }
+        c.priced.push(p.ok());
+    }
+    let mut groups: HashMap<(u32, String, u32, bool), u32> = HashMap::new();
+    let mut spot_groups: HashMap<(u32, u32, u64, u32), u32> = HashMap::new();
+    for step in &mut plan.steps {
+        let StepKind::Request(req) = &mut step.kind else {
+            continue;
+        };
+        let Ok(ai) = req.admission else { continue };
+        let Some(p) = &c.priced[ai as usize] else {
+            continue;
+        };
+        let label = (req.label != NONE).then(|| plan.labels[req.label as usize].clone());
+        req.traffic_model = model_of(label.as_deref());
+        if p.internet.max_bandwidth_out_mbps > 0 {
+            let chosen = p.internet.charge_type;
+            let key = (
+                req.label,
+                p.region.clone(),
+                p.internet.max_bandwidth_out_mbps,
+                chosen == InternetChargeType::PayByTraffic,
+            );
+            let next = c.groups.len() as u32;
+            req.cost_group = *groups.entry(key).or_insert_with(|| {
+                c.groups.push(InternetGroup {
+                    label: label.clone(),
+                    region: p.region.clone(),
+                    currency: p.rates.currency,
+                    mbps: p.internet.max_bandwidth_out_mbps,
+                    chosen,
+                    break_even: p.rates.break_even,
+                });
+                next
+            });
+        }
+        if let Some((bid, hours)) = p.spot {
+            let limit_bits = match bid {
+                SpotBid::WithPriceLimit { limit } => limit.to_bits(),
+                SpotBid::AsPriceGo => u64::MAX,
+            };
+            req.spot_groups = req
+                .pools
+                .iter()
+                .map(|&pool| {
+                    let pr = &plan.pools[pool as usize];
+                    if matches!(c.markets[pool as usize], Market::Unused) {
+                        let trace = s
+                            .world
+                            .spot_series(&pr.zone, &pr.instance_type)
+                            .map(|series| {
+                                spot::trace_from_records(
+                                    series.iter().map(|(_, r)| r),
+                                    &pr.zone,
+                                    &pr.instance_type,
+                                )
+                            })
+                            .unwrap_or_default();
+                        c.markets[pool as usize] = if trace.is_empty() {
+                            Market::Synthetic {
+                                origin: p.rates.payg_hourly,
+                            }
+                        } else {
+                            Market::Trace(trace)
+                        };
+                    }
+                    let next = c.spot_groups.len() as u32;
+                    *spot_groups
+                        .entry((req.label, pool, limit_bits, hours))
+                        .or_insert_with(|| {
+                            c.spot_groups.push(SpotGroup {
+                                label: label.clone(),
+                                zone: pr.zone.clone(),
+                                instance_type: pr.instance_type.clone(),
+                                pool,
+                                bid,
+                                currency: p.rates.currency,
+                            });
+                            next
+                        })
+                })
+                .collect();
+        }
+    }
+    plan.costing = c;
+}
+
+fn priced(prices: &cost::Prices, a: &Admitted) -> crate::Result<Priced> {
+    let d = &a.demand;
+    let spot = match d.spot {
+        SpotStrategy::NoSpot => None,
+        SpotStrategy::SpotAsPriceGo => Some((SpotBid::AsPriceGo, d.spot_duration)),
+        SpotStrategy::SpotWithPriceLimit => Some((
+            SpotBid::WithPriceLimit {
+                limit: d.spot_limit.unwrap_or(f64::INFINITY),
+            },
+            d.spot_duration,
+        )),
+    };
+    let internet = InternetSpec {
+        charge_type: d.charge,
+        max_bandwidth_out_mbps: d.bandwidth_out,
+    };
+    let spec = BatchSpec {
+        region: &d.region,
+        zone: d.zone.as_deref().unwrap_or(""),
+        instance_type: &d.instance_type,
+        count: 0,
+        start: DateTime::<Utc>::UNIX_EPOCH,
+        end: DateTime::<Utc>::UNIX_EPOCH,
+        system_disk: d.system_disk,
+        data_disks: &d.data_disks,
+        internet,
+        spot: None,
+    };
+    let rates = BatchRates::of(prices, &spec)?;
+    Ok(Priced {
+        region: d.region.clone(),
+        instance_type: d.instance_type.clone(),
+        system_disk: d.system_disk,
+        data_disks: d.data_disks.clone(),
+        internet,
+        spot,
+        rates,
+    })
+}
+
+/// What a batch needs to be priced.
+#[derive(Debug, Clone, Copy)]
+pub struct Life {
+    /// Admitted request (index into [`Costing::priced`]); [`NONE`] when unpriced.
+    pub priced: u32,
+    /// Index into [`Costing::traffic`].
+    pub traffic: u32,
+    pub group: u32,
+    pub spot_group: u32,
+    pub pool: u32,
+    /// Creation, seconds after the start.
+    pub created: i64,
+    /// Auto-release time or the horizon, whichever is first.
+    pub planned_end: i64,
+}
+
+/// Sums of one internet group in one trial.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GroupSums {
+    pub instances: u64,
+    pub gb_out: f64,
+    pub pay_by_traffic: f64,
+    pub pay_by_bandwidth: f64,
+}
+
+/// Sums of one spot group in one trial.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SpotSums {
+    pub instances: u64,
+    pub interruptions: u64,
+    pub lost_instance_hours: f64,
+    pub spot_cost: f64,
+    pub payg_cost: f64,
+}
+
+/// One trial's costs.
+#[derive(Debug, Clone, Default)]
+pub struct TrialCosts {
+    /// Per currency (CNY, USD).
+    pub totals: [Totals; 2],
+    pub groups: Vec<GroupSums>,
+    pub spot: Vec<SpotSums>,
+    /// (spot group, seconds after the start, instances) of each interruption.
+    pub interruptions: Vec<(u32, i64, u32)>,
+}
+
+/// A trial's cost state: sums, its traffic stream and its synthetic markets.
+pub struct Meter {
+    pub sums: TrialCosts,
+    rng: ChaCha8Rng,
+    /// Per pool: the trial's synthetic market, when the pool has one.
+    pub synthetic: Vec<Option<Vec<PricePoint>>>,
+}
+
+pub fn currency_index(c: Currency) -> usize {
+    match c {
+        Currency::CNY => 0,
+        Currency::USD => 1,
+    }
+}
+
+impl Meter {
+    pub fn new(plan: &Plan, trial: u64) -> Meter {
+        let c = &plan.costing;
+        let start = plan.scenario.start;
+        let hours = (plan.scenario.horizon.num_seconds().max(0) / 3600 + 2) as u32;
+        Meter {
+            sums: TrialCosts {
+                totals: [Totals::default(); 2],
+                groups: vec![GroupSums::default(); c.groups.len()],
+                spot: vec![SpotSums::default(); c.spot_groups.len()],
+                interruptions: Vec::new(),
+            },
+            rng: rng::stream(plan.seed, plan.key, trial, COST_STREAM),
+            synthetic: c
+                .markets
+                .iter()
+                .enumerate()
+                .map(|(p, m)| match m {
+                    Market::Synthetic { origin } => {
+                        let mut r =
+                            rng::stream(plan.seed, plan.key, trial, MARKET_STREAM + p as u64);
+                        Some(SYNTHETIC_MARKET.trace(*origin, start, hours, &mut r))
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The market trace of a pool in this trial.
+    pub fn trace<'a>(&'a self, plan: &'a Plan, pool: u32) -> &'a [PricePoint] {
+        trace_of(&self.synthetic, plan, pool)
+    }
+
+    /// When a new spot batch with a price limit is interrupted (seconds after the start), if
+    /// before its planned end.
+    pub fn interruption(&self, plan: &Plan, life: &Life) -> Option<i64> {
+        let p = plan.costing.priced.get(life.priced as usize)?.as_ref()?;
+        let (SpotBid::WithPriceLimit { limit }, hours) = p.spot? else {
+            return None;
+        };
+        let start = plan.scenario.start;
+        let at = spot::interruption(
+            self.trace(plan, life.pool),
+            start + Duration::seconds(life.created),
+            limit,
+            Duration::hours(i64::from(hours)),
+        )?;
+        let secs = (at - start).num_seconds().max(life.created);
+        (secs < life.planned_end).then_some(secs)
+    }
+
+    /// Prices `k` instances of a batch that live from creation to `end` (seconds after the
+    /// start; clamped to the horizon). `interrupted`: the chunk leaves at its interruption, so
+    /// it is priced to its planned end and the cost model cuts it (counting lost hours).
+    pub fn charge(&mut self, plan: &Plan, life: &Life, k: u32, end: i64, interrupted: bool) {
+        let Some(Some(p)) = plan.costing.priced.get(life.priced as usize) else {
+            return;
+        };
+        if k == 0 {
+            return;
+        }
+        let start = plan.scenario.start;
+        let horizon = plan.scenario.horizon.num_seconds();
+        let end = if interrupted { life.planned_end } else { end }.min(horizon);
+        let pool = &plan.pools[life.pool as usize];
+        let spot = p.spot.map(|(bid, duration_hours)| SpotSpec {
+            bid,
+            duration_hours,
+            trace: trace_of(&self.synthetic, plan, life.pool),
+        });
+        let spec = BatchSpec {
+            region: &p.region,
+            zone: &pool.zone,
+            instance_type: &p.instance_type,
+            count: k,
+            start: start + Duration::seconds(life.created),
+            end: start + Duration::seconds(end.max(life.created)),
+            system_disk: p.system_disk,
+            data_disks: &p.data_disks,
+            internet: p.internet,
+            spot,
+        };
+        let traffic = &plan.costing.traffic[life.traffic as usize];
+        let Ok(c) = p.rates.cost(&spec, traffic, &mut self.rng) else {
+            return;
+        };
+        self.sums.totals[currency_index(c.currency)].add(&c);
+        if let Some(g) = self.sums.groups.get_mut(life.group as usize) {
+            g.instances += u64::from(k);
+            g.gb_out += c.internet.gb_out;
+            g.pay_by_traffic += c.internet.pay_by_traffic;
+            g.pay_by_bandwidth += c.internet.pay_by_bandwidth;
+        }
+        if let (Some(g), Some(sc)) = (self.sums.spot.get_mut(life.spot_group as usize), c.spot) {
+            g.instances += u64::from(k);
+            g.spot_cost += sc.spot_cost;
+            g.payg_cost += sc.payg_cost_same_hours;
+            g.lost_instance_hours += sc.lost_instance_hours;
+            if let Some(at) = sc.interrupted_at {
+                g.interruptions += u64::from(k);
+                let secs = (at - start).num_seconds();
+                self.sums.interruptions.push((life.spot_group, secs, k));
+            }
+        }
+    }
+}
+
+fn trace_of<'a>(
+    synthetic: &'a [Option<Vec<PricePoint>>],
+    plan: &'a Plan,
+    pool: u32,
+) -> &'a [PricePoint] {
+    match (
+        plan.costing.markets.get(pool as usize),
+        synthetic.get(pool as usize),
+    ) {
+        (_, Some(Some(t))) => t,
+        (Some(Market::Trace(t)), _) => t,
+        _ => &[],
+    }
+}
+
+/// An internet group over the trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternetRow {
+    pub group: InternetGroup,
+    /// Means per trial.
+    pub instances: f64,
+    pub gb_out: f64,
+    pub pay_by_traffic: f64,
+    pub pay_by_bandwidth: f64,
+    /// Share of trials in which PayByTraffic cost less than PayByBandwidth.
+    pub traffic_cheaper_share: f64,
+}
+
+impl InternetRow {
+    /// The method with the lower mean cost (the chosen one on a tie).
+    pub fn cheaper(&self) -> InternetChargeType {
+        let other = match self.group.chosen {
+            InternetChargeType::PayByTraffic => InternetChargeType::PayByBandwidth,
+            InternetChargeType::PayByBandwidth => InternetChargeType::PayByTraffic,
+        };
+        if self.cost_of(other) < self.cost_of(self.group.chosen) {
+            other
+        } else {
+            self.group.chosen
+        }
+    }
+
+    pub fn cost_of(&self, m: InternetChargeType) -> f64 {
+        match m {
+            InternetChargeType::PayByTraffic => self.pay_by_traffic,
+            InternetChargeType::PayByBandwidth => self.pay_by_bandwidth,
+        }
+    }
+
+    /// Mean saving of switching to the cheaper method (0 when the chosen one is cheaper).
+    pub fn saving(&self) -> f64 {
+        self.cost_of(self.group.chosen) - self.cost_of(self.cheaper())
+    }
+}
+
+/// A spot group over the trials (means per trial).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotRow {
+    pub group: SpotGroup,
+    pub instances: f64,
+    pub interruptions: f64,
+    /// Share of trials with at least one interruption.
+    pub interrupted_share: f64,
+    pub lost_instance_hours: f64,
+    pub spot_cost: f64,
+    pub payg_cost: f64,
+    /// The market trace over the scenario (the trace, or trial 0's synthetic one).
+    pub trace: Vec<PricePoint>,
+    /// Trial 0's interruptions: (seconds after the start, instances).
+    pub sample_interruptions: Vec<(i64, u32)>,
+}
+
+/// One currency's totals over the trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurrencyCosts {
+    pub currency: Currency,
+    pub summary: TotalsSummary,
+    /// Trials' totals in trial order (for the distribution chart).
+    pub per_trial: Vec<f64>,
+    /// Instances interrupted, mean per trial.
+    pub interruptions: Summary,
+}
+
+/// A scenario's costs over its trials.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CostReport {
+    pub currencies: Vec<CurrencyCosts>,
+    pub internet: Vec<InternetRow>,
+    pub spot: Vec<SpotRow>,
+    pub warnings: Vec<String>,
+}
+
+/// Merges trials' costs, in trial order.
+#[derive(Debug, Default)]
+pub struct Merger {
+    totals: [Vec<Totals>; 2],
+    used: [bool; 2],
+    groups: Vec<GroupSums>,
+    traffic_cheaper: Vec<u32>,
+    spot: Vec<SpotSums>,
+    spot_trials: Vec<u32>,
+    sample: Vec<(u32, i64, u32)>,
+    trials: u32,
+}
+
+impl Merger {
+    pub fn add(&mut self, t: u32, c: &TrialCosts) {
+        for (i, tot) in c.totals.iter().enumerate() {
+            self.used[i] |= tot.instance_hours > 0.0 || tot.total != 0.0;
+            self.totals[i].push(*tot);
+        }
+        if self.groups.len() < c.groups.len() {
+            self.groups.resize(c.groups.len(), GroupSums::default());
+            self.traffic_cheaper.resize(c.groups.len(), 0);
+        }
+        for (i, g) in c.groups.iter().enumerate() {
+            let m = &mut self.groups[i];
+            m.instances += g.instances;
+            m.gb_out += g.gb_out;
+            m.pay_by_traffic += g.pay_by_traffic;
+            m.pay_by_bandwidth += g.pay_by_bandwidth;
+            self.traffic_cheaper[i] += u32::from(g.pay_by_traffic < g.pay_by_bandwidth);
+        }
+        if self.spot.len() < c.spot.len() {
+            self.spot.resize(c.spot.len(), SpotSums::default());
+            self.spot_trials.resize(c.spot.len(), 0);
+        }
+        for (i, g) in c.spot.iter().enumerate() {
+            let m = &mut self.spot[i];
+            m.instances += g.instances;
+            m.interruptions += g.interruptions;
+            m.lost_instance_hours += g.lost_instance_hours;
+            m.spot_cost += g.spot_cost;
+            m.payg_cost += g.payg_cost;
+            self.spot_trials[i] += u32::from(g.interruptions > 0);
+        }
+        if t == 0 {
+            self.sample = c.interruptions.clone();
+        }
+        self.trials += 1;
+    }
+
+    pub fn finish(self, plan: &Plan) -> CostReport {
+        let c = &plan.costing;
+        let n = f64::from(self.trials.max(1));
+        let mut currencies = Vec::new();
+        for (i, currency) in [Currency::CNY, Currency::USD].into_iter().enumerate() {
+            if !self.used[i] {
+                continue;
+            }
+            let trials = &self.totals[i];
+            currencies.push(CurrencyCosts {
+                currency,
+                summary: cost::summarise(trials),
+                per_trial: trials.iter().map(|t| t.total).collect(),
+                interruptions: cost::summary(
+                    &mut trials
+                        .iter()
+                        .map(|t| t.interruptions as f64)
+                        .collect::<Vec<_>>(),
+                ),
+            });
+        }
+        let internet = c
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let s = self.groups.get(i).copied().unwrap_or_default();
+                InternetRow {
+                    group: g.clone(),
+                    instances: s.instances as f64 / n,
+                    gb_out: s.gb_out / n,
+                    pay_by_traffic: s.pay_by_traffic / n,
+                    pay_by_bandwidth: s.pay_by_bandwidth / n,
+                    traffic_cheaper_share: f64::from(
+                        self.traffic_cheaper.get(i).copied().unwrap_or(0),
+                    ) / n,
+                }
+            })
+            .filter(|r: &InternetRow| r.instances > 0.0)
+            .collect();
+        let horizon = plan.scenario.horizon.num_seconds();
+        let start = plan.scenario.start;
+        let spot = c
+            .spot_groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let s = self.spot.get(i).copied().unwrap_or_default();
+                let trace = match &c.markets[g.pool as usize] {
+                    Market::Trace(t) => t.clone(),
+                    Market::Synthetic { .. } => Meter::new(plan, 0).synthetic[g.pool as usize]
+                        .clone()
+                        .unwrap_or_default(),
+                    Market::Unused => Vec::new(),
+                };
+                let end = start + Duration::seconds(horizon);
+                let trace = window(&trace, start, end);
+                SpotRow {
+                    group: g.clone(),
+                    instances: s.instances as f64 / n,
+                    interruptions: s.interruptions as f64 / n,
+                    interrupted_share: f64::from(self.spot_trials.get(i).copied().unwrap_or(0)) / n,
+                    lost_instance_hours: s.lost_instance_hours / n,
+                    spot_cost: s.spot_cost / n,
+                    payg_cost: s.payg_cost / n,
+                    trace,
+                    sample_interruptions: self
+                        .sample
+                        .iter()
+                        .filter(|(sg, _, _)| *sg == i as u32)
+                        .map(|&(_, at, k)| (at, k))
+                        .collect(),
+                }
+            })
+            .filter(|r: &SpotRow| r.instances > 0.0)
+            .collect();
+        CostReport {
+            currencies,
+            internet,
+            spot,
+            warnings: c.warnings.clone(),
+        }
+    }
+}
+
+/// The trace's steps in force during `[start, end]`: the price in force at `start` (as a
+/// point at `start`), then every point before `end`.
+fn window(trace: &[PricePoint], start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<PricePoint> {
+    let Some(first) = spot::price_at(trace, start) else {
+        return Vec::new();
+    };
+    let mut out = vec![PricePoint {
+        at: start,
+        price: first,
+    }];
+    out.extend(trace.iter().filter(|p| p.at > start && p.at < end).copied());
+    out
+}
