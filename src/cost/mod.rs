@@ -47,7 +47,7 @@ pub use internet::BreakEven;
 pub use prices::{Currency, InternetRates, Prices};
 pub use spot::{PricePoint, SpotBid};
 pub use stats::{summary, Summary};
-pub use traffic::{HourlyTrace, TrafficModel};
+pub use traffic::{HourlyTrace, TrafficModel, TrafficSampler};
 
 /// The instance's public internet settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -221,11 +221,13 @@ impl BatchRates {
     }
 
     /// Prices one batch over its life with these rates. Draws traffic from `rng` (once per
-    /// batch). Errors only for a spot batch without a market trace.
+    /// batch) with `traffic`, a sampler built for the batch's bandwidth
+    /// (`model.sampler(spec.internet.max_bandwidth_out_mbps)`). Errors only for a spot batch
+    /// without a market trace.
     pub fn cost(
         &self,
         spec: &BatchSpec,
-        traffic: &TrafficModel,
+        traffic: &TrafficSampler,
         rng: &mut impl Rng,
     ) -> Result<BatchCost> {
         let n = f64::from(spec.count);
@@ -279,7 +281,7 @@ impl BatchRates {
         };
 
         let mbps = spec.internet.max_bandwidth_out_mbps;
-        let gb_out = traffic.batch_gb(spec.count, spec.start, end, mbps, rng);
+        let gb_out = traffic.batch_gb(spec.count, spec.start, end, rng);
         let internet = InternetCost {
             chosen: spec.internet.charge_type,
             max_bandwidth_out_mbps: mbps,
@@ -310,7 +312,8 @@ pub fn cost_batch(
     traffic: &TrafficModel,
     rng: &mut impl Rng,
 ) -> Result<BatchCost> {
-    BatchRates::of(prices, spec)?.cost(spec, traffic, rng)
+    let sampler = traffic.sampler(spec.internet.max_bandwidth_out_mbps);
+    BatchRates::of(prices, spec)?.cost(spec, &sampler, rng)
 }
 
 /// One trial's sums over batches of one currency.

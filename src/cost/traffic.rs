@@ -27,7 +27,7 @@ use crate::error::{Error, Place, Result};
 use super::internet::full_rate_gb_per_hour;
 
 /// Sums of at most this many instance-hour draws are sampled draw by draw.
-pub const EXACT_MAX_DRAWS: u64 = 256;
+pub const EXACT_MAX_DRAWS: u64 = 16;
 
 /// Below this tail probability beyond the cap, a Gamma sum is drawn as one Gamma.
 const NEGLIGIBLE_TAIL: f64 = 1e-12;
@@ -172,6 +172,7 @@ impl TrafficModel {
 
     /// Total GB out of `count` instances from `start` to `end`, each hour capped at what
     /// `cap_mbps` carries. Deterministic models ignore `rng`. Assumes [`Self::validate`] passed.
+    /// (Builds a [`TrafficSampler`]; keep one when pricing many batches.)
     pub fn batch_gb(
         &self,
         count: u32,
@@ -180,37 +181,38 @@ impl TrafficModel {
         cap_mbps: u32,
         rng: &mut impl Rng,
     ) -> f64 {
+        self.sampler(cap_mbps).batch_gb(count, start, end, rng)
+    }
+
+    /// The model ready to draw batches under the cap of `cap_mbps`: distributions built and
+    /// capped moments computed once.
+    pub fn sampler(&self, cap_mbps: u32) -> TrafficSampler {
         let cap = full_rate_gb_per_hour(cap_mbps);
-        let secs = (end - start).num_seconds();
-        if count == 0 || cap <= 0.0 || secs <= 0 {
-            return 0.0;
-        }
-        let n = f64::from(count);
-        let hours = secs as f64 / 3600.0;
-        match self {
-            TrafficModel::Constant { gb_per_hour } => n * hours * gb_per_hour.min(cap),
-            TrafficModel::DailyProfile {
-                base_gb_per_hour,
-                factors,
-                utc_offset_hours,
-            } => {
-                // Local midnight falls at UTC -offset hours.
-                let origin = DateTime::from_timestamp(-i64::from(*utc_offset_hours) * 3600, 0)
-                    .unwrap_or_default();
-                n * periodic_integral(origin, 24, start, secs, |h| {
-                    (base_gb_per_hour * factors[h]).min(cap)
-                })
+        let kind = match self {
+            TrafficModel::LogNormal { mu, sigma } => {
+                LogNormal::new(*mu, *sigma).map_or(Draw::Zero, Draw::LogNormal)
             }
-            TrafficModel::Trace(t) => {
-                n * periodic_integral(t.origin, t.gb.len(), start, secs, |h| t.gb[h].min(cap))
-            }
-            dist => {
-                let whole = secs / 3600;
-                let frac = (secs % 3600) as f64 / 3600.0;
-                let n_full = u64::from(count) * whole as u64;
-                let n_part = if frac > 0.0 { u64::from(count) } else { 0 };
-                dist.capped_sum(n_full, n_part, frac, cap, rng)
-            }
+            TrafficModel::Gamma { shape, rate } => Gamma::new(*shape, *rate)
+                .map_or(Draw::Zero, |g| {
+                    Draw::Gamma(g, 1.0 - gamma_lr(*shape, rate * cap) < NEGLIGIBLE_TAIL)
+                }),
+            TrafficModel::TruncatedNormal { mean, sd } => Draw::TruncatedNormal {
+                lo: std_normal().cdf(-mean / sd),
+            },
+            _ => Draw::Zero,
+        };
+        let (mean, var) = match self {
+            TrafficModel::LogNormal { .. }
+            | TrafficModel::Gamma { .. }
+            | TrafficModel::TruncatedNormal { .. } => self.capped_moments(cap),
+            _ => (0.0, 0.0),
+        };
+        TrafficSampler {
+            model: self.clone(),
+            cap,
+            mean,
+            var,
+            kind,
         }
     }
 
@@ -235,26 +237,6 @@ impl TrafficModel {
                 t.gb.iter().map(|g| g.min(cap)).sum::<f64>() / t.gb.len() as f64
             }
             dist => dist.capped_moments(cap).0,
-        }
-    }
-
-    fn draw(&self, rng: &mut impl Rng) -> f64 {
-        match self {
-            TrafficModel::LogNormal { mu, sigma } => LogNormal::new(*mu, *sigma)
-                .map(|d| rng.sample(d))
-                .unwrap_or(0.0),
-            TrafficModel::Gamma { shape, rate } => Gamma::new(*shape, *rate)
-                .map(|d| rng.sample(d))
-                .unwrap_or(0.0),
-            TrafficModel::TruncatedNormal { mean, sd } => {
-                // Inverse CDF on the part of the normal above 0: exact, no rejection loop.
-                let std = std_normal();
-                let lo = std.cdf(-mean / sd);
-                let u = lo + (1.0 - lo) * rng.gen::<f64>();
-                (mean + sd * std.inverse_cdf(u.min(1.0 - 1e-16))).max(0.0)
-            }
-            TrafficModel::Constant { gb_per_hour } => *gb_per_hour,
-            _ => 0.0,
         }
     }
 
@@ -300,9 +282,96 @@ impl TrafficModel {
         };
         (m1, (m2 - m1 * m1).max(0.0))
     }
+}
+
+/// How a sampler draws one instance-hour.
+#[derive(Debug, Clone, Copy)]
+enum Draw {
+    /// Deterministic models (and invalid parameters, which validation rejects).
+    Zero,
+    LogNormal(LogNormal),
+    /// The distribution, and whether its tail beyond the cap is negligible.
+    Gamma(Gamma, bool),
+    /// Inverse CDF above 0: `lo` = Φ(−mean/sd).
+    TruncatedNormal {
+        lo: f64,
+    },
+}
+
+/// A [`TrafficModel`] under one bandwidth cap, ready to draw batch totals.
+#[derive(Debug, Clone)]
+pub struct TrafficSampler {
+    model: TrafficModel,
+    /// GB one instance can send in an hour.
+    cap: f64,
+    /// `E[min(X, cap)]` and `Var[min(X, cap)]` (distributions only).
+    mean: f64,
+    var: f64,
+    kind: Draw,
+}
+
+impl TrafficSampler {
+    /// Total GB out of `count` instances from `start` to `end` (see [`TrafficModel::batch_gb`]).
+    pub fn batch_gb(
+        &self,
+        count: u32,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        rng: &mut impl Rng,
+    ) -> f64 {
+        let cap = self.cap;
+        let secs = (end - start).num_seconds();
+        if count == 0 || cap <= 0.0 || secs <= 0 {
+            return 0.0;
+        }
+        let n = f64::from(count);
+        let hours = secs as f64 / 3600.0;
+        match &self.model {
+            TrafficModel::Constant { gb_per_hour } => n * hours * gb_per_hour.min(cap),
+            TrafficModel::DailyProfile {
+                base_gb_per_hour,
+                factors,
+                utc_offset_hours,
+            } => {
+                // Local midnight falls at UTC -offset hours.
+                let origin = DateTime::from_timestamp(-i64::from(*utc_offset_hours) * 3600, 0)
+                    .unwrap_or_default();
+                n * periodic_integral(origin, 24, start, secs, |h| {
+                    (base_gb_per_hour * factors[h]).min(cap)
+                })
+            }
+            TrafficModel::Trace(t) => {
+                n * periodic_integral(t.origin, t.gb.len(), start, secs, |h| t.gb[h].min(cap))
+            }
+            _ => {
+                let whole = secs / 3600;
+                let frac = (secs % 3600) as f64 / 3600.0;
+                let n_full = u64::from(count) * whole as u64;
+                let n_part = if frac > 0.0 { u64::from(count) } else { 0 };
+                self.capped_sum(n_full, n_part, frac, rng)
+            }
+        }
+    }
+
+    /// One instance-hour, uncapped.
+    fn draw(&self, rng: &mut impl Rng) -> f64 {
+        match self.kind {
+            Draw::LogNormal(d) => rng.sample(d),
+            Draw::Gamma(d, _) => rng.sample(d),
+            Draw::TruncatedNormal { lo } => {
+                let TrafficModel::TruncatedNormal { mean, sd } = self.model else {
+                    return 0.0;
+                };
+                let u = lo + (1.0 - lo) * rng.gen::<f64>();
+                (mean + sd * std_normal().inverse_cdf(u.min(1.0 - 1e-16))).max(0.0)
+            }
+            Draw::Zero => 0.0,
+        }
+    }
 
     /// `Σ min(Xᵢ, cap)` over `n_full` whole hours plus `n_part` hours of fraction `frac`.
-    fn capped_sum(&self, n_full: u64, n_part: u64, frac: f64, cap: f64, rng: &mut impl Rng) -> f64 {
+    fn capped_sum(&self, n_full: u64, n_part: u64, frac: f64, rng: &mut impl Rng) -> f64 {
+        let cap = self.cap;
         let weight = n_full as f64 + n_part as f64 * frac;
         if n_full + n_part <= EXACT_MAX_DRAWS {
             let mut total = 0.0;
@@ -314,17 +383,26 @@ impl TrafficModel {
             }
             return total;
         }
-        if let TrafficModel::Gamma { shape, rate } = self {
-            if 1.0 - gamma_lr(*shape, rate * cap) < NEGLIGIBLE_TAIL {
-                let total = gamma_sum(*shape, *rate, n_full, rng)
-                    + frac * gamma_sum(*shape, *rate, n_part, rng);
-                return total.clamp(0.0, weight * cap);
-            }
+        if let (Draw::Gamma(_, true), TrafficModel::Gamma { shape, rate }) =
+            (self.kind, &self.model)
+        {
+            let total = gamma_sum(*shape, *rate, n_full, rng)
+                + frac * gamma_sum(*shape, *rate, n_part, rng);
+            return total.clamp(0.0, weight * cap);
         }
-        let (m, v) = self.capped_moments(cap);
-        let var = (n_full as f64 + n_part as f64 * frac * frac) * v;
+        let mean = weight * self.mean;
+        let var = (n_full as f64 + n_part as f64 * frac * frac) * self.var;
         let z: f64 = rng.sample(std_normal());
-        (weight * m + var.sqrt() * z).clamp(0.0, weight * cap)
+        let total = match self.kind {
+            // Fenton-Wilkinson: a sum of (capped) log-normals as the log-normal with its mean
+            // and variance, which keeps the right skew a normal would lose.
+            Draw::LogNormal(_) if mean > 0.0 => {
+                let s2 = (1.0 + var / (mean * mean)).ln();
+                (mean.ln() - s2 / 2.0 + s2.sqrt() * z).exp()
+            }
+            _ => mean + var.sqrt() * z,
+        };
+        total.clamp(0.0, weight * cap)
     }
 }
 
@@ -455,7 +533,8 @@ mod tests {
             let (m, v) = model.capped_moments(cap);
             let mut r = rng();
             let n = 200_000;
-            let xs: Vec<f64> = (0..n).map(|_| model.draw(&mut r).min(cap)).collect();
+            let sampler = model.sampler(5);
+            let xs: Vec<f64> = (0..n).map(|_| sampler.draw(&mut r).min(cap)).collect();
             let mean = xs.iter().sum::<f64>() / n as f64;
             let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
             assert!((mean - m).abs() < 0.01 * m, "{model:?}: mean {mean} vs {m}");

@@ -21,7 +21,7 @@ use super::plan::{Plan, StepKind, NONE};
 use super::rng;
 use crate::cost::{
     self, spot, BatchRates, BatchSpec, Currency, InternetSpec, PricePoint, SpotBid, SpotSpec,
-    Summary, Totals, TotalsSummary, TrafficModel,
+    Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
 };
 use crate::request::typed::{InternetChargeType, SpotStrategy};
 use crate::validate::Admitted;
@@ -84,8 +84,9 @@ pub struct Costing {
     pub priced: Vec<Option<Priced>>,
     /// Per pool.
     pub markets: Vec<Market>,
-    /// Traffic models: the scenario's default first, then each label's override.
-    pub traffic: Vec<TrafficModel>,
+    /// Traffic samplers, one per (traffic model, bandwidth) in use; the model is the
+    /// scenario's default or a label's override.
+    pub traffic: Vec<TrafficSampler>,
     pub groups: Vec<InternetGroup>,
     pub spot_groups: Vec<SpotGroup>,
     /// Prices that were missing, once each: those requests are left out of the costs.
@@ -106,16 +107,17 @@ pub fn prepare(plan: &mut Plan) {
     let prices = &s.costs.prices;
     let mut c = Costing {
         markets: vec![Market::Unused; plan.pools.len()],
-        traffic: std::iter::once(s.costs.traffic.clone())
-            .chain(s.costs.labels.values().cloned())
-            .collect(),
         ..Costing::default()
     };
     let model_of = |label: Option<&str>| {
         label
             .and_then(|l| s.costs.labels.keys().position(|k| k == l))
-            .map_or(0, |i| i as u32 + 1)
+            .map_or(0, |i| i + 1)
     };
+    let models: Vec<&TrafficModel> = std::iter::once(&s.costs.traffic)
+        .chain(s.costs.labels.values())
+        .collect();
+    let mut samplers: HashMap<(usize, u32), u32> = HashMap::new();
     for a in &plan.admitted {
         let p = priced(prices, a);
         if let Err(e) = &p {
@@ -137,7 +139,13 @@ pub fn prepare(plan: &mut Plan) {
             continue;
         };
         let label = (req.label != NONE).then(|| plan.labels[req.label as usize].clone());
-        req.traffic_model = model_of(label.as_deref());
+        let model = model_of(label.as_deref());
+        let mbps = p.internet.max_bandwidth_out_mbps;
+        let next = c.traffic.len() as u32;
+        req.traffic_model = *samplers.entry((model, mbps)).or_insert_with(|| {
+            c.traffic.push(models[model].sampler(mbps));
+            next
+        });
         if p.internet.max_bandwidth_out_mbps > 0 {
             let chosen = p.internet.charge_type;
             let key = (

@@ -1,6 +1,7 @@
 //! A generator of large scenarios for benchmarks and timings (`ecsim run --generate N`):
 //! a week of launches in the default world's Hangzhou network with retries, faults,
-//! MinAmount, ClientTokens, AutoReleaseTime and releases, so every engine path is exercised.
+//! MinAmount, ClientTokens, AutoReleaseTime, releases and public bandwidth under both billing
+//! methods with LogNormal traffic, so every engine and cost path is exercised.
 
 use serde_json::{json, Value};
 
@@ -33,8 +34,12 @@ pub fn generate(spec: GenSpec) -> String {
             "SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k",
             "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624",
             "SystemDisk.Category": "cloud_essd",
+            "InternetMaxBandwidthOut": "10",
             "Amount": amount.to_string(),
         });
+        if i % 4 == 0 {
+            req["InternetChargeType"] = json!("PayByBandwidth");
+        }
         if i % 3 == 0 {
             req["MinAmount"] = json!("1");
         }
@@ -65,7 +70,7 @@ pub fn generate(spec: GenSpec) -> String {
                 "RegionId": "cn-hangzhou",
                 "MaxPostpaidInstanceCount": 50000, "MaxPostpaidInstanceVcpuCount": 100000,
                 "UsedPostpaidInstanceCount": 12, "UsedPostpaidInstanceVcpuCount": 40,
-                "PayByTrafficBandwidthLimit": 5120, "PayByBandwidthBandwidthLimit": 51200,
+                "PayByTrafficBandwidthLimit": 100000000, "PayByBandwidthBandwidthLimit": 100000000,
                 "UsedPayByTrafficBandwidth": 60, "UsedPayByBandwidthBandwidth": 0
             }]},
             "SecurityGroups": {"SecurityGroup": [{
@@ -82,6 +87,7 @@ pub fn generate(spec: GenSpec) -> String {
         "seed": spec.seed,
         "faults": {"InternalError": 0.01, "OperationDeniedCreating": 0.002},
         "retry": {"attempts": 3, "backoff": "30s"},
+        "costs": {"traffic": {"lognormal": {"mu": 0.0, "sigma": 1.0}}},
         "stock": {"pools": [{
             "zone": "cn-hangzhou-i", "instance_type": "ecs.g7.large", "initial": 20000,
             "replenish_per_hour": {"poisson": 200}, "competing_demand_per_hour": {"poisson": 150}

@@ -120,7 +120,7 @@ pub struct ReqStep {
     pub postpaid: bool,
     /// AutoReleaseTime, seconds after the start.
     pub release_at: Option<i64>,
-    /// Index into the costing's traffic models.
+    /// Index into the costing's traffic samplers.
     pub traffic_model: u32,
     /// Internet group for `internet.csv` ([`NONE`]: no public bandwidth or unpriced).
     pub cost_group: u32,
