@@ -383,7 +383,14 @@ pub fn load_doc(sources: &[WorldSource]) -> Result<WorldDoc> {
             WorldSource::File(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| Error::io(*path, e))?;
                 last = path.display().to_string();
-                merge_text(&mut base, &last, &text)?;
+                if last.ends_with(".csv") {
+                    // A spot price history in CSV: the DescribeSpotPriceHistory columns.
+                    let records = crate::cost::spot::read_history(&text, &last)?;
+                    let fragment = serde_json::json!({"SpotPrices": {"SpotPriceType": records}});
+                    merge_fragment(&mut base, fragment, &last)?;
+                } else {
+                    merge_text(&mut base, &last, &text)?;
+                }
             }
             WorldSource::Inline { value, place } => {
                 last = place.to_string();

@@ -2,6 +2,7 @@
 
 mod cli;
 mod codes;
+mod costs;
 mod replay;
 mod reports;
 mod serve;

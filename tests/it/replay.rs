@@ -70,6 +70,8 @@ fn the_examples_meet_their_expectations() {
             "scenarios/stockout-fallback.json",
             "scenarios/prelaunch-review.json",
             "scenarios/spreadsheet.csv",
+            "scenarios/internet-billing.json",
+            "scenarios/spot-fleet.json",
         ],
         None,
     );
