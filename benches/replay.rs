@@ -37,8 +37,14 @@ fn replay(c: &mut Criterion) {
     g.bench_function("prepare_10k_requests", |b| {
         b.iter(|| prepare(black_box(&s)))
     });
-    let plan = prepare(&s);
+    let mut plan = prepare(&s);
     g.bench_function("one_trial_10k_requests", |b| {
+        b.iter(|| run_trial(black_box(&plan), 7, false))
+    });
+    // The same trial without the cost model: the pair measures what pricing every batch
+    // (LogNormal traffic, both internet methods) adds to the replay.
+    plan.with_costs = false;
+    g.bench_function("one_trial_10k_requests_no_costs", |b| {
         b.iter(|| run_trial(black_box(&plan), 7, false))
     });
     let big = scenario(10_000, 1_000, 100);
@@ -50,6 +56,13 @@ fn replay(c: &mut Criterion) {
     g.throughput(Throughput::Elements(10_000_000));
     g.bench_function("run_10k_requests_x_1k_trials", |b| {
         b.iter(|| sim::run(std::slice::from_ref(&s), &Options::default()))
+    });
+    let no_costs = Options {
+        costs: false,
+        ..Options::default()
+    };
+    g.bench_function("run_10k_requests_x_1k_trials_no_costs", |b| {
+        b.iter(|| sim::run(std::slice::from_ref(&s), &no_costs))
     });
     g.finish();
 }
