@@ -14,6 +14,9 @@ use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 
 use crate::catalog::ErrorKey;
+use crate::cost::stats::percentile_sorted;
+use crate::cost::SpotBid;
+use crate::sim::costing::{CurrencyCosts, SpotRow};
 use crate::sim::ScenarioReport;
 
 /// The bundled font (Bitstream Vera license, `assets/DejaVuSans.LICENSE`).
@@ -295,20 +298,11 @@ fn draw_usage<DB: DrawingBackend>(
 }
 
 /// The distribution of a value over trials (total cost): a histogram with the P50 and P95
-/// marked.
+/// marked (interpolated as in [`crate::cost::stats`], like the cost tables).
 pub fn distribution(title: &str, x_desc: &str, values: &[f64], format: Format) -> Vec<u8> {
     render!(format, |root: &DrawingArea<_, Shift>| draw_distribution(
         root, title, x_desc, values
     ))
-}
-
-/// Nearest-rank percentile of sorted values.
-pub fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let k = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[k - 1]
 }
 
 fn draw_distribution<DB: DrawingBackend>(
@@ -353,8 +347,14 @@ fn draw_distribution<DB: DrawingBackend>(
         }))?
         .label("trials per bin")
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.mix(0.7).filled()));
-    for (name, p, colour) in [("P50", 0.5, PALETTE[1]), ("P95", 0.95, LIMIT)] {
-        let v = percentile(&sorted, p);
+    // the percentiles of the cost summaries (costs.csv, the page), so the marks match them
+    let marks = if sorted.is_empty() {
+        Vec::new()
+    } else {
+        vec![("P50", 0.5, PALETTE[1]), ("P95", 0.95, LIMIT)]
+    };
+    for (name, p, colour) in marks {
+        let v = percentile_sorted(&sorted, p);
         chart
             .draw_series(LineSeries::new(
                 [(v, 0.0), (v, top)],
@@ -450,11 +450,42 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
     Ok(())
 }
 
+/// What a chart shows. The page puts a scenario's cost charts in its Costs section and the
+/// others in its Charts section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{scenario}.failures`
+    Failures,
+    /// `{scenario}.usage`
+    Usage,
+    /// `{scenario}.cost-distribution[-{currency}]`
+    CostDistribution,
+    /// `{scenario}.cost-breakdown[-{currency}]`
+    CostBreakdown,
+    /// `{scenario}.spot-{n}`
+    Spot,
+    /// `comparison`
+    Comparison,
+    /// `comparison-cost`
+    ComparisonCost,
+}
+
+impl Kind {
+    /// Whether the chart belongs with the costs.
+    pub fn is_cost(self) -> bool {
+        matches!(
+            self,
+            Kind::CostDistribution | Kind::CostBreakdown | Kind::Spot | Kind::ComparisonCost
+        )
+    }
+}
+
 /// One chart of a run, in both formats.
 #[derive(Debug, Clone)]
 pub struct Chart {
     /// File name without extension, unique in the run: `quota-wave.failures`.
     pub stem: String,
+    pub kind: Kind,
     /// The scenario it belongs to; None for the comparison.
     pub scenario: Option<String>,
     pub title: String,
@@ -573,8 +604,8 @@ pub fn usage_panels(r: &ScenarioReport, max: usize) -> Vec<Panel> {
 /// Resource panels per usage chart.
 pub const PANELS: usize = 3;
 
-/// The comparison bars: per scenario, the share of trials with some failure (at least the
-/// most frequent code's share; see `compare`) and the share of answers that failed.
+/// The comparison bars: per scenario, the share of trials with some failure (counted by the
+/// engine; see `compare`) and the share of answers that failed.
 pub fn comparison_bars(reports: &[ScenarioReport]) -> Bars {
     let rows = super::compare::rows(reports);
     Bars {
@@ -594,8 +625,205 @@ pub fn comparison_bars(reports: &[ScenarioReport]) -> Bars {
     }
 }
 
-/// Every chart of a run: per scenario failures by code (when it has any) and resource use
-/// (when it has a timeline); the comparison when there are several scenarios.
+/// The cost breakdown of one scenario in one currency: the mean cost per trial of each
+/// component, with internet under each method side by side (compute and disks are the same in
+/// both series). None when every component is 0.
+pub fn cost_bars(r: &ScenarioReport, c: &CurrencyCosts) -> Option<Bars> {
+    let s = &c.summary;
+    let fixed = [s.compute.mean, s.system_disk.mean, s.data_disks.mean];
+    let traffic: Vec<f64> = fixed
+        .iter()
+        .copied()
+        .chain([s.pay_by_traffic.mean])
+        .collect();
+    let bandwidth: Vec<f64> = fixed
+        .iter()
+        .copied()
+        .chain([s.pay_by_bandwidth.mean])
+        .collect();
+    if traffic
+        .iter()
+        .chain(&bandwidth)
+        .all(|v| *v == 0.0 || !v.is_finite())
+    {
+        return None;
+    }
+    let cur = c.currency.as_str();
+    Some(Bars {
+        title: format!(
+            "{}: cost per trial by component ({cur}), internet under each method",
+            r.name
+        ),
+        x_desc: format!("mean cost per trial ({cur})"),
+        categories: ["compute", "system disk", "data disks", "internet"]
+            .map(String::from)
+            .to_vec(),
+        series: vec![
+            ("PayByTraffic".into(), traffic),
+            ("PayByBandwidth".into(), bandwidth),
+        ],
+    })
+}
+
+/// The price limit of a bid, when it has a finite one.
+pub fn spot_limit(bid: SpotBid) -> Option<f64> {
+    match bid {
+        SpotBid::WithPriceLimit { limit } => limit.is_finite().then_some(limit),
+        SpotBid::AsPriceGo => None,
+    }
+}
+
+/// The spot chart of one spot group: the market price as steps (each price holds until the
+/// next record, the last one to the horizon), the bid's limit, and trial 0's interruption
+/// times (once each). None when the group has no trace.
+pub fn spot_series(r: &ScenarioReport, row: &SpotRow) -> Option<SpotSeries> {
+    let hours = |secs: i64| secs as f64 / 3600.0;
+    let mut price: Vec<(f64, f64)> = Vec::with_capacity(row.trace.len() * 2 + 1);
+    for p in &row.trace {
+        let h = hours((p.at - r.start).num_seconds());
+        if let Some(&(_, prev)) = price.last() {
+            price.push((h, prev));
+        }
+        price.push((h, p.price));
+    }
+    let &(last_h, last_p) = price.last()?;
+    let end = hours(r.horizon.num_seconds());
+    if end > last_h {
+        price.push((end, last_p));
+    }
+    let mut interruptions: Vec<f64> = row
+        .sample_interruptions
+        .iter()
+        .map(|&(at, _)| hours(at))
+        .collect();
+    interruptions.sort_by(f64::total_cmp);
+    interruptions.dedup();
+    let g = &row.group;
+    Some(SpotSeries {
+        title: format!(
+            "{}: spot price of {} in {}{}, interruptions of trial 0",
+            r.name,
+            g.instance_type,
+            g.zone,
+            g.label
+                .as_deref()
+                .map_or(String::new(), |l| format!(" ({l})"))
+        ),
+        y_desc: format!("price ({}/hour)", g.currency.as_str()),
+        price,
+        limit: spot_limit(g.bid),
+        interruptions,
+    })
+}
+
+/// Spot charts per scenario, at most (the first spot groups, in report order).
+pub const SPOT_CHARTS: usize = 4;
+
+/// The cost comparison bars: per scenario with costs, the P50 and P95 of the total cost per
+/// trial in the scenario's first currency (named beside the scenario when the run mixes
+/// currencies). None when no scenario has costs.
+pub fn comparison_cost_bars(reports: &[ScenarioReport]) -> Option<Bars> {
+    let cols: Vec<(&str, super::compare::CostCols)> = reports
+        .iter()
+        .map(|r| (r.name.as_str(), super::compare::cost_cols(r)))
+        .filter(|(_, c)| c.currency.is_some())
+        .collect();
+    let first = cols.first()?.1.currency;
+    let mixed = cols.iter().any(|(_, c)| c.currency != first);
+    let x_desc = match first {
+        Some(cur) if !mixed => format!("total cost per trial ({cur})"),
+        _ => "total cost per trial (each scenario's currency)".into(),
+    };
+    let value = |v: Option<f64>| v.unwrap_or(0.0);
+    Some(Bars {
+        title: "Scenarios compared: total cost per trial".into(),
+        x_desc,
+        categories: cols
+            .iter()
+            .map(|(name, c)| match c.currency {
+                Some(cur) if mixed => format!("{name} ({cur})"),
+                _ => name.to_string(),
+            })
+            .collect(),
+        series: vec![
+            (
+                "cost P50".into(),
+                cols.iter().map(|(_, c)| value(c.cost_p50)).collect(),
+            ),
+            (
+                "cost P95".into(),
+                cols.iter().map(|(_, c)| value(c.cost_p95)).collect(),
+            ),
+        ],
+    })
+}
+
+fn bars_chart(stem: String, kind: Kind, scenario: Option<&str>, b: &Bars) -> Chart {
+    Chart {
+        stem,
+        kind,
+        scenario: scenario.map(str::to_string),
+        title: b.title.clone(),
+        svg: bars(b, Format::Svg),
+        png: bars(b, Format::Png),
+    }
+}
+
+/// The cost charts of one scenario: per currency the distribution of the total per trial
+/// (unless every trial cost 0) and the breakdown by component; the first currency's stems have
+/// no suffix, further currencies add `-usd`. Then one spot chart per spot group with a trace,
+/// at most [`SPOT_CHARTS`].
+fn cost_charts(r: &ScenarioReport, base: &str, out: &mut Vec<Chart>) {
+    let Some(costs) = &r.costs else { return };
+    let scenario = Some(r.name.as_str());
+    for (i, c) in costs.currencies.iter().enumerate() {
+        let cur = c.currency.as_str();
+        let suffix = if i == 0 {
+            String::new()
+        } else {
+            format!("-{}", cur.to_ascii_lowercase())
+        };
+        if c.per_trial.iter().any(|v| *v != 0.0) {
+            let title = format!(
+                "{}: total cost per trial ({cur}), {} trials",
+                r.name,
+                c.per_trial.len()
+            );
+            let x_desc = format!("total cost ({cur})");
+            out.push(Chart {
+                stem: format!("{base}.cost-distribution{suffix}"),
+                kind: Kind::CostDistribution,
+                scenario: scenario.map(str::to_string),
+                svg: distribution(&title, &x_desc, &c.per_trial, Format::Svg),
+                png: distribution(&title, &x_desc, &c.per_trial, Format::Png),
+                title,
+            });
+        }
+        if let Some(b) = cost_bars(r, c) {
+            out.push(bars_chart(
+                format!("{base}.cost-breakdown{suffix}"),
+                Kind::CostBreakdown,
+                scenario,
+                &b,
+            ));
+        }
+    }
+    let series = costs.spot.iter().filter_map(|row| spot_series(r, row));
+    for (i, s) in series.take(SPOT_CHARTS).enumerate() {
+        out.push(Chart {
+            stem: format!("{base}.spot-{}", i + 1),
+            kind: Kind::Spot,
+            scenario: scenario.map(str::to_string),
+            title: s.title.clone(),
+            svg: spot(&s, Format::Svg),
+            png: spot(&s, Format::Png),
+        });
+    }
+}
+
+/// Every chart of a run: per scenario failures by code (when it has any), resource use (when
+/// it has a timeline) and its cost charts (when it has costs); the comparisons of failures and
+/// of cost when there are several scenarios.
 pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -607,37 +835,147 @@ pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
         seen.push(base.clone());
         let fb = failure_bars(r);
         if !fb.categories.is_empty() {
-            out.push(Chart {
-                stem: format!("{base}.failures"),
-                scenario: Some(r.name.clone()),
-                title: fb.title.clone(),
-                svg: bars(&fb, Format::Svg),
-                png: bars(&fb, Format::Png),
-            });
+            out.push(bars_chart(
+                format!("{base}.failures"),
+                Kind::Failures,
+                Some(&r.name),
+                &fb,
+            ));
         }
         let panels = usage_panels(r, PANELS);
         if !panels.is_empty() {
             let title = format!("{}: resource use over {} trials", r.name, r.trials);
             out.push(Chart {
                 stem: format!("{base}.usage"),
+                kind: Kind::Usage,
                 scenario: Some(r.name.clone()),
                 svg: usage(&title, &panels, Format::Svg),
                 png: usage(&title, &panels, Format::Png),
                 title,
             });
         }
+        cost_charts(r, &base, &mut out);
     }
     if reports.len() > 1 {
         let cb = comparison_bars(reports);
-        out.push(Chart {
-            stem: "comparison".into(),
-            scenario: None,
-            title: cb.title.clone(),
-            svg: bars(&cb, Format::Svg),
-            png: bars(&cb, Format::Png),
-        });
+        out.push(bars_chart("comparison".into(), Kind::Comparison, None, &cb));
+        if let Some(cc) = comparison_cost_bars(reports) {
+            out.push(bars_chart(
+                "comparison-cost".into(),
+                Kind::ComparisonCost,
+                None,
+                &cc,
+            ));
+        }
     }
     out
+}
+
+/// Synthetic reports for the writers' tests: one scenario with costs in CNY, an internet
+/// group that should switch to PayByTraffic and a spot group with two interruption times.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use chrono::{DateTime, Duration, TimeDelta, Utc};
+
+    use crate::cost::{self, BreakEven, Currency, PricePoint, SpotBid, Totals};
+    use crate::request::typed::InternetChargeType;
+    use crate::sim::costing::{
+        CostReport, CurrencyCosts, InternetGroup, InternetRow, SpotGroup, SpotRow,
+    };
+    use crate::sim::ScenarioReport;
+
+    pub fn start() -> DateTime<Utc> {
+        "2026-12-01T08:00:00Z".parse().unwrap()
+    }
+
+    /// Five trials' totals: compute 30..34, disks 10 + 2, internet 550.8 as requested (3.84 if
+    /// all PayByTraffic).
+    pub fn currency(c: Currency, scale: f64) -> CurrencyCosts {
+        let trials: Vec<Totals> = (0..5)
+            .map(|i| {
+                let mut t = Totals {
+                    compute: (30.0 + f64::from(i)) * scale,
+                    system_disk: 10.0 * scale,
+                    data_disks: 2.0 * scale,
+                    internet: 550.8 * scale,
+                    pay_by_traffic: 3.84 * scale,
+                    pay_by_bandwidth: 550.8 * scale,
+                    ..Totals::default()
+                };
+                t.total = t.compute + t.system_disk + t.data_disks + t.internet;
+                t
+            })
+            .collect();
+        CurrencyCosts {
+            currency: c,
+            summary: cost::summarise(&trials),
+            per_trial: trials.iter().map(|t| t.total).collect(),
+            interruptions: cost::summary(&mut [0.0; 5]),
+        }
+    }
+
+    pub fn costs() -> CostReport {
+        let at = |h: i64, price: f64| PricePoint {
+            at: start() + Duration::hours(h),
+            price,
+        };
+        CostReport {
+            currencies: vec![currency(Currency::CNY, 1.0)],
+            internet: vec![InternetRow {
+                group: InternetGroup {
+                    label: Some("web<1>".into()),
+                    region: "cn-hangzhou".into(),
+                    currency: Currency::CNY,
+                    mbps: 50,
+                    chosen: InternetChargeType::PayByBandwidth,
+                    break_even: BreakEven::At(0.6375),
+                },
+                instances: 4.0,
+                gb_out: 4.8,
+                pay_by_traffic: 3.84,
+                pay_by_bandwidth: 550.8,
+                traffic_cheaper_share: 1.0,
+            }],
+            spot: vec![SpotRow {
+                group: SpotGroup {
+                    label: Some("batch".into()),
+                    zone: "cn-hangzhou-i".into(),
+                    instance_type: "ecs.g7.large".into(),
+                    pool: 0,
+                    bid: SpotBid::WithPriceLimit { limit: 0.3 },
+                    currency: Currency::CNY,
+                },
+                instances: 6.0,
+                interruptions: 2.5,
+                interrupted_share: 0.4,
+                lost_instance_hours: 7.25,
+                spot_cost: 8.92,
+                payg_cost: 42.42,
+                trace: vec![at(0, 0.2), at(3, 0.35), at(5, 0.25)],
+                sample_interruptions: vec![(3 * 3600, 4), (3 * 3600, 2), (8 * 3600, 1)],
+            }],
+            warnings: vec!["no price for ecs.x9.huge in cn-hangzhou".into()],
+        }
+    }
+
+    pub fn report(name: &str, costs: Option<CostReport>) -> ScenarioReport {
+        ScenarioReport {
+            name: name.into(),
+            source: format!("{name}.json"),
+            start: start(),
+            horizon: TimeDelta::hours(12),
+            trials: 5,
+            seed: 1,
+            requests: Vec::new(),
+            stats: Vec::new(),
+            codes: Vec::new(),
+            trials_failed: 0,
+            timeline: Vec::new(),
+            logs: Vec::new(),
+            expectations: Vec::new(),
+            costs,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -770,6 +1108,166 @@ mod tests {
         assert_eq!(png_size(&spot(&s, Format::Png)), SIZE);
     }
 
+    fn svg_of(c: &Chart) -> String {
+        let svg = String::from_utf8(c.svg.clone()).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(png_size(&c.png), SIZE, "{}", c.stem);
+        svg
+    }
+
+    fn find<'a>(charts: &'a [Chart], stem: &str) -> &'a Chart {
+        charts
+            .iter()
+            .find(|c| c.stem == stem)
+            .unwrap_or_else(|| panic!("no chart {stem}"))
+    }
+
+    #[test]
+    fn a_scenario_with_costs_gets_its_cost_charts() {
+        let r = fixtures::report("web tier", Some(fixtures::costs()));
+        let all = charts(std::slice::from_ref(&r));
+        let stems: Vec<&str> = all.iter().map(|c| c.stem.as_str()).collect();
+        assert_eq!(
+            stems,
+            [
+                "web-tier.cost-distribution",
+                "web-tier.cost-breakdown",
+                "web-tier.spot-1"
+            ]
+        );
+        assert!(all
+            .iter()
+            .all(|c| c.kind.is_cost() && c.scenario.as_deref() == Some("web tier")));
+
+        let d = svg_of(find(&all, "web-tier.cost-distribution"));
+        // totals 592.8 .. 596.8: P50 594.8, P95 596.6 (interpolated), drawn rounded
+        for want in [
+            "web tier: total cost per trial (CNY), 5 trials",
+            "total cost (CNY)",
+            "P50 595",
+            "P95 597",
+            "trials per bin",
+        ] {
+            assert!(d.contains(want), "distribution lacks {want}");
+        }
+
+        let b = svg_of(find(&all, "web-tier.cost-breakdown"));
+        for want in [
+            "PayByTraffic",
+            "PayByBandwidth",
+            "compute",
+            "system disk",
+            "data disks",
+            "internet",
+            "mean cost per trial (CNY)",
+            "\n551\n",
+            "\n3.8\n",
+        ] {
+            assert!(b.contains(want), "breakdown lacks {want}");
+        }
+
+        let sp = svg_of(find(&all, "web-tier.spot-1"));
+        for want in [
+            "ecs.g7.large in cn-hangzhou-i (batch)",
+            "price (CNY/hour)",
+            "market price",
+            "price limit 0.300",
+            "interruption (2)",
+        ] {
+            assert!(sp.contains(want), "spot chart lacks {want}");
+        }
+    }
+
+    #[test]
+    fn cost_bars_put_internet_under_each_method_beside_the_same_compute_and_disks() {
+        let r = fixtures::report("x", None);
+        let b = cost_bars(&r, &fixtures::currency(crate::cost::Currency::CNY, 1.0)).unwrap();
+        assert_eq!(
+            b.categories,
+            ["compute", "system disk", "data disks", "internet"]
+        );
+        assert_eq!(b.series[0].0, "PayByTraffic");
+        assert_eq!(b.series[1].0, "PayByBandwidth");
+        assert_eq!(b.series[0].1[..3], b.series[1].1[..3]);
+        assert_eq!(b.series[0].1[0], 32.0);
+        assert_eq!(b.series[0].1[3], 3.84);
+        assert_eq!(b.series[1].1[3], 550.8);
+        assert!(cost_bars(&r, &fixtures::currency(crate::cost::Currency::CNY, 0.0)).is_none());
+    }
+
+    #[test]
+    fn costs_off_or_all_zero_draw_no_cost_chart_and_a_second_currency_gets_a_suffix() {
+        use crate::cost::Currency;
+        assert!(charts(&[fixtures::report("a", None)]).is_empty());
+
+        let mut c = fixtures::costs();
+        c.currencies = vec![
+            fixtures::currency(Currency::CNY, 0.0),
+            fixtures::currency(Currency::USD, 0.1),
+        ];
+        c.spot.clear();
+        let all = charts(&[fixtures::report("a", Some(c))]);
+        let stems: Vec<&str> = all.iter().map(|c| c.stem.as_str()).collect();
+        assert_eq!(stems, ["a.cost-distribution-usd", "a.cost-breakdown-usd"]);
+        assert!(svg_of(&all[0]).contains("total cost (USD)"));
+    }
+
+    #[test]
+    fn spot_prices_are_steps_to_the_horizon_with_each_interruption_time_once() {
+        let r = fixtures::report("x", None);
+        let mut row = fixtures::costs().spot.remove(0);
+        let s = spot_series(&r, &row).unwrap();
+        assert_eq!(
+            s.price,
+            [
+                (0.0, 0.2),
+                (3.0, 0.2),
+                (3.0, 0.35),
+                (5.0, 0.35),
+                (5.0, 0.25),
+                (12.0, 0.25)
+            ]
+        );
+        assert_eq!(s.limit, Some(0.3));
+        assert_eq!(s.interruptions, [3.0, 8.0]);
+        row.group.bid = SpotBid::WithPriceLimit {
+            limit: f64::INFINITY,
+        };
+        assert_eq!(spot_series(&r, &row).unwrap().limit, None);
+        row.group.bid = SpotBid::AsPriceGo;
+        assert_eq!(spot_series(&r, &row).unwrap().limit, None);
+        row.trace.clear();
+        assert!(spot_series(&r, &row).is_none());
+    }
+
+    #[test]
+    fn several_scenarios_compare_their_cost_when_one_has_costs() {
+        let with = fixtures::report("priced", Some(fixtures::costs()));
+        let without = fixtures::report("unpriced", None);
+        let all = charts(&[with.clone(), without.clone()]);
+        let cc = find(&all, "comparison-cost");
+        assert_eq!(cc.kind, Kind::ComparisonCost);
+        assert_eq!(cc.scenario, None);
+        let svg = svg_of(cc);
+        for want in [
+            "cost P50",
+            "cost P95",
+            "priced",
+            "total cost per trial (CNY)",
+        ] {
+            assert!(svg.contains(want), "comparison-cost lacks {want}");
+        }
+        assert!(
+            !svg.contains("unpriced"),
+            "a scenario without costs is left out"
+        );
+        let b = comparison_cost_bars(&[with, without.clone()]).unwrap();
+        assert_eq!(b.series[0].1, [594.8]);
+        assert_eq!(b.series[1].1, [596.6]);
+        let both_off = charts(&[without.clone(), without]);
+        assert!(both_off.iter().all(|c| c.stem != "comparison-cost"));
+    }
+
     #[test]
     fn slugs_are_file_names() {
         assert_eq!(slug("quota-wave"), "quota-wave");
@@ -781,10 +1279,18 @@ mod tests {
     }
 
     #[test]
-    fn percentiles_are_nearest_rank() {
+    fn the_distribution_marks_the_percentiles_of_the_cost_tables() {
+        // 1..=100: interpolated P95 is 95.05 (nearest rank would say 95)
         let v: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert_eq!(percentile(&v, 0.5), 50.0);
-        assert_eq!(percentile(&v, 0.95), 95.0);
-        assert_eq!(percentile(&[], 0.5), 0.0);
+        let svg = String::from_utf8(distribution("t", "x", &v, Format::Svg)).unwrap();
+        let s = crate::cost::summary(&mut v.clone());
+        assert_eq!((s.p50, s.p95), (50.5, 95.05));
+        assert!(
+            svg.contains("P50 50.5") && svg.contains("P95 95.0"),
+            "{svg}"
+        );
+        assert!(!String::from_utf8(distribution("t", "x", &[], Format::Svg))
+            .unwrap()
+            .contains("P50"));
     }
 }

@@ -4,11 +4,14 @@
 use serde::Serialize;
 
 use super::charts::is_failure;
+use super::costs::{r4, recommendation};
+use crate::cost::Summary;
+use crate::sim::costing::CurrencyCosts;
 use crate::sim::ScenarioReport;
 use crate::time::format_utc;
 
 /// One scenario's comparison figures (the fixed columns of `comparison.csv`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Row {
     pub scenario: String,
     pub trials: u32,
@@ -51,6 +54,61 @@ pub fn rows(reports: &[ScenarioReport]) -> Vec<Row> {
         .collect()
 }
 
+/// One scenario's cost figures (the cost columns of `comparison.csv`, after [`Row`]'s), in its
+/// first currency (CNY before USD), rounded to 4 decimals; every field empty when the scenario
+/// has no costs (costs off, or nothing created).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CostCols {
+    pub currency: Option<&'static str>,
+    /// Total cost per trial.
+    pub cost_p50: Option<f64>,
+    pub cost_p95: Option<f64>,
+    /// Compute (instance hours, spot included).
+    pub compute_p50: Option<f64>,
+    pub compute_p95: Option<f64>,
+    /// System and data disks: the sum of the two components' percentiles, which is the
+    /// percentile of their sum when both rise and fall together over trials (as they do when
+    /// they grow with the instances created) and an approximation of it otherwise.
+    pub disks_p50: Option<f64>,
+    pub disks_p95: Option<f64>,
+    /// Internet under each request's chosen method.
+    pub internet_p50: Option<f64>,
+    pub internet_p95: Option<f64>,
+    /// Mean saving per trial of moving each internet group to its cheaper method, summed over
+    /// the groups of this currency (0: every group is already on the cheaper one).
+    pub internet_saving: Option<f64>,
+}
+
+/// The cost columns of one scenario.
+pub fn cost_cols(r: &ScenarioReport) -> CostCols {
+    let Some((costs, c)) = r
+        .costs
+        .as_ref()
+        .and_then(|costs| costs.currencies.first().map(|c| (costs, c)))
+    else {
+        return CostCols::default();
+    };
+    let s = &c.summary;
+    let saving: f64 = costs
+        .internet
+        .iter()
+        .filter(|i| i.group.currency == c.currency)
+        .map(|i| i.saving())
+        .fold(0.0, |a, b| a + b);
+    CostCols {
+        currency: Some(c.currency.as_str()),
+        cost_p50: Some(r4(s.total.p50)),
+        cost_p95: Some(r4(s.total.p95)),
+        compute_p50: Some(r4(s.compute.p50)),
+        compute_p95: Some(r4(s.compute.p95)),
+        disks_p50: Some(r4(s.system_disk.p50 + s.data_disks.p50)),
+        disks_p95: Some(r4(s.system_disk.p95 + s.data_disks.p95)),
+        internet_p50: Some(r4(s.internet.p50)),
+        internet_p95: Some(r4(s.internet.p95)),
+        internet_saving: Some(r4(saving)),
+    }
+}
+
 /// The failure codes met in any scenario, in order of first appearance (scenario order, then
 /// each scenario's most frequent first).
 pub fn codes(reports: &[ScenarioReport]) -> Vec<&'static str> {
@@ -76,31 +134,22 @@ pub fn code_share(r: &ScenarioReport, code: &str) -> f64 {
     (f64::from(n) / f64::from(r.trials.max(1))).min(1.0)
 }
 
-/// `comparison.csv`: one row per scenario; the fixed columns of [`Row`], then one column per
-/// failure code met in the run (`p:<code>`, the share of trials with that code). The code
-/// columns depend on the data, so the header is the serialised [`Row`]'s plus those names.
+/// `comparison.csv`: one row per scenario; the fixed columns of [`Row`], then the cost
+/// columns of [`CostCols`], then one column per failure code met in the run (`p:<code>`, the
+/// share of trials with that code). The code columns depend on the data, so the header is the
+/// serialised structs' field names plus those names.
 pub fn comparison_csv(reports: &[ScenarioReport]) -> Vec<u8> {
     let codes = codes(reports);
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    let fixed = fixed_header();
-    let mut header: Vec<String> = fixed.clone();
+    let mut header = record(&Row::default()).0;
+    header.extend(&record(&CostCols::default()).0);
     header.extend(codes.iter().map(|c| format!("p:{c}")));
     w.write_record(&header).expect("writing to memory");
     for (r, row) in reports.iter().zip(rows(reports)) {
-        let mut inner = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        inner.serialize(&row).expect("writing to memory");
-        let line = inner.into_inner().expect("flushing to memory");
-        let mut rec = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(line.as_slice())
-            .records()
-            .next()
-            .expect("one record")
-            .expect("our own CSV parses");
+        let mut rec = record(&row).1;
+        rec.extend(&record(&cost_cols(r)).1);
         for c in &codes {
             rec.push_field(&code_share(r, c).to_string());
         }
@@ -109,28 +158,24 @@ pub fn comparison_csv(reports: &[ScenarioReport]) -> Vec<u8> {
     w.into_inner().expect("flushing to memory")
 }
 
-/// The field names of [`Row`], in order, from serde.
-fn fixed_header() -> Vec<String> {
+/// A serde struct's field names and values as CSV records (through the csv crate, so quoting
+/// and number formats are its own).
+fn record<T: Serialize>(v: &T) -> (csv::StringRecord, csv::StringRecord) {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.serialize(Row {
-        scenario: String::new(),
-        trials: 0,
-        requests: 0,
-        failed_answers: 0,
-        failed_share: 0.0,
-        p_any_failure: 0.0,
-        expectations_met: 0,
-        expectations_failed: 0,
-    })
-    .expect("writing to memory");
+    w.serialize(v).expect("writing to memory");
     let bytes = w.into_inner().expect("flushing to memory");
-    let text = String::from_utf8(bytes).expect("UTF-8");
-    text.lines()
-        .next()
-        .unwrap_or_default()
-        .split(',')
-        .map(str::to_string)
-        .collect()
+    let mut records = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice())
+        .into_records();
+    let mut next = || {
+        records
+            .next()
+            .expect("a header and a record")
+            .expect("our own CSV parses")
+    };
+    let header = next();
+    (header, next())
 }
 
 /// The `--json` summary of one scenario.
@@ -149,6 +194,63 @@ pub struct JsonScenario<'a> {
     /// Every code answered, most frequent first (passing dry runs too, with `failure` false).
     pub codes: Vec<JsonCode>,
     pub expectations: Vec<JsonExpect<'a>>,
+    /// Null when the run has costs off.
+    pub costs: Option<JsonCosts>,
+}
+
+/// A scenario's costs in the `--json` summary (money rounded to 4 decimals, as in the CSVs).
+#[derive(Debug, Serialize)]
+pub struct JsonCosts {
+    pub currencies: Vec<JsonCurrency>,
+    /// One line per internet group ([`recommendation`]).
+    pub internet_recommendations: Vec<String>,
+    /// Prices that were missing; those requests are left out of the costs.
+    pub warnings: Vec<String>,
+}
+
+/// One currency's cost per trial, by component.
+#[derive(Debug, Serialize)]
+pub struct JsonCurrency {
+    pub currency: &'static str,
+    pub total: JsonStat,
+    pub compute: JsonStat,
+    /// System and data disks (percentiles summed, as in [`CostCols`]).
+    pub disks: JsonStat,
+    /// Internet under each request's chosen method.
+    pub internet: JsonStat,
+}
+
+/// Mean and percentiles over trials.
+#[derive(Debug, Serialize)]
+pub struct JsonStat {
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+impl From<&Summary> for JsonStat {
+    fn from(s: &Summary) -> JsonStat {
+        JsonStat {
+            mean: r4(s.mean),
+            p50: r4(s.p50),
+            p95: r4(s.p95),
+        }
+    }
+}
+
+fn json_currency(c: &CurrencyCosts) -> JsonCurrency {
+    let s = &c.summary;
+    JsonCurrency {
+        currency: c.currency.as_str(),
+        total: (&s.total).into(),
+        compute: (&s.compute).into(),
+        disks: JsonStat {
+            mean: r4(s.system_disk.mean + s.data_disks.mean),
+            p50: r4(s.system_disk.p50 + s.data_disks.p50),
+            p95: r4(s.system_disk.p95 + s.data_disks.p95),
+        },
+        internet: (&s.internet).into(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -219,6 +321,11 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
                     }
                 })
                 .collect(),
+            costs: r.costs.as_ref().map(|c| JsonCosts {
+                currencies: c.currencies.iter().map(json_currency).collect(),
+                internet_recommendations: c.internet.iter().map(recommendation).collect(),
+                warnings: c.warnings.clone(),
+            }),
         })
         .collect();
     let mut out = serde_json::to_vec_pretty(&Doc { scenarios }).expect("JSON serialises");
@@ -235,9 +342,56 @@ mod tests {
         assert_eq!(
             String::from_utf8(comparison_csv(&[])).unwrap(),
             "scenario,trials,requests,failed_answers,failed_share,p_any_failure,\
-             expectations_met,expectations_failed\n"
+             expectations_met,expectations_failed,currency,cost_p50,cost_p95,compute_p50,\
+             compute_p95,disks_p50,disks_p95,internet_p50,internet_p95,internet_saving\n"
         );
         let v: serde_json::Value = serde_json::from_slice(&summary_json(&[])).unwrap();
         assert_eq!(v, serde_json::json!({"scenarios": []}));
+    }
+
+    #[test]
+    fn cost_columns_follow_the_fixed_ones_and_are_empty_without_costs() {
+        use crate::report::charts::fixtures;
+        let reports = [
+            fixtures::report("priced", Some(fixtures::costs())),
+            fixtures::report("unpriced", None),
+        ];
+        let csv = String::from_utf8(comparison_csv(&reports)).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "scenario,trials,requests,failed_answers,failed_share,p_any_failure,\
+                 expectations_met,expectations_failed,currency,cost_p50,cost_p95,compute_p50,\
+                 compute_p95,disks_p50,disks_p95,internet_p50,internet_p95,internet_saving",
+                // totals 592.8..596.8, compute 30..34, disks 10 + 2, saving 550.8 - 3.84
+                "priced,5,0,0,0.0,0.0,0,0,CNY,594.8,596.6,32.0,33.8,12.0,12.0,550.8,550.8,546.96",
+                "unpriced,5,0,0,0.0,0.0,0,0,,,,,,,,,,",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_json_summary_has_costs_and_recommendations() {
+        use crate::report::charts::fixtures;
+        let reports = [
+            fixtures::report("priced", Some(fixtures::costs())),
+            fixtures::report("unpriced", None),
+        ];
+        let v: serde_json::Value = serde_json::from_slice(&summary_json(&reports)).unwrap();
+        let c = &v["scenarios"][0]["costs"];
+        let cny = &c["currencies"][0];
+        assert_eq!(cny["currency"], "CNY");
+        assert_eq!(cny["total"]["p50"], 594.8);
+        assert_eq!(cny["compute"]["mean"], 32.0);
+        assert_eq!(cny["disks"]["p95"], 12.0);
+        assert_eq!(cny["internet"]["p95"], 550.8);
+        let rec = c["internet_recommendations"][0].as_str().unwrap();
+        assert!(
+            rec.starts_with("web<1> (50 Mbps, cn-hangzhou): switch PayByBandwidth -> PayByTraffic to save 546.96 CNY"),
+            "{rec}"
+        );
+        assert_eq!(c["warnings"].as_array().unwrap().len(), 1);
+        assert!(v["scenarios"][1]["costs"].is_null());
     }
 }

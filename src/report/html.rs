@@ -3,23 +3,27 @@
 //! they came from and the rendered charts to bytes.
 //!
 //! Sections: the comparison (when several scenarios ran), then per scenario its summary,
-//! failures, expectations, charts and inputs. Inputs are shown through
+//! failures, expectations, charts, costs (components, internet billing and recommendation,
+//! spot, with the cost charts) and inputs. Inputs are shown through
 //! [`RawRequest::redacted`](crate::request::RawRequest::redacted): `Password` and `UserData`
 //! never appear.
 
 use std::fmt::Write as _;
 
-use super::charts::{slug, Chart};
+use super::charts::{slug, spot_limit, Chart};
 use super::compare;
+use super::costs::{break_even_text, recommendation};
+use crate::cost::{BreakEven, SpotBid, Summary};
 use crate::scenario::when::format_duration;
 use crate::scenario::{EventKind, Release, Scenario};
+use crate::sim::costing::CostReport;
 use crate::sim::ScenarioReport;
 use crate::time::format_utc;
 
 const CSS: &str =
     "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1100px;\
 color:#222;padding:0 1em}h1{font-size:1.6em}h2{border-bottom:2px solid #1f77b4;padding-bottom:.2em;\
-margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}table{border-collapse:collapse;margin:.5em 0;\
+margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}h4{font-size:.95em;margin:1.2em 0 .3em}table{border-collapse:collapse;margin:.5em 0;\
 font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
 th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .fail{color:#b00}.ok{color:#070}figure{margin:1em 0}figure svg{max-width:100%;height:auto;\
@@ -44,6 +48,11 @@ pub fn esc(s: &str) -> String {
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// Money (and GB, hours) for display: 2 decimals.
+fn num(x: f64) -> String {
+    format!("{x:.2}")
 }
 
 /// Inlines a chart's SVG (without an XML declaration, if any) in a figure.
@@ -117,7 +126,8 @@ fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
     let codes = compare::codes(reports);
     s.push_str(
         "<table class=\"comparison\">\n<tr><th>scenario</th><th>trials</th><th>requests</th>\
-<th>failed answers</th><th>trials with a failure</th><th>expectations</th>",
+<th>failed answers</th><th>trials with a failure</th><th>expectations</th>\
+<th>cost P50</th><th>cost P95</th><th>internet saving</th>",
     );
     for c in &codes {
         let _ = write!(s, "<th>{}</th>", esc(c));
@@ -139,6 +149,14 @@ fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
             row.expectations_met,
             row.expectations_failed
         );
+        let cc = compare::cost_cols(r);
+        for v in [cc.cost_p50, cc.cost_p95, cc.internet_saving] {
+            let cell = match (v, cc.currency) {
+                (Some(v), Some(cur)) => format!("{} {cur}", num(v)),
+                _ => String::new(),
+            };
+            let _ = write!(s, "<td class=\"n\">{cell}</td>");
+        }
         for c in &codes {
             let _ = write!(s, "<td class=\"n\">{}</td>", pct(compare::code_share(r, c)));
         }
@@ -236,21 +254,169 @@ fn scenario(s: &mut String, r: &ScenarioReport, sc: Option<&Scenario>, charts: &
         s.push_str("</table>\n");
     }
 
-    let mine: Vec<&Chart> = charts
+    let (cost_charts, mine): (Vec<&Chart>, Vec<&Chart>) = charts
         .iter()
         .filter(|c| c.scenario.as_deref() == Some(r.name.as_str()))
-        .collect();
+        .partition(|c| c.kind.is_cost());
     if !mine.is_empty() {
         s.push_str("<h3>Charts</h3>\n");
         for c in mine {
             figure(s, c);
         }
     }
+    if let Some(c) = &r.costs {
+        costs(s, c, &cost_charts);
+    }
 
     if let Some(sc) = sc {
         inputs(s, sc);
     }
     s.push_str("</section>\n");
+}
+
+/// The Costs section: components per currency, internet billing and its recommendation, spot
+/// groups, missing prices, then the cost charts.
+fn costs(s: &mut String, c: &CostReport, charts: &[&Chart]) {
+    s.push_str("<h3>Costs</h3>\n");
+    if c.currencies.is_empty() {
+        s.push_str("<p>No instance was created in any trial: nothing to price.</p>\n");
+    } else {
+        s.push_str(
+            "<p class=\"muted\">Cost per trial over the trials, each batch priced over its \
+life within the horizon.</p>\n<table class=\"costs\">\n<tr><th>component</th><th>currency</th>\
+<th>mean</th><th>P50</th><th>P90</th><th>P95</th><th>P99</th></tr>\n",
+        );
+        for cc in &c.currencies {
+            let t = &cc.summary;
+            for (name, x) in [
+                ("compute", &t.compute),
+                ("system disk", &t.system_disk),
+                ("data disks", &t.data_disks),
+                ("internet as requested", &t.internet),
+                ("internet if all PayByTraffic", &t.pay_by_traffic),
+                ("internet if all PayByBandwidth", &t.pay_by_bandwidth),
+                ("total", &t.total),
+            ] {
+                summary_row(s, name, cc.currency.as_str(), x);
+            }
+        }
+        s.push_str("</table>\n");
+    }
+
+    s.push_str("<h4>Internet billing</h4>\n");
+    if c.internet.is_empty() {
+        s.push_str(
+            "<p>No instance with public bandwidth (<code>InternetMaxBandwidthOut</code> above \
+0) was created: the billing method does not matter.</p>\n",
+        );
+    } else {
+        s.push_str(
+            "<table class=\"internet\">\n<tr><th>label</th><th>region</th><th>Mbps</th>\
+<th>chosen</th><th>instances</th><th>GB out</th><th>PayByTraffic</th><th>PayByBandwidth</th>\
+<th>break-even utilisation</th><th>cheaper</th><th>saving</th></tr>\n",
+        );
+        for i in &c.internet {
+            let g = &i.group;
+            let cur = g.currency.as_str();
+            let break_even = match g.break_even {
+                BreakEven::At(u) => pct(u),
+                other => break_even_text(other),
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td>\
+<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} {cur}</td>\
+<td class=\"n\">{} {cur}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{} {cur}</td></tr>",
+                esc(g.label.as_deref().unwrap_or("")),
+                esc(&g.region),
+                g.mbps,
+                g.chosen.as_str(),
+                num(i.instances),
+                num(i.gb_out),
+                num(i.pay_by_traffic),
+                num(i.pay_by_bandwidth),
+                esc(&break_even),
+                i.cheaper().as_str(),
+                num(i.saving()),
+            );
+        }
+        s.push_str("</table>\n");
+    }
+    s.push_str("<h4>Internet recommendation</h4>\n");
+    if c.internet.is_empty() {
+        s.push_str("<p>None: no public bandwidth to bill.</p>\n");
+    } else {
+        s.push_str("<ul class=\"recommendations\">\n");
+        for i in &c.internet {
+            let _ = writeln!(s, "<li>{}</li>", esc(&recommendation(i)));
+        }
+        s.push_str("</ul>\n");
+    }
+
+    if !c.spot.is_empty() {
+        s.push_str(
+            "<h4>Spot</h4>\n<table class=\"spot\">\n<tr><th>label</th><th>zone</th><th>type</th>\
+<th>strategy</th><th>limit</th><th>instances</th><th>interruptions</th>\
+<th>lost instance-hours</th><th>spot cost</th><th>pay-as-you-go cost</th></tr>\n",
+        );
+        for sp in &c.spot {
+            let g = &sp.group;
+            let cur = g.currency.as_str();
+            let strategy = match g.bid {
+                SpotBid::WithPriceLimit { .. } => "SpotWithPriceLimit",
+                SpotBid::AsPriceGo => "SpotAsPriceGo",
+            };
+            let limit = spot_limit(g.bid).map_or(String::new(), |l| format!("{l} {cur}/hour"));
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{strategy}</td><td class=\"n\">{}</td>\
+<td class=\"n\">{}</td><td class=\"n\">{} (in {} of trials)</td><td class=\"n\">{}</td>\
+<td class=\"n\">{} {cur}</td><td class=\"n\">{} {cur}</td></tr>",
+                esc(g.label.as_deref().unwrap_or("")),
+                esc(&g.zone),
+                esc(&g.instance_type),
+                esc(&limit),
+                num(sp.instances),
+                num(sp.interruptions),
+                pct(sp.interrupted_share),
+                num(sp.lost_instance_hours),
+                num(sp.spot_cost),
+                num(sp.payg_cost),
+            );
+        }
+        s.push_str(
+            "</table>\n<p class=\"muted\">Means per trial. Pay-as-you-go cost: the same \
+instance-hours at the pay-as-you-go price.</p>\n",
+        );
+    }
+
+    if !c.warnings.is_empty() {
+        s.push_str("<ul class=\"warnings\">\n");
+        for w in &c.warnings {
+            let _ = writeln!(
+                s,
+                "<li class=\"fail\">cost warning: {}; those requests are left out of the costs</li>",
+                esc(w)
+            );
+        }
+        s.push_str("</ul>\n");
+    }
+    for ch in charts {
+        figure(s, ch);
+    }
+}
+
+fn summary_row(s: &mut String, name: &str, currency: &str, x: &Summary) {
+    let _ = writeln!(
+        s,
+        "<tr><td>{name}</td><td>{currency}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+        num(x.mean),
+        num(x.p50),
+        num(x.p90),
+        num(x.p95),
+        num(x.p99)
+    );
 }
 
 /// The scenario's timeline, requests shown with secrets replaced by `***`.
@@ -323,5 +489,71 @@ mod tests {
         assert!(page.starts_with("<!DOCTYPE html>"));
         assert!(page.ends_with("</html>\n"));
         assert!(!page.contains("http://") && !page.contains("https://"));
+    }
+
+    /// The part of the page from `from` to the next `to`.
+    fn between<'a>(page: &'a str, from: &str, to: &str) -> &'a str {
+        let i = page.find(from).unwrap_or_else(|| panic!("no {from}"));
+        let j = page[i..].find(to).map_or(page.len(), |j| i + j);
+        &page[i..j]
+    }
+
+    #[test]
+    fn costs_have_their_tables_recommendation_and_charts() {
+        use crate::report::charts::{charts, fixtures};
+        let reports = [
+            fixtures::report("priced", Some(fixtures::costs())),
+            fixtures::report("unpriced", None),
+        ];
+        let page = String::from_utf8(report_html(&reports, &[], &charts(&reports))).unwrap();
+
+        let priced = between(&page, "<section id=\"s-priced\"", "</section>");
+        let costs = between(priced, "<h3>Costs</h3>", "</section>");
+        for want in [
+            "<table class=\"costs\">",
+            "<tr><td>internet if all PayByTraffic</td><td>CNY</td><td class=\"n\">3.84</td>",
+            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td><td class=\"n\">594.80</td>",
+            "<table class=\"internet\">",
+            "<td>web&lt;1&gt;</td><td>cn-hangzhou</td><td class=\"n\">50</td><td>PayByBandwidth</td>",
+            "<td class=\"n\">63.7%</td><td>PayByTraffic</td><td class=\"n\">546.96 CNY</td>",
+            "<h4>Internet recommendation</h4>\n<ul class=\"recommendations\">\n<li>web&lt;1&gt; (50 Mbps, cn-hangzhou): switch PayByBandwidth -&gt; PayByTraffic",
+            "<table class=\"spot\">",
+            "<td>SpotWithPriceLimit</td><td class=\"n\">0.3 CNY/hour</td>",
+            "2.50 (in 40.0% of trials)",
+            "cost warning: no price for ecs.x9.huge in cn-hangzhou",
+            "id=\"chart-priced.cost-distribution\"",
+            "id=\"chart-priced.cost-breakdown\"",
+            "id=\"chart-priced.spot-1\"",
+        ] {
+            assert!(costs.contains(want), "the Costs section lacks {want}");
+        }
+        assert!(
+            !priced.contains("<h3>Charts</h3>"),
+            "cost charts sit under Costs"
+        );
+
+        let unpriced = between(&page, "<section id=\"s-unpriced\"", "</section>");
+        assert!(!unpriced.contains("Costs"));
+
+        let comparison = between(&page, "<section id=\"comparison\"", "</section>");
+        assert!(comparison.contains("<th>cost P50</th><th>cost P95</th><th>internet saving</th>"));
+        assert!(comparison.contains(
+            "<td class=\"n\">594.80 CNY</td><td class=\"n\">596.60 CNY</td><td class=\"n\">546.96 CNY</td>"
+        ));
+        assert!(comparison.contains("id=\"chart-comparison-cost\""));
+        assert_eq!(page.matches("<svg").count(), 5);
+    }
+
+    #[test]
+    fn without_public_bandwidth_the_recommendation_says_so() {
+        use crate::report::charts::fixtures;
+        let mut c = fixtures::costs();
+        c.internet.clear();
+        c.spot.clear();
+        let page =
+            String::from_utf8(report_html(&[fixtures::report("a", Some(c))], &[], &[])).unwrap();
+        let costs = between(&page, "<h3>Costs</h3>", "</section>");
+        assert!(costs.contains("<h4>Internet recommendation</h4>\n<p>None: no public bandwidth"));
+        assert!(!costs.contains("<table class=\"internet\">") && !costs.contains("<h4>Spot</h4>"));
     }
 }

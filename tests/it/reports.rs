@@ -54,13 +54,36 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "prelaunch-review.usage",
         "quota-wave.failures",
         "quota-wave.usage",
+        "sg-fill.failures",
         "sg-fill.usage",
         "stockout-fallback.failures",
         "stockout-fallback.usage",
+        "spreadsheet.failures",
         "spreadsheet.usage",
         "comparison",
+        "comparison-cost",
     ];
-    for stem in stems {
+    let scenarios = [
+        "prelaunch-review",
+        "quota-wave",
+        "sg-fill",
+        "stockout-fallback",
+        "spreadsheet",
+    ];
+    let cost_stems: Vec<String> = scenarios
+        .iter()
+        .flat_map(|s| {
+            [
+                format!("{s}.cost-distribution"),
+                format!("{s}.cost-breakdown"),
+            ]
+        })
+        .collect();
+    let stems: Vec<&str> = stems
+        .into_iter()
+        .chain(cost_stems.iter().map(String::as_str))
+        .collect();
+    for &stem in &stems {
         assert_eq!(png_size(&format!("{out}/charts/{stem}.png")), (1000, 560));
         assert_xmlish(&read(&format!("{out}/charts/{stem}.svg")));
     }
@@ -79,6 +102,32 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
     let failures = read(&format!("{out}/charts/quota-wave.failures.svg"));
     assert!(failures.contains("QuotaExceed.AfterpayInstance"));
     assert!(failures.contains("trials in which some request got the code (%)"));
+    let distribution = read(&format!(
+        "{out}/charts/stockout-fallback.cost-distribution.svg"
+    ));
+    for want in [
+        "stockout-fallback: total cost per trial (CNY), 20 trials",
+        "total cost (CNY)",
+        "P50",
+        "P95",
+    ] {
+        assert!(
+            distribution.contains(want),
+            "distribution chart lacks {want}"
+        );
+    }
+    let breakdown = read(&format!("{out}/charts/quota-wave.cost-breakdown.svg"));
+    for want in [
+        "PayByTraffic",
+        "PayByBandwidth",
+        "compute",
+        "system disk",
+        "mean cost per trial (CNY)",
+    ] {
+        assert!(breakdown.contains(want), "breakdown chart lacks {want}");
+    }
+    let compared = read(&format!("{out}/charts/comparison-cost.svg"));
+    assert!(compared.contains("cost P50") && compared.contains("cost P95"));
 
     let page = read(&format!("{out}/report.html"));
     assert!(page.starts_with("<!DOCTYPE html>"));
@@ -91,15 +140,31 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "id=\"chart-quota-wave.usage\"",
         "id=\"s-stockout-fallback\"",
         "OperationDenied.NoStock",
+        "<h3>Costs</h3>",
+        "<table class=\"costs\">",
+        "<h4>Internet recommendation</h4>",
+        "id=\"chart-quota-wave.cost-breakdown\"",
+        "id=\"chart-comparison-cost\"",
+        "<th>cost P50</th><th>cost P95</th><th>internet saving</th>",
     ] {
         assert!(page.contains(want), "report.html lacks {want}");
     }
-    let svgs = std::fs::read_dir(format!("{out}/charts"))
+    assert_eq!(page.matches("<table class=\"costs\">").count(), 5);
+    // exactly the expected charts (spot charts would come with spot requests)
+    let svgs: Vec<String> = std::fs::read_dir(format!("{out}/charts"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().unwrap() == "svg")
-        .count();
-    assert_eq!(svgs, 11);
-    assert_eq!(page.matches("<svg").count(), svgs);
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().unwrap() == "svg")
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for stem in &svgs {
+        assert!(
+            stems.contains(&stem.as_str()) || stem.contains(".spot-"),
+            "unexpected chart {stem}"
+        );
+    }
+    assert!(svgs.len() >= stems.len(), "{svgs:?}");
+    assert_eq!(page.matches("<svg").count(), svgs.len());
     // self-contained: no scripts, stylesheets, images or frames fetched
     for banned in ["<script", "<link", "src=", "<iframe", "@import", "url("] {
         assert!(!page.contains(banned), "report.html has {banned}");
@@ -112,7 +177,96 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         lines[0].starts_with("scenario,trials,requests,failed_answers,failed_share,p_any_failure")
     );
     assert!(lines[0].contains(",p:QuotaExceed.AfterpayInstance"));
-    assert!(lines[2].starts_with("quota-wave,20,4,20,0.25,1.0,4,0,"));
+    assert!(lines[2].starts_with("quota-wave,20,4,20,0.25,1.0,4,0,CNY,"));
+    assert!(lines[0].contains(
+        ",expectations_met,expectations_failed,currency,cost_p50,cost_p95,compute_p50,\
+         compute_p95,disks_p50,disks_p95,internet_p50,internet_p95,internet_saving,p:"
+    ));
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let header = rd.headers().unwrap().clone();
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        let num = |col: &str| -> f64 {
+            let i = header.iter().position(|h| h == col).unwrap();
+            rec[i]
+                .parse()
+                .unwrap_or_else(|_| panic!("{col} of {}: {:?}", &rec[0], &rec[i]))
+        };
+        let i = header.iter().position(|h| h == "currency").unwrap();
+        assert_eq!(&rec[i], "CNY", "{}", &rec[0]);
+        assert!(num("cost_p50") > 0.0 && num("cost_p95") >= num("cost_p50"));
+        assert!(num("compute_p50") > 0.0 && num("compute_p95") >= num("compute_p50"));
+        assert!(num("disks_p50") > 0.0 && num("disks_p95") >= num("disks_p50"));
+        assert!(num("cost_p50") >= num("compute_p50"));
+        // no shipped request creates instances with public bandwidth
+        assert_eq!(num("internet_p50"), 0.0);
+        assert_eq!(num("internet_p95"), 0.0);
+        assert_eq!(num("internet_saving"), 0.0);
+    }
+}
+
+#[test]
+fn public_bandwidth_gets_an_internet_billing_table_and_a_recommendation() {
+    let dir = tmp("internet");
+    let req = request(&[
+        ("InternetChargeType", "PayByBandwidth"),
+        ("InternetMaxBandwidthOut", "50"),
+        ("Amount", "4"),
+    ]);
+    let scenario = format!(
+        r#"{{"name": "web", "trials": 10, "horizon": "12h",
+            "timeline": [{{"at": "+0m", "label": "web", "request": {req}}}]}}"#
+    );
+    let path = format!("{dir}/web.json");
+    std::fs::write(&path, scenario).unwrap();
+    let out = format!("{dir}/out");
+    let o = ecsim(&["run", "--json", "--out", &out, &path], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let costs = &v["scenarios"][0]["costs"];
+    let cny = &costs["currencies"][0];
+    assert_eq!(cny["currency"], "CNY");
+    assert!(cny["internet"]["mean"].as_f64().unwrap() > 0.0, "{costs}");
+    let recs = costs["internet_recommendations"].as_array().unwrap();
+    assert_eq!(recs.len(), 1, "{costs}");
+    let rec = recs[0].as_str().unwrap();
+    assert!(rec.starts_with("web (50 Mbps, cn-hangzhou): "), "{rec}");
+    assert!(rec.contains(" keep ") || rec.contains(" switch "), "{rec}");
+
+    let page = read(&format!("{out}/report.html"));
+    let escaped = rec.replace('>', "&gt;");
+    for want in [
+        "<table class=\"internet\">".to_string(),
+        "<td>web</td><td>cn-hangzhou</td><td class=\"n\">50</td><td>PayByBandwidth</td>"
+            .to_string(),
+        format!(
+            "<h4>Internet recommendation</h4>\n<ul class=\"recommendations\">\n<li>{escaped}</li>"
+        ),
+        "id=\"chart-web.cost-breakdown\"".to_string(),
+    ] {
+        assert!(page.contains(&want), "report.html lacks {want}");
+    }
+    // the breakdown shows internet under both methods: two different internet bars
+    let breakdown = read(&format!("{out}/charts/web.cost-breakdown.svg"));
+    assert!(breakdown.contains("PayByTraffic") && breakdown.contains("PayByBandwidth"));
+    assert_eq!(
+        png_size(&format!("{out}/charts/web.cost-distribution.png")),
+        (1000, 560)
+    );
+
+    let csv = read(&format!("{out}/comparison.csv"));
+    let mut rd = csv::Reader::from_reader(csv.as_bytes());
+    let header = rd.headers().unwrap().clone();
+    let row = rd.records().next().unwrap().unwrap();
+    let col = |c: &str| &row[header.iter().position(|h| h == c).unwrap()];
+    assert_eq!(col("currency"), "CNY");
+    assert!(col("internet_p50").parse::<f64>().unwrap() > 0.0);
+    let saving: f64 = col("internet_saving").parse().unwrap();
+    assert_eq!(
+        saving > 0.0,
+        rec.contains(" switch "),
+        "{rec} vs saving {saving}"
+    );
 }
 
 #[test]
@@ -261,4 +415,14 @@ fn json_summary_has_codes_probabilities_and_expectations() {
         .as_str()
         .unwrap()
         .starts_with("QuotaExceed.AfterpayInstance"));
+    let cny = &s["costs"]["currencies"][0];
+    assert_eq!(cny["currency"], "CNY");
+    let total = &cny["total"];
+    assert!(total["p50"].as_f64().unwrap() > 0.0);
+    assert!(total["p95"].as_f64().unwrap() >= total["p50"].as_f64().unwrap());
+    assert!(cny["compute"]["mean"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        s["costs"]["internet_recommendations"],
+        serde_json::json!([])
+    );
 }
