@@ -84,6 +84,14 @@ macro_rules! render {
     }};
 }
 
+/// A title's font size: 22 px, smaller for long titles (scenario variants' names grow with
+/// their sweep), so the title fits the chart's width (the font averages ~0.56 em per
+/// character).
+fn title_size(title: &str) -> u32 {
+    let fit = (f64::from(SIZE.0) - 40.0) / (0.56 * title.chars().count().max(1) as f64);
+    fit.clamp(12.0, 22.0) as u32
+}
+
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Vec<u8> {
@@ -128,7 +136,7 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
     let top = if max > 0.0 { max * room } else { 1.0 };
     let longest = b.categories.iter().map(|c| c.len()).max().unwrap_or(4);
     let mut chart = ChartBuilder::on(root)
-        .caption(&b.title, (FAMILY, 22))
+        .caption(&b.title, (FAMILY, title_size(&b.title)))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size((longest as u32 * 8 + 16).clamp(60, 420))
@@ -229,7 +237,7 @@ fn draw_usage<DB: DrawingBackend>(
     title: &str,
     panels: &[Panel],
 ) -> DrawResult<DB> {
-    let root = root.titled(title, (FAMILY, 22))?;
+    let root = root.titled(title, (FAMILY, title_size(title)))?;
     let areas = root.split_evenly((panels.len().max(1), 1));
     for (area, p) in areas.iter().zip(panels) {
         let x_max = p.points.iter().map(|b| b.hours).fold(0.0f64, f64::max);
@@ -327,7 +335,7 @@ fn draw_distribution<DB: DrawingBackend>(
     }
     let top = f64::from(counts.iter().copied().max().unwrap_or(1).max(1)) * 1.15;
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FAMILY, 22))
+        .caption(title, (FAMILY, title_size(title)))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(60)
@@ -401,7 +409,7 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .fold(0.0f64, f64::max);
     let y_top = if y_top > 0.0 { y_top * 1.2 } else { 1.0 };
     let mut chart = ChartBuilder::on(root)
-        .caption(&s.title, (FAMILY, 22))
+        .caption(&s.title, (FAMILY, title_size(&s.title)))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(70)
