@@ -184,10 +184,49 @@ impl TrafficModel {
         self.sampler(cap_mbps).batch_gb(count, start, end, rng)
     }
 
+    /// The model with every hour's GB multiplied by `f > 0` (before the cap): a workload
+    /// `f` times as busy. Exact for every model (a log-normal shifts `mu` by `ln f`, a Gamma
+    /// divides its rate by `f`, a truncated normal scales mean and sd).
+    pub fn scaled(&self, f: f64) -> TrafficModel {
+        match self {
+            TrafficModel::Constant { gb_per_hour } => TrafficModel::Constant {
+                gb_per_hour: gb_per_hour * f,
+            },
+            TrafficModel::LogNormal { mu, sigma } => TrafficModel::LogNormal {
+                mu: mu + f.ln(),
+                sigma: *sigma,
+            },
+            TrafficModel::Gamma { shape, rate } => TrafficModel::Gamma {
+                shape: *shape,
+                rate: rate / f,
+            },
+            TrafficModel::TruncatedNormal { mean, sd } => TrafficModel::TruncatedNormal {
+                mean: mean * f,
+                sd: sd * f,
+            },
+            TrafficModel::DailyProfile {
+                base_gb_per_hour,
+                factors,
+                utc_offset_hours,
+            } => TrafficModel::DailyProfile {
+                base_gb_per_hour: base_gb_per_hour * f,
+                factors: *factors,
+                utc_offset_hours: *utc_offset_hours,
+            },
+            TrafficModel::Trace(t) => TrafficModel::Trace(HourlyTrace {
+                origin: t.origin,
+                gb: t.gb.iter().map(|g| g * f).collect(),
+            }),
+        }
+    }
+
     /// The model ready to draw batches under the cap of `cap_mbps`: distributions built and
     /// capped moments computed once.
     pub fn sampler(&self, cap_mbps: u32) -> TrafficSampler {
-        let cap = full_rate_gb_per_hour(cap_mbps);
+        self.sampler_capped(full_rate_gb_per_hour(cap_mbps))
+    }
+
+    fn sampler_capped(&self, cap: f64) -> TrafficSampler {
         let kind = match self {
             TrafficModel::LogNormal { mu, sigma } => {
                 LogNormal::new(*mu, *sigma).map_or(Draw::Zero, Draw::LogNormal)
@@ -311,6 +350,11 @@ pub struct TrafficSampler {
 }
 
 impl TrafficSampler {
+    /// The same sampler for a workload `f` times as busy ([`TrafficModel::scaled`]).
+    pub fn scaled(&self, f: f64) -> TrafficSampler {
+        self.model.scaled(f).sampler_capped(self.cap)
+    }
+
     /// Total GB out of `count` instances from `start` to `end` (see [`TrafficModel::batch_gb`]).
     pub fn batch_gb(
         &self,
@@ -620,6 +664,32 @@ mod tests {
         }
         // A normal approximation would put the median at the mean; the sum is right-skewed.
         assert!(f.p50 < f.mean && e.p50 < e.mean);
+    }
+
+    #[test]
+    fn scaling_multiplies_the_uncapped_mean() {
+        for m in [
+            TrafficModel::Constant { gb_per_hour: 0.4 },
+            TrafficModel::LogNormal {
+                mu: -1.0,
+                sigma: 0.7,
+            },
+            TrafficModel::Gamma {
+                shape: 2.0,
+                rate: 3.0,
+            },
+            TrafficModel::TruncatedNormal { mean: 0.5, sd: 0.3 },
+        ] {
+            // 1000 Mbps: the cap (450 GB/h) never binds.
+            let (a, b) = (
+                m.mean_gb_per_hour(1000),
+                m.scaled(2.5).mean_gb_per_hour(1000),
+            );
+            assert!((b - 2.5 * a).abs() < 1e-9 * b, "{m:?}: {a} -> {b}");
+        }
+        // Under a binding cap the scaled mean stops at the cap.
+        let c = TrafficModel::Constant { gb_per_hour: 2.0 };
+        close(c.scaled(3.0).mean_gb_per_hour(5), 2.25);
     }
 
     #[test]

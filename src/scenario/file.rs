@@ -48,6 +48,7 @@ struct Doc<'a> {
 #[serde(deny_unknown_fields)]
 struct CostsDoc {
     traffic: Option<TrafficDoc>,
+    traffic_uncertainty: Option<f64>,
     #[serde(default)]
     prices: Vec<String>,
     #[serde(default)]
@@ -139,6 +140,18 @@ fn parse_costs(
     for (label, t) in doc.labels {
         let m = check(traffic_model(t, base, start)?, &format!("labels.{label}"))?;
         costs.labels.insert(label, m);
+    }
+    if let Some(u) = doc.traffic_uncertainty {
+        if !(u.is_finite() && (0.0..=3.0).contains(&u)) {
+            return Err(Error::input(
+                place,
+                format!(
+                    "costs: traffic_uncertainty {u} must be between 0 and 3 (the sigma of the \
+                     log of the per-trial traffic level; 0.3 means about +-30 %)"
+                ),
+            ));
+        }
+        costs.traffic_uncertainty = u;
     }
     if !doc.prices.is_empty() {
         costs.price_files = doc.prices.iter().map(|p| base.join(p)).collect();

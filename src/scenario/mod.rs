@@ -74,6 +74,9 @@ pub struct Costs {
     pub price_files: Vec<PathBuf>,
     pub traffic: crate::cost::TrafficModel,
     pub labels: std::collections::BTreeMap<String, crate::cost::TrafficModel>,
+    /// Sigma of `ln L`, where each trial draws one level `L` (log-normal, mean 1) that
+    /// multiplies every traffic model: uncertainty about how busy the workload will be.
+    pub traffic_uncertainty: f64,
 }
 
 impl Default for Costs {
@@ -90,6 +93,7 @@ impl Default for Costs {
                 gb_per_hour: DEFAULT_GB_PER_HOUR,
             },
             labels: std::collections::BTreeMap::new(),
+            traffic_uncertainty: 0.0,
         }
     }
 }

@@ -114,9 +114,10 @@ pub fn schema() -> Value {
     });
     schema["properties"]["costs"] = json!({
         "type": "object",
-        "description": "Cost model inputs: a traffic model (default constant 0.1 GB per instance-hour), price files merged over the embedded catalog (relative to the scenario file), and traffic overrides per label.",
+        "description": "Cost model inputs: a traffic model (default constant 0.1 GB per instance-hour), price files merged over the embedded catalog (relative to the scenario file), traffic overrides per label, and the uncertainty of the traffic level across trials.",
         "properties": {
             "traffic": traffic,
+            "traffic_uncertainty": {"type": "number", "minimum": 0, "maximum": 3, "description": "Sigma of the log of a per-trial factor (mean 1) multiplying every traffic model: how unsure the workload's level is. 0 (default): none."},
             "prices": {"type": "array", "items": {"type": "string"}},
             "labels": {"type": "object", "additionalProperties": traffic}
         },

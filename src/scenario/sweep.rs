@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Keys are RunInstances parameters (set on every request of the timeline, or on the requests
-//! whose label is in `"labels"`), or the model inputs `"trials"` and `"seed"`. Variants are
+//! whose label is in `"labels"`), or the model inputs `"trials"`, `"seed"`, `"traffic_scale"`
+//! (a factor on the traffic models, of `"labels"` when given) and `"traffic_uncertainty"`. Variants are
 //! the Cartesian product in the order the keys are written, the first key varying slowest,
 //! named `<name>[Key=value,...]`. Expansion is a pure function of the file.
 
@@ -29,6 +30,10 @@ pub enum Target {
     Trials,
     /// The scenario's seed.
     Seed,
+    /// A factor on the traffic models (every model, or those of `labels`).
+    TrafficScale,
+    /// The per-trial uncertainty of the traffic level.
+    TrafficUncertainty,
     /// A request parameter (wire name).
     Param(String),
 }
@@ -147,16 +152,22 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
         let target = match key.as_str() {
             "trials" => Target::Trials,
             "seed" => Target::Seed,
+            "traffic_scale" => Target::TrafficScale,
+            "traffic_uncertainty" => Target::TrafficUncertainty,
             k if params::lookup(k).is_some() => Target::Param(k.to_string()),
             k => {
-                let names = params::specs()
-                    .iter()
-                    .map(|s| s.name)
-                    .chain(["trials", "seed", "labels"]);
+                let names = params::specs().iter().map(|s| s.name).chain([
+                    "trials",
+                    "seed",
+                    "traffic_scale",
+                    "traffic_uncertainty",
+                    "labels",
+                ]);
                 let hint =
                     suggest(k, names).map_or(String::new(), |m| format!(" (did you mean {m:?}?)"));
                 return Err(err(format!(
-                    "{k:?} is not a RunInstances parameter, \"trials\", \"seed\" or \"labels\"{hint}"
+                    "{k:?} is not a RunInstances parameter, \"trials\", \"seed\", \
+                     \"traffic_scale\", \"traffic_uncertainty\" or \"labels\"{hint}"
                 )));
             }
         };
@@ -178,11 +189,18 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
             let bad = match target {
                 Target::Trials => v.parse::<u32>().map_or(true, |n| n == 0),
                 Target::Seed => v.parse::<u64>().is_err(),
+                Target::TrafficScale => v
+                    .parse::<f64>()
+                    .map_or(true, |f| !(f > 0.0 && f.is_finite())),
+                Target::TrafficUncertainty => {
+                    v.parse::<f64>().map_or(true, |f| !(0.0..=3.0).contains(&f))
+                }
                 Target::Param(_) => false,
             };
             if bad {
                 return Err(err(format!(
-                    "{key}: {v:?} is not a whole number (at least 1 for trials)"
+                    "{key}: {v:?} is not a whole number (at least 1 for trials), a factor > 0 \
+                     (traffic_scale) or a sigma in [0, 3] (traffic_uncertainty)"
                 )));
             }
         }
@@ -247,6 +265,14 @@ pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
             match &a.target {
                 Target::Trials => s.trials = v.parse().expect("checked when read"),
                 Target::Seed => s.seed = v.parse().expect("checked when read"),
+                Target::TrafficScale => scale_traffic(
+                    &mut s,
+                    v.parse().expect("checked when read"),
+                    sweep.labels.as_deref(),
+                ),
+                Target::TrafficUncertainty => {
+                    s.costs.traffic_uncertainty = v.parse().expect("checked when read")
+                }
                 Target::Param(name) => set_param(&mut s, name, v, sweep.labels.as_deref()),
             }
         }
@@ -254,6 +280,24 @@ pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
         out.push(s);
     }
     Ok(out)
+}
+
+/// Multiplies the traffic of the selected labels (every model when `labels` is None) by `f`.
+fn scale_traffic(s: &mut Scenario, f: f64, labels: Option<&[String]>) {
+    match labels {
+        None => {
+            s.costs.traffic = s.costs.traffic.scaled(f);
+            for m in s.costs.labels.values_mut() {
+                *m = m.scaled(f);
+            }
+        }
+        Some(ls) => {
+            for l in ls {
+                let m = s.costs.traffic_for(Some(l)).scaled(f);
+                s.costs.labels.insert(l.clone(), m);
+            }
+        }
+    }
 }
 
 /// Sets `name=value` on the selected requests, replacing any value they had.
@@ -335,6 +379,31 @@ mod tests {
             .map(|x| x.name)
             .collect();
         assert_eq!(again, names);
+    }
+
+    #[test]
+    fn traffic_inputs_sweep_the_cost_model() {
+        let s = parse(
+            "w.json",
+            r#"{"sweep": {"traffic_scale": [0.5, 2], "traffic_uncertainty": [0, 0.4]}}"#,
+        )
+        .unwrap()
+        .unwrap();
+        let mut b = base();
+        b.costs.traffic = crate::cost::TrafficModel::Constant { gb_per_hour: 0.2 };
+        let v = expand(&b, &s).unwrap();
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[0].name, "web[traffic_scale=0.5,traffic_uncertainty=0]");
+        assert_eq!(
+            v[3].costs.traffic,
+            crate::cost::TrafficModel::Constant { gb_per_hour: 0.4 }
+        );
+        assert_eq!(v[3].costs.traffic_uncertainty, 0.4);
+        assert_eq!(v[0].costs.traffic_uncertainty, 0.0);
+        let e = parse("w.json", r#"{"sweep": {"traffic_scale": [0]}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("factor > 0"), "{e}");
     }
 
     #[test]

@@ -308,6 +308,9 @@ pub struct TrialCosts {
 pub struct Meter {
     pub sums: TrialCosts,
     rng: ChaCha8Rng,
+    /// The trial's traffic samplers when the scenario's traffic level is uncertain (each
+    /// plan sampler scaled by the trial's level); None: the plan's.
+    traffic: Option<Vec<TrafficSampler>>,
     /// Per pool: the trial's synthetic market, when the pool has one.
     pub synthetic: Vec<Option<Vec<PricePoint>>>,
 }
@@ -324,6 +327,12 @@ impl Meter {
         let c = &plan.costing;
         let start = plan.scenario.start;
         let hours = (plan.scenario.horizon.num_seconds().max(0) / 3600 + 2) as u32;
+        let mut rng = rng::stream(plan.seed, plan.key, trial, COST_STREAM);
+        let sigma = plan.scenario.costs.traffic_uncertainty;
+        let traffic = (sigma > 0.0).then(|| {
+            let level = traffic_level(sigma, &mut rng);
+            c.traffic.iter().map(|s| s.scaled(level)).collect()
+        });
         Meter {
             sums: TrialCosts {
                 totals: [Totals::default(); 2],
@@ -331,7 +340,8 @@ impl Meter {
                 spot: vec![SpotSums::default(); c.spot_groups.len()],
                 interruptions: Vec::new(),
             },
-            rng: rng::stream(plan.seed, plan.key, trial, COST_STREAM),
+            rng,
+            traffic,
             synthetic: c
                 .markets
                 .iter()
@@ -402,7 +412,10 @@ impl Meter {
             internet: p.internet,
             spot,
         };
-        let traffic = &plan.costing.traffic[life.traffic as usize];
+        let traffic = match &self.traffic {
+            Some(t) => &t[life.traffic as usize],
+            None => &plan.costing.traffic[life.traffic as usize],
+        };
         let Ok(c) = p.rates.cost(&spec, traffic, &mut self.rng) else {
             return;
         };
@@ -425,6 +438,17 @@ impl Meter {
             }
         }
     }
+}
+
+/// A trial's traffic level: log-normal with mean 1 and `sigma` of its log.
+fn traffic_level(sigma: f64, rng: &mut ChaCha8Rng) -> f64 {
+    use rand::Rng;
+    let z: f64 = rng.sample(std_normal());
+    (sigma * z - sigma * sigma / 2.0).exp()
+}
+
+fn std_normal() -> statrs::distribution::Normal {
+    statrs::distribution::Normal::new(0.0, 1.0).expect("standard normal")
 }
 
 fn trace_of<'a>(

@@ -260,3 +260,31 @@ fn costs_do_not_depend_on_the_thread_count() {
         "LogNormal traffic varies by trial: {web:?}"
     );
 }
+
+#[test]
+fn an_uncertain_traffic_level_spreads_the_bill_around_the_same_mean() {
+    // 4 instances at 100 Mbps for 24 h on PayByTraffic, 1 GB per instance-hour: 96 GB,
+    // 76.80 CNY when certain. With a per-trial level of sigma 0.5 (mean 1) the bill spreads.
+    let text = |u: f64| {
+        format!(
+            r#"{{"horizon": "24h", "trials": 400,
+              "costs": {{"traffic": {{"constant_gb_per_hour": 1.0}}, "traffic_uncertainty": {u}}},
+              "timeline": [{{"at": "+0m", "request": {r}}}]}}"#,
+            r = req(r#""InternetMaxBandwidthOut": 100, "Amount": 4"#)
+        )
+    };
+    let certain = run(&text(0.0), &Options::default());
+    let t = &certain.costs.as_ref().unwrap().currencies[0]
+        .summary
+        .pay_by_traffic;
+    close(t.p50, 76.8);
+    close(t.p99, 76.8);
+    let unsure = run(&text(0.5), &Options::default());
+    let u = &unsure.costs.as_ref().unwrap().currencies[0]
+        .summary
+        .pay_by_traffic;
+    assert!((u.mean - 76.8).abs() < 0.06 * 76.8, "mean {}", u.mean);
+    // Log-normal level: median exp(-sigma^2/2) = 0.8825 of the mean, P95 exp(1.645 s - s^2/2).
+    assert!((u.p50 / 76.8 - 0.8825).abs() < 0.06, "p50 {}", u.p50);
+    assert!((u.p95 / 76.8 - 2.0063).abs() < 0.2, "p95 {}", u.p95);
+}
