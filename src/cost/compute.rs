@@ -8,7 +8,11 @@ use super::prices::Prices;
 
 /// Hours between two instants, per second (sub-second parts count too); 0 when `end <= start`.
 pub fn hours_between(start: DateTime<Utc>, end: DateTime<Utc>) -> f64 {
-    let d = end - start;
+    hours_of(end - start)
+}
+
+/// A duration in hours, per second (sub-second parts count too); 0 when not positive.
+pub fn hours_of(d: chrono::Duration) -> f64 {
     if d <= chrono::Duration::zero() {
         return 0.0;
     }

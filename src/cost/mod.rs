@@ -246,7 +246,8 @@ impl BatchRates {
             _ => None,
         };
         let end = interrupted_at.unwrap_or(spec.end).max(spec.start);
-        let hours = compute::hours_between(spec.start, end);
+        let life = end - spec.start;
+        let hours = compute::hours_of(life);
         let instance_hours = n * hours;
 
         let payg = self.payg_hourly * instance_hours;
@@ -281,7 +282,7 @@ impl BatchRates {
         };
 
         let mbps = spec.internet.max_bandwidth_out_mbps;
-        let gb_out = traffic.batch_gb(spec.count, spec.start, end, rng);
+        let gb_out = traffic.gb_from(spec.count, spec.start, life.num_seconds(), rng);
         let internet = InternetCost {
             chosen: spec.internet.charge_type,
             max_bandwidth_out_mbps: mbps,

@@ -363,8 +363,12 @@ impl TrafficSampler {
         end: DateTime<Utc>,
         rng: &mut impl Rng,
     ) -> f64 {
+        self.gb_from(count, start, (end - start).num_seconds(), rng)
+    }
+
+    /// Total GB out of `count` instances for `secs` seconds from `start`.
+    pub fn gb_from(&self, count: u32, start: DateTime<Utc>, secs: i64, rng: &mut impl Rng) -> f64 {
         let cap = self.cap;
-        let secs = (end - start).num_seconds();
         if count == 0 || cap <= 0.0 || secs <= 0 {
             return 0.0;
         }
@@ -440,9 +444,10 @@ impl TrafficSampler {
         let total = match self.kind {
             // Fenton-Wilkinson: a sum of (capped) log-normals as the log-normal with its mean
             // and variance, which keeps the right skew a normal would lose.
+            // exp(μ + σz) with σ² = ln(1 + r), μ = ln(mean) − σ²/2, r = var/mean².
             Draw::LogNormal(_) if mean > 0.0 => {
-                let s2 = (1.0 + var / (mean * mean)).ln();
-                (mean.ln() - s2 / 2.0 + s2.sqrt() * z).exp()
+                let r = var / (mean * mean);
+                mean / (1.0 + r).sqrt() * ((r.ln_1p()).sqrt() * z).exp()
             }
             _ => mean + var.sqrt() * z,
         };

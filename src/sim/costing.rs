@@ -80,8 +80,11 @@ pub struct SpotGroup {
 /// The scenario's cost inputs, prepared once.
 #[derive(Debug, Clone, Default)]
 pub struct Costing {
-    /// Per admitted request; `None` when a price is missing (see `warnings`).
-    pub priced: Vec<Option<Priced>>,
+    /// Distinct billing shapes (requests differing only in what does not bill, such as a
+    /// ClientToken or an AutoReleaseTime, share one, which keeps them in cache).
+    pub priced: Vec<Priced>,
+    /// Per admitted request: its shape, or [`NONE`] when a price is missing (see `warnings`).
+    pub shape_of: Vec<u32>,
     /// Per pool.
     pub markets: Vec<Market>,
     /// Traffic samplers, one per (traffic model, bandwidth) in use; the model is the
@@ -118,15 +121,25 @@ pub fn prepare(plan: &mut Plan) {
         .chain(s.costs.labels.values())
         .collect();
     let mut samplers: HashMap<(usize, u32), u32> = HashMap::new();
+    let mut shapes: HashMap<String, u32> = HashMap::new();
     for a in &plan.admitted {
-        let p = priced(prices, a);
-        if let Err(e) = &p {
-            let msg = e.to_string();
-            if !c.warnings.contains(&msg) {
-                c.warnings.push(msg);
-            }
-        }
-        c.priced.push(p.ok());
+        let (key, shape) = billing_shape(a);
+        let id = *shapes
+            .entry(key)
+            .or_insert_with(|| match priced(prices, a, shape) {
+                Ok(p) => {
+                    c.priced.push(p);
+                    c.priced.len() as u32 - 1
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    if !c.warnings.contains(&msg) {
+                        c.warnings.push(msg);
+                    }
+                    NONE
+                }
+            });
+        c.shape_of.push(id);
     }
     let mut groups: HashMap<(u32, String, u32, bool), u32> = HashMap::new();
     let mut spot_groups: HashMap<(u32, u32, u64, u32), u32> = HashMap::new();
@@ -135,7 +148,8 @@ pub fn prepare(plan: &mut Plan) {
             continue;
         };
         let Ok(ai) = req.admission else { continue };
-        let Some(p) = &c.priced[ai as usize] else {
+        req.shape = c.shape_of[ai as usize];
+        let Some(p) = c.priced.get(req.shape as usize) else {
             continue;
         };
         let label = (req.label != NONE).then(|| plan.labels[req.label as usize].clone());
@@ -218,7 +232,9 @@ pub fn prepare(plan: &mut Plan) {
     plan.costing = c;
 }
 
-fn priced(prices: &cost::Prices, a: &Admitted) -> crate::Result<Priced> {
+/// What bills in a request besides prices: (spot bid and protection, internet), and a key
+/// naming the whole shape (region, type, disks, internet, spot).
+fn billing_shape(a: &Admitted) -> (String, (Option<(SpotBid, u32)>, InternetSpec)) {
     let d = &a.demand;
     let spot = match d.spot {
         SpotStrategy::NoSpot => None,
@@ -234,6 +250,19 @@ fn priced(prices: &cost::Prices, a: &Admitted) -> crate::Result<Priced> {
         charge_type: d.charge,
         max_bandwidth_out_mbps: d.bandwidth_out,
     };
+    let key = format!(
+        "{}|{}|{:?}|{:?}|{:?}|{:?}",
+        d.region, d.instance_type, d.system_disk, d.data_disks, internet, spot
+    );
+    (key, (spot, internet))
+}
+
+fn priced(
+    prices: &cost::Prices,
+    a: &Admitted,
+    (spot, internet): (Option<(SpotBid, u32)>, InternetSpec),
+) -> crate::Result<Priced> {
+    let d = &a.demand;
     let spec = BatchSpec {
         region: &d.region,
         zone: d.zone.as_deref().unwrap_or(""),
@@ -261,7 +290,7 @@ fn priced(prices: &cost::Prices, a: &Admitted) -> crate::Result<Priced> {
 /// What a batch needs to be priced.
 #[derive(Debug, Clone, Copy)]
 pub struct Life {
-    /// Admitted request (index into [`Costing::priced`]); [`NONE`] when unpriced.
+    /// Billing shape (index into [`Costing::priced`]); [`NONE`] when unpriced.
     pub priced: u32,
     /// Index into [`Costing::traffic`].
     pub traffic: u32,
@@ -366,7 +395,7 @@ impl Meter {
     /// When a new spot batch with a price limit is interrupted (seconds after the start), if
     /// before its planned end.
     pub fn interruption(&self, plan: &Plan, life: &Life) -> Option<i64> {
-        let p = plan.costing.priced.get(life.priced as usize)?.as_ref()?;
+        let p = plan.costing.priced.get(life.priced as usize)?;
         let (SpotBid::WithPriceLimit { limit }, hours) = p.spot? else {
             return None;
         };
@@ -385,7 +414,7 @@ impl Meter {
     /// start; clamped to the horizon). `interrupted`: the chunk leaves at its interruption, so
     /// it is priced to its planned end and the cost model cuts it (counting lost hours).
     pub fn charge(&mut self, plan: &Plan, life: &Life, k: u32, end: i64, interrupted: bool) {
-        let Some(Some(p)) = plan.costing.priced.get(life.priced as usize) else {
+        let Some(p) = plan.costing.priced.get(life.priced as usize) else {
             return;
         };
         if k == 0 {

@@ -122,6 +122,8 @@ pub struct ReqStep {
     pub release_at: Option<i64>,
     /// Index into the costing's traffic samplers.
     pub traffic_model: u32,
+    /// Billing shape in the costing ([`NONE`]: unpriced or refused).
+    pub shape: u32,
     /// Internet group for `internet.csv` ([`NONE`]: no public bandwidth or unpriced).
     pub cost_group: u32,
     /// Spot group per pool, beside `pools` (empty unless a spot request).
@@ -313,6 +315,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     traffic: true,
                     release_at: None,
                     traffic_model: 0,
+                    shape: NONE,
                     cost_group: NONE,
                     spot_groups: Vec::new(),
                 };

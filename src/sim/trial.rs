@@ -166,7 +166,9 @@ impl State {
                         .then(|| rng::stream(plan.seed, plan.key, trial, 1 + i as u64)),
                 })
                 .collect(),
-            batches: Vec::new(),
+            // At most one batch per request attempt that creates: reserve for the first
+            // attempts so the vector never moves.
+            batches: Vec::with_capacity(plan.requests.len()),
             by_label: vec![(Vec::new(), 0); plan.labels.len()],
             first_live: 0,
             tokens: vec![None; plan.tokens],
@@ -498,8 +500,10 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
             }
             state.release(plan, b as usize, u32::MAX, t, interrupted);
         }
-        for b in state.first_live..state.batches.len() {
-            state.release(plan, b, u32::MAX, horizon, false);
+        if let Some(m) = state.meter.as_mut() {
+            for b in &state.batches[state.first_live..] {
+                m.charge(plan, &b.life, b.left, horizon, false);
+            }
         }
         state.meter.take().map(|m| m.sums).unwrap_or_default()
     });
@@ -625,7 +629,7 @@ fn create(
         });
     let horizon = plan.scenario.horizon.num_seconds();
     let life = Life {
-        priced: req.admission.as_ref().map_or(NONE, |&a| a),
+        priced: req.shape,
         traffic: req.traffic_model,
         group: req.cost_group,
         spot_group: spot_group.copied().unwrap_or(NONE),
