@@ -242,7 +242,7 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
     let src = Src {
         name: source,
         text,
-        cursor: std::cell::Cell::new((0, 1, 0)),
+        cursor: std::cell::Cell::new((0, 1, 1)),
     };
     let doc: Doc = serde_json::from_str(text).map_err(|e| src.serde_error(Pos::START, &e))?;
     let key = |k: &str| src.key_place(k);
@@ -469,7 +469,7 @@ impl Pos {
 struct Src<'t> {
     name: &'t str,
     text: &'t str,
-    /// (offset, line, offset of the line's start) of the last position asked for.
+    /// (offset, line, column) of the last position asked for.
     cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
@@ -479,25 +479,26 @@ impl<'t> Src<'t> {
     }
 
     /// Where `slice` (a sub-slice of the text) starts. Positions are asked for in increasing
-    /// order, so the scan resumes from the last answer (linear in the file, not quadratic).
+    /// order, so the scan resumes from the last answer, line and column included (linear in
+    /// the file, not quadratic, even for minified JSON on one line).
     fn pos_of(&self, slice: &str) -> Pos {
         let offset = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
         let offset = offset.min(self.text.len());
-        let (mut from, mut line, mut line_start) = self.cursor.get();
+        let (mut from, mut line, mut col) = self.cursor.get();
         if offset < from {
-            (from, line, line_start) = (0, 1, 0);
+            (from, line, col) = (0, 1, 1);
         }
-        for (i, b) in self.text.as_bytes()[from..offset].iter().enumerate() {
+        for b in &self.text.as_bytes()[from..offset] {
             if *b == b'\n' {
                 line += 1;
-                line_start = from + i + 1;
+                col = 1;
+            } else if *b & 0xC0 != 0x80 {
+                // Count characters: every byte but UTF-8 continuation bytes starts one.
+                col += 1;
             }
         }
-        self.cursor.set((offset, line, line_start));
-        Pos {
-            line,
-            col: self.text[line_start..offset].chars().count() + 1,
-        }
+        self.cursor.set((offset, line, col));
+        Pos { line, col }
     }
 
     /// Where the top-level key `"k":` is written (the file start when it is not found).
@@ -790,6 +791,28 @@ mod tests {
         assert!(e.contains("shape"), "{e}");
         let two = format!(r#"{{"costs": {{"trafic": {{}}}}, {tl}}}"#);
         assert!(parse("c.json", &two, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn positions_count_characters_and_resume_from_the_last_answer() {
+        let text = "{\"a\": \"café\", \"b\": 1,\n  \"ç\": [\"x\"], \"d\": 2}";
+        let src = Src {
+            name: "t.json",
+            text,
+            cursor: std::cell::Cell::new((0, 1, 1)),
+        };
+        let naive = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+            Pos { line, col }
+        };
+        let offsets: Vec<usize> = text.match_indices('"').map(|(i, _)| i).collect();
+        for &o in &offsets {
+            assert_eq!(src.pos_of(&text[o..]), naive(o), "at byte {o}");
+        }
+        // Asking for an earlier place restarts the scan.
+        assert_eq!(src.pos_of(&text[offsets[1]..]), naive(offsets[1]));
     }
 
     #[test]
