@@ -47,7 +47,7 @@ pub use internet::BreakEven;
 pub use prices::{Currency, InternetRates, Prices};
 pub use spot::{PricePoint, SpotBid};
 pub use stats::{summary, Summary};
-pub use traffic::{HourlyTrace, TrafficModel, TrafficSampler};
+pub use traffic::{Exposure, HourlyTrace, TrafficModel, TrafficSampler};
 
 /// The instance's public internet settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -166,8 +166,8 @@ pub struct SpotCost {
 pub struct BatchCost {
     pub currency: Currency,
     pub count: u32,
-    /// The actual end: the planned end or the interruption.
-    pub end: DateTime<Utc>,
+    /// The actual end: the planned end or the interruption (None for a sum of batches).
+    pub end: Option<DateTime<Utc>>,
     /// `count × hours lived`.
     pub instance_hours: f64,
     /// Instance type: spot or pay-as-you-go.
@@ -251,8 +251,8 @@ impl BatchRates {
         let instance_hours = n * hours;
 
         let payg = self.payg_hourly * instance_hours;
-        let (compute, spot) = match spec.spot {
-            None => (payg, None),
+        let spot = match spec.spot {
+            None => None,
             Some(s) => {
                 let per_instance =
                     spot::bill(s.trace, spec.start, end, protection).ok_or_else(|| {
@@ -266,43 +266,56 @@ impl BatchRates {
                             ),
                         )
                     })?;
-                let spot_cost = n * per_instance;
                 let lost = interrupted_at.map_or(0.0, |t| n * compute::hours_between(t, spec.end));
-                (
-                    spot_cost,
-                    Some(SpotCost {
-                        bid: s.bid,
-                        interrupted_at,
-                        lost_instance_hours: lost,
-                        spot_cost,
-                        payg_cost_same_hours: payg,
-                    }),
-                )
+                Some(SpotCost {
+                    bid: s.bid,
+                    interrupted_at,
+                    lost_instance_hours: lost,
+                    spot_cost: n * per_instance,
+                    payg_cost_same_hours: payg,
+                })
             }
         };
 
-        let mbps = spec.internet.max_bandwidth_out_mbps;
         let gb_out = traffic.gb_from(spec.count, spec.start, life.num_seconds(), rng);
-        let internet = InternetCost {
-            chosen: spec.internet.charge_type,
-            max_bandwidth_out_mbps: mbps,
-            gb_out,
-            pay_by_traffic: internet::traffic_cost(&self.internet, gb_out),
-            pay_by_bandwidth: self.bandwidth_hourly * instance_hours,
-            break_even: self.break_even,
-        };
+        let mut c = self.bill(spec.count, instance_hours, gb_out, spec.internet);
+        c.end = Some(end);
+        if let Some(s) = spot {
+            c.compute = s.spot_cost;
+            c.spot = Some(s);
+        }
+        Ok(c)
+    }
 
-        Ok(BatchCost {
+    /// What `instance_hours` of `count` instances sending `gb_out` GB cost at pay-as-you-go
+    /// rates: compute, disks, and internet under both methods. The one place the hourly
+    /// formulas live; a spot batch replaces `compute` with its bill over the trace. `end` is
+    /// left unset (the sum of many batches has none).
+    pub fn bill(
+        &self,
+        count: u32,
+        instance_hours: f64,
+        gb_out: f64,
+        internet: InternetSpec,
+    ) -> BatchCost {
+        BatchCost {
             currency: self.currency,
-            count: spec.count,
-            end,
+            count,
+            end: None,
             instance_hours,
-            compute,
+            compute: self.payg_hourly * instance_hours,
             system_disk: self.system_disk_hourly * instance_hours,
             data_disks: self.data_disks_hourly * instance_hours,
-            internet,
-            spot,
-        })
+            internet: InternetCost {
+                chosen: internet.charge_type,
+                max_bandwidth_out_mbps: internet.max_bandwidth_out_mbps,
+                gb_out,
+                pay_by_traffic: internet::traffic_cost(&self.internet, gb_out),
+                pay_by_bandwidth: self.bandwidth_hourly * instance_hours,
+                break_even: self.break_even,
+            },
+            spot: None,
+        }
     }
 }
 
@@ -543,7 +556,7 @@ mod tests {
         let c = cost_batch(&p, &spec, &traffic, &mut ChaCha8Rng::seed_from_u64(0)).unwrap();
         let s = c.spot.unwrap();
         assert_eq!(s.interrupted_at, Some(t("2026-01-01T12:20:00Z")));
-        assert_eq!(c.end, t("2026-01-01T12:20:00Z"));
+        assert_eq!(c.end, Some(t("2026-01-01T12:20:00Z")));
         // 3 instances × 3 h 20 min.
         close(c.instance_hours, 10.0);
         // Per instance: protection 09-10 at 0.10, then 10:00-12:20 at 0.12 = 0.10 + 0.28.

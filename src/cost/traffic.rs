@@ -368,14 +368,35 @@ impl TrafficSampler {
 
     /// Total GB out of `count` instances for `secs` seconds from `start`.
     pub fn gb_from(&self, count: u32, start: DateTime<Utc>, secs: i64, rng: &mut impl Rng) -> f64 {
+        let mut e = Exposure::default();
+        self.expose(&mut e, count, start, secs);
+        self.draw_total(&e, rng)
+    }
+
+    /// Whether [`Self::expose`] reads `start` (daily profiles and traces); the others only
+    /// need the duration.
+    pub fn needs_start(&self) -> bool {
+        matches!(
+            self.model,
+            TrafficModel::DailyProfile { .. } | TrafficModel::Trace(_)
+        )
+    }
+
+    /// Adds `count` instances sending for `secs` seconds from `start` to `e`: deterministic
+    /// models add their GB, distributions their instance-hours (whole, and partial with their
+    /// fractions). Exposures of many batches added up and drawn once have the distribution
+    /// of the batches drawn one by one, since the hours are i.i.d.
+    pub fn expose(&self, e: &mut Exposure, count: u32, start: DateTime<Utc>, secs: i64) {
         let cap = self.cap;
         if count == 0 || cap <= 0.0 || secs <= 0 {
-            return 0.0;
+            return;
         }
         let n = f64::from(count);
         let hours = secs as f64 / 3600.0;
         match &self.model {
-            TrafficModel::Constant { gb_per_hour } => n * hours * gb_per_hour.min(cap),
+            TrafficModel::Constant { gb_per_hour } => {
+                e.fixed_gb += n * hours * gb_per_hour.min(cap)
+            }
             TrafficModel::DailyProfile {
                 base_gb_per_hour,
                 factors,
@@ -384,21 +405,32 @@ impl TrafficSampler {
                 // Local midnight falls at UTC -offset hours.
                 let origin = DateTime::from_timestamp(-i64::from(*utc_offset_hours) * 3600, 0)
                     .unwrap_or_default();
-                n * periodic_integral(origin, 24, start, secs, |h| {
+                e.fixed_gb += n * periodic_integral(origin, 24, start, secs, |h| {
                     (base_gb_per_hour * factors[h]).min(cap)
                 })
             }
             TrafficModel::Trace(t) => {
-                n * periodic_integral(t.origin, t.gb.len(), start, secs, |h| t.gb[h].min(cap))
+                e.fixed_gb +=
+                    n * periodic_integral(t.origin, t.gb.len(), start, secs, |h| t.gb[h].min(cap))
             }
             _ => {
-                let whole = secs / 3600;
+                e.full += u64::from(count) * (secs / 3600) as u64;
                 let frac = (secs % 3600) as f64 / 3600.0;
-                let n_full = u64::from(count) * whole as u64;
-                let n_part = if frac > 0.0 { u64::from(count) } else { 0 };
-                self.capped_sum(n_full, n_part, frac, rng)
+                if frac > 0.0 {
+                    e.add_parts(count, frac);
+                }
             }
         }
+    }
+
+    /// The total GB of an exposure: its fixed GB plus one draw of its capped sum.
+    pub fn draw_total(&self, e: &Exposure, rng: &mut impl Rng) -> f64 {
+        let drawn = if e.full + e.parts > 0 {
+            self.capped_sum(e, rng)
+        } else {
+            0.0
+        };
+        e.fixed_gb + drawn
     }
 
     /// One instance-hour, uncapped.
@@ -417,29 +449,30 @@ impl TrafficSampler {
         }
     }
 
-    /// `Σ min(Xᵢ, cap)` over `n_full` whole hours plus `n_part` hours of fraction `frac`.
-    fn capped_sum(&self, n_full: u64, n_part: u64, frac: f64, rng: &mut impl Rng) -> f64 {
+    /// `Σ min(Xᵢ, cap)` over the exposure's whole hours plus `Σ fⱼ min(Xⱼ, cap)` over its
+    /// partial hours.
+    fn capped_sum(&self, e: &Exposure, rng: &mut impl Rng) -> f64 {
         let cap = self.cap;
-        let weight = n_full as f64 + n_part as f64 * frac;
-        if n_full + n_part <= EXACT_MAX_DRAWS {
+        let weight = e.full as f64 + e.part_w;
+        if e.full + e.parts <= EXACT_MAX_DRAWS {
             let mut total = 0.0;
-            for _ in 0..n_full {
+            for _ in 0..e.full {
                 total += self.draw(rng).min(cap);
             }
-            for _ in 0..n_part {
-                total += frac * self.draw(rng).min(cap);
+            for &f in &e.fracs[..e.parts as usize] {
+                total += f * self.draw(rng).min(cap);
             }
             return total;
         }
-        if let (Draw::Gamma(_, true), TrafficModel::Gamma { shape, rate }) =
-            (self.kind, &self.model)
+        if let (Draw::Gamma(_, true), TrafficModel::Gamma { shape, rate }, Some(frac)) =
+            (self.kind, &self.model, e.one_frac())
         {
-            let total = gamma_sum(*shape, *rate, n_full, rng)
-                + frac * gamma_sum(*shape, *rate, n_part, rng);
+            let total = gamma_sum(*shape, *rate, e.full, rng)
+                + frac * gamma_sum(*shape, *rate, e.parts, rng);
             return total.clamp(0.0, weight * cap);
         }
         let mean = weight * self.mean;
-        let var = (n_full as f64 + n_part as f64 * frac * frac) * self.var;
+        let var = (e.full as f64 + e.part_w2) * self.var;
         let z: f64 = rng.sample(std_normal());
         let total = match self.kind {
             // Fenton-Wilkinson: a sum of (capped) log-normals as the log-normal with its mean
@@ -452,6 +485,44 @@ impl TrafficSampler {
             _ => mean + var.sqrt() * z,
         };
         total.clamp(0.0, weight * cap)
+    }
+}
+
+/// What a traffic total is drawn over: GB already fixed by deterministic models, and the
+/// instance-hours of distribution models, whole and partial (a partial hour of fraction `f`
+/// sends `f × min(X, cap)`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Exposure {
+    pub fixed_gb: f64,
+    /// Whole instance-hours.
+    pub full: u64,
+    /// Partial instance-hours, `Σ f` and `Σ f²` of their fractions.
+    pub parts: u64,
+    pub part_w: f64,
+    pub part_w2: f64,
+    /// The first fractions, in order (for the exact path, which needs at most this many).
+    fracs: [f64; EXACT_MAX_DRAWS as usize],
+    /// All partial hours share `fracs[0]`.
+    mixed: bool,
+}
+
+impl Exposure {
+    fn add_parts(&mut self, count: u32, frac: f64) {
+        if self.parts > 0 && frac != self.fracs[0] {
+            self.mixed = true;
+        }
+        let stored = self.parts as usize;
+        for slot in self.fracs.iter_mut().skip(stored).take(count as usize) {
+            *slot = frac;
+        }
+        self.parts += u64::from(count);
+        self.part_w += f64::from(count) * frac;
+        self.part_w2 += f64::from(count) * frac * frac;
+    }
+
+    /// The fraction every partial hour shares, if they do.
+    fn one_frac(&self) -> Option<f64> {
+        (!self.mixed).then(|| if self.parts > 0 { self.fracs[0] } else { 0.0 })
     }
 }
 
@@ -651,7 +722,11 @@ mod tests {
         let mut exact: Vec<f64> = (0..n)
             .map(|_| (0..40).map(|_| s.draw(&mut r).min(4.5)).sum())
             .collect();
-        let mut fast: Vec<f64> = (0..n).map(|_| s.capped_sum(40, 0, 0.0, &mut r)).collect();
+        let forty = Exposure {
+            full: 40,
+            ..Exposure::default()
+        };
+        let mut fast: Vec<f64> = (0..n).map(|_| s.capped_sum(&forty, &mut r)).collect();
         let (e, f) = (
             crate::cost::summary(&mut exact),
             crate::cost::summary(&mut fast),
@@ -669,6 +744,43 @@ mod tests {
         }
         // A normal approximation would put the median at the mean; the sum is right-skewed.
         assert!(f.p50 < f.mean && e.p50 < e.mean);
+    }
+
+    #[test]
+    fn one_draw_over_summed_exposures_matches_a_draw_per_batch() {
+        // Five batches with whole and partial hours, summed into one exposure and drawn once,
+        // against each batch drawn on its own: same mean and spread over 20,000 trials.
+        let s = TrafficModel::Gamma {
+            shape: 1.5,
+            rate: 2.0,
+        }
+        .sampler(5);
+        let batches = [(1, 5400), (3, 7200), (2, 1800), (1, 36_000), (4, 600)];
+        let mut e = Exposure::default();
+        for (count, secs) in batches {
+            s.expose(&mut e, count, t(START), secs);
+        }
+        assert_eq!((e.full, e.parts), (1 + 6 + 10, 1 + 2 + 4));
+        let mut r = rng();
+        let n = 20_000;
+        let mut once: Vec<f64> = (0..n).map(|_| s.draw_total(&e, &mut r)).collect();
+        let mut each: Vec<f64> = (0..n)
+            .map(|_| {
+                batches
+                    .iter()
+                    .map(|&(c, secs)| s.gb_from(c, t(START), secs, &mut r))
+                    .sum()
+            })
+            .collect();
+        let var = |v: &[f64], m: f64| v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n as f64;
+        let (a, b) = (
+            crate::cost::summary(&mut once),
+            crate::cost::summary(&mut each),
+        );
+        assert!((a.mean - b.mean).abs() < 0.01 * b.mean, "{a:?} vs {b:?}");
+        let (va, vb) = (var(&once, a.mean), var(&each, b.mean));
+        assert!((va - vb).abs() < 0.05 * vb, "variance {va} vs {vb}");
+        assert!((a.p90 - b.p90).abs() < 0.03 * b.p90, "{a:?} vs {b:?}");
     }
 
     #[test]

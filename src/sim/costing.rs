@@ -20,8 +20,8 @@ use rand_chacha::ChaCha8Rng;
 use super::plan::{Plan, StepKind, NONE};
 use super::rng;
 use crate::cost::{
-    self, spot, BatchRates, BatchSpec, Currency, InternetSpec, PricePoint, SpotBid, SpotSpec,
-    Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
+    self, spot, BatchCost, BatchRates, BatchSpec, Currency, Exposure, InternetSpec, PricePoint,
+    SpotBid, SpotSpec, Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
 };
 use crate::request::typed::{InternetChargeType, SpotStrategy};
 use crate::validate::Admitted;
@@ -92,6 +92,8 @@ pub struct Costing {
     pub traffic: Vec<TrafficSampler>,
     pub groups: Vec<InternetGroup>,
     pub spot_groups: Vec<SpotGroup>,
+    /// Pay-as-you-go use summed over a trial: (shape, traffic sampler, internet group).
+    pub buckets: Vec<(u32, u32, u32)>,
     /// Prices that were missing, once each: those requests are left out of the costs.
     pub warnings: Vec<String>,
 }
@@ -142,6 +144,7 @@ pub fn prepare(plan: &mut Plan) {
         c.shape_of.push(id);
     }
     let mut groups: HashMap<(u32, String, u32, bool), u32> = HashMap::new();
+    let mut buckets: HashMap<(u32, u32, u32), u32> = HashMap::new();
     let mut spot_groups: HashMap<(u32, u32, u64, u32), u32> = HashMap::new();
     for step in &mut plan.steps {
         let StepKind::Request(req) = &mut step.kind else {
@@ -178,6 +181,14 @@ pub fn prepare(plan: &mut Plan) {
                     chosen,
                     break_even: p.rates.break_even,
                 });
+                next
+            });
+        }
+        if p.spot.is_none() {
+            let key = (req.shape, req.traffic_model, req.cost_group);
+            let next = c.buckets.len() as u32;
+            req.bucket = *buckets.entry(key).or_insert_with(|| {
+                c.buckets.push(key);
                 next
             });
         }
@@ -294,6 +305,9 @@ pub struct Life {
     pub priced: u32,
     /// Index into [`Costing::traffic`].
     pub traffic: u32,
+    /// Pay-as-you-go bucket ([`Costing::buckets`]); [`NONE`] for spot batches, priced chunk
+    /// by chunk over their market.
+    pub bucket: u32,
     pub group: u32,
     pub spot_group: u32,
     pub pool: u32,
@@ -333,9 +347,22 @@ pub struct TrialCosts {
     pub interruptions: Vec<(u32, i64, u32)>,
 }
 
+/// Pay-as-you-go use of one bucket in one trial: instances, instance-hours and traffic
+/// exposure, priced once at the end of the trial ([`Meter::finish`]). Since every hour's
+/// traffic is i.i.d. (or deterministic), one draw over the summed exposure has the
+/// distribution of a draw per batch, and the bill is linear in instance-hours.
+#[derive(Debug, Clone, Copy, Default)]
+struct Usage {
+    count: u64,
+    instance_hours: f64,
+    exposure: Exposure,
+}
+
 /// A trial's cost state: sums, its traffic stream and its synthetic markets.
 pub struct Meter {
-    pub sums: TrialCosts,
+    sums: TrialCosts,
+    /// Per bucket: pay-as-you-go use so far in the trial.
+    usage: Vec<Usage>,
     rng: ChaCha8Rng,
     /// The trial's traffic samplers when the scenario's traffic level is uncertain (each
     /// plan sampler scaled by the trial's level); None: the plan's.
@@ -363,6 +390,7 @@ impl Meter {
             c.traffic.iter().map(|s| s.scaled(level)).collect()
         });
         Meter {
+            usage: vec![Usage::default(); c.buckets.len()],
             sums: TrialCosts {
                 totals: [Totals::default(); 2],
                 groups: vec![GroupSums::default(); c.groups.len()],
@@ -423,6 +451,22 @@ impl Meter {
         let start = plan.scenario.start;
         let horizon = plan.scenario.horizon.num_seconds();
         let end = if interrupted { life.planned_end } else { end }.min(horizon);
+        let traffic = match &self.traffic {
+            Some(t) => &t[life.traffic as usize],
+            None => &plan.costing.traffic[life.traffic as usize],
+        };
+        if let Some(u) = self.usage.get_mut(life.bucket as usize) {
+            let secs = (end - life.created).max(0);
+            u.count += u64::from(k);
+            u.instance_hours += f64::from(k) * secs as f64 / 3600.0;
+            let from = if traffic.needs_start() {
+                start + Duration::seconds(life.created)
+            } else {
+                start
+            };
+            traffic.expose(&mut u.exposure, k, from, secs);
+            return;
+        }
         let pool = &plan.pools[life.pool as usize];
         let spot = p.spot.map(|(bid, duration_hours)| SpotSpec {
             bid,
@@ -441,20 +485,10 @@ impl Meter {
             internet: p.internet,
             spot,
         };
-        let traffic = match &self.traffic {
-            Some(t) => &t[life.traffic as usize],
-            None => &plan.costing.traffic[life.traffic as usize],
-        };
         let Ok(c) = p.rates.cost(&spec, traffic, &mut self.rng) else {
             return;
         };
-        self.sums.totals[currency_index(c.currency)].add(&c);
-        if let Some(g) = self.sums.groups.get_mut(life.group as usize) {
-            g.instances += u64::from(k);
-            g.gb_out += c.internet.gb_out;
-            g.pay_by_traffic += c.internet.pay_by_traffic;
-            g.pay_by_bandwidth += c.internet.pay_by_bandwidth;
-        }
+        self.record(&c, life.group);
         if let (Some(g), Some(sc)) = (self.sums.spot.get_mut(life.spot_group as usize), c.spot) {
             g.instances += u64::from(k);
             g.spot_cost += sc.spot_cost;
@@ -466,6 +500,38 @@ impl Meter {
                 self.sums.interruptions.push((life.spot_group, secs, k));
             }
         }
+    }
+
+    fn record(&mut self, c: &BatchCost, group: u32) {
+        self.sums.totals[currency_index(c.currency)].add(c);
+        if let Some(g) = self.sums.groups.get_mut(group as usize) {
+            g.instances += u64::from(c.count);
+            g.gb_out += c.internet.gb_out;
+            g.pay_by_traffic += c.internet.pay_by_traffic;
+            g.pay_by_bandwidth += c.internet.pay_by_bandwidth;
+        }
+    }
+
+    /// Prices the trial's pay-as-you-go buckets (one traffic draw each, in bucket order) and
+    /// returns the trial's sums.
+    pub fn finish(mut self, plan: &Plan) -> TrialCosts {
+        let c = &plan.costing;
+        for (u, &(shape, traffic, group)) in std::mem::take(&mut self.usage).iter().zip(&c.buckets)
+        {
+            if u.count == 0 {
+                continue;
+            }
+            let p = &c.priced[shape as usize];
+            let sampler = match &self.traffic {
+                Some(t) => &t[traffic as usize],
+                None => &c.traffic[traffic as usize],
+            };
+            let gb = sampler.draw_total(&u.exposure, &mut self.rng);
+            let count = u32::try_from(u.count).unwrap_or(u32::MAX);
+            let bill = p.rates.bill(count, u.instance_hours, gb, p.internet);
+            self.record(&bill, group);
+        }
+        self.sums
     }
 }
 

@@ -124,6 +124,8 @@ pub struct ReqStep {
     pub traffic_model: u32,
     /// Billing shape in the costing ([`NONE`]: unpriced or refused).
     pub shape: u32,
+    /// Pay-as-you-go bucket in the costing ([`NONE`]: spot, unpriced or refused).
+    pub bucket: u32,
     /// Internet group for `internet.csv` ([`NONE`]: no public bandwidth or unpriced).
     pub cost_group: u32,
     /// Spot group per pool, beside `pools` (empty unless a spot request).
@@ -316,6 +318,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     release_at: None,
                     traffic_model: 0,
                     shape: NONE,
+                    bucket: NONE,
                     cost_group: NONE,
                     spot_groups: Vec::new(),
                 };

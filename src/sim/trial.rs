@@ -505,7 +505,11 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
                 m.charge(plan, &b.life, b.left, horizon, false);
             }
         }
-        state.meter.take().map(|m| m.sums).unwrap_or_default()
+        state
+            .meter
+            .take()
+            .map(|m| m.finish(plan))
+            .unwrap_or_default()
     });
     TrialResult {
         answers,
@@ -631,6 +635,7 @@ fn create(
     let life = Life {
         priced: req.shape,
         traffic: req.traffic_model,
+        bucket: req.bucket,
         group: req.cost_group,
         spot_group: spot_group.copied().unwrap_or(NONE),
         pool,
