@@ -45,6 +45,24 @@ pub enum SpotBid {
     AsPriceGo,
 }
 
+impl SpotBid {
+    /// The `SpotStrategy` value of the bid.
+    pub fn strategy(self) -> &'static str {
+        match self {
+            SpotBid::WithPriceLimit { .. } => "SpotWithPriceLimit",
+            SpotBid::AsPriceGo => "SpotAsPriceGo",
+        }
+    }
+
+    /// The price limit, when the bid has a finite one.
+    pub fn limit(self) -> Option<f64> {
+        match self {
+            SpotBid::WithPriceLimit { limit } => limit.is_finite().then_some(limit),
+            SpotBid::AsPriceGo => None,
+        }
+    }
+}
+
 /// The trace of one zone and instance type from DescribeSpotPriceHistory records, sorted by
 /// time (records of other zones or types and unreadable timestamps are skipped; the world
 /// loader has already rejected the latter).

@@ -15,7 +15,6 @@ use plotters::style::{register_font, FontStyle};
 
 use crate::catalog::ErrorKey;
 use crate::cost::stats::percentile_sorted;
-use crate::cost::SpotBid;
 use crate::sim::costing::{CurrencyCosts, SpotRow};
 use crate::sim::ScenarioReport;
 
@@ -673,14 +672,6 @@ pub fn cost_bars(r: &ScenarioReport, c: &CurrencyCosts) -> Option<Bars> {
     })
 }
 
-/// The price limit of a bid, when it has a finite one.
-pub fn spot_limit(bid: SpotBid) -> Option<f64> {
-    match bid {
-        SpotBid::WithPriceLimit { limit } => limit.is_finite().then_some(limit),
-        SpotBid::AsPriceGo => None,
-    }
-}
-
 /// The spot chart of one spot group: the market price as steps (each price holds until the
 /// next record, the last one to the horizon), the bid's limit, and trial 0's interruption
 /// times (once each). None when the group has no trace.
@@ -719,7 +710,7 @@ pub fn spot_series(r: &ScenarioReport, row: &SpotRow) -> Option<SpotSeries> {
         ),
         y_desc: format!("price ({}/hour)", g.currency.as_str()),
         price,
-        limit: spot_limit(g.bid),
+        limit: g.bid.limit(),
         interruptions,
     })
 }
@@ -1238,11 +1229,11 @@ mod tests {
         );
         assert_eq!(s.limit, Some(0.3));
         assert_eq!(s.interruptions, [3.0, 8.0]);
-        row.group.bid = SpotBid::WithPriceLimit {
+        row.group.bid = crate::cost::SpotBid::WithPriceLimit {
             limit: f64::INFINITY,
         };
         assert_eq!(spot_series(&r, &row).unwrap().limit, None);
-        row.group.bid = SpotBid::AsPriceGo;
+        row.group.bid = crate::cost::SpotBid::AsPriceGo;
         assert_eq!(spot_series(&r, &row).unwrap().limit, None);
         row.trace.clear();
         assert!(spot_series(&r, &row).is_none());

@@ -151,19 +151,13 @@ pub fn internet_csv(reports: &[ScenarioReport]) -> Vec<u8> {
 
 fn spot_row<'a>(scenario: &'a str, s: &'a SpotRow) -> SpotCsvRow<'a> {
     let g = &s.group;
-    let (strategy, limit) = match g.bid {
-        crate::cost::SpotBid::WithPriceLimit { limit } => {
-            ("SpotWithPriceLimit", limit.is_finite().then_some(limit))
-        }
-        crate::cost::SpotBid::AsPriceGo => ("SpotAsPriceGo", None),
-    };
     SpotCsvRow {
         scenario,
         label: label(&g.label),
         zone: &g.zone,
         instance_type: &g.instance_type,
-        strategy,
-        limit,
+        strategy: g.bid.strategy(),
+        limit: g.bid.limit(),
         currency: g.currency.as_str(),
         instances: r4(s.instances),
         interruptions: r4(s.interruptions),

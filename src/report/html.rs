@@ -10,10 +10,10 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{slug, spot_limit, Chart};
+use super::charts::{slug, Chart};
 use super::compare;
 use super::costs::{break_even_text, recommendation};
-use crate::cost::{BreakEven, SpotBid, Summary};
+use crate::cost::{BreakEven, Summary};
 use crate::scenario::when::format_duration;
 use crate::scenario::{EventKind, Release, Scenario};
 use crate::sim::costing::CostReport;
@@ -362,11 +362,11 @@ life within the horizon.</p>\n<table class=\"costs\">\n<tr><th>component</th><th
         for sp in &c.spot {
             let g = &sp.group;
             let cur = g.currency.as_str();
-            let strategy = match g.bid {
-                SpotBid::WithPriceLimit { .. } => "SpotWithPriceLimit",
-                SpotBid::AsPriceGo => "SpotAsPriceGo",
-            };
-            let limit = spot_limit(g.bid).map_or(String::new(), |l| format!("{l} {cur}/hour"));
+            let strategy = g.bid.strategy();
+            let limit = g
+                .bid
+                .limit()
+                .map_or(String::new(), |l| format!("{l} {cur}/hour"));
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{strategy}</td><td class=\"n\">{}</td>\
