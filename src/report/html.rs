@@ -23,7 +23,7 @@ use crate::time::format_utc;
 const CSS: &str =
     "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1100px;\
 color:#222;padding:0 1em}h1{font-size:1.6em}h2{border-bottom:2px solid #1f77b4;padding-bottom:.2em;\
-margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}h4{font-size:.95em;margin:1.2em 0 .3em}table{border-collapse:collapse;margin:.5em 0;\
+margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}h4{font-size:.95em;margin:1.2em 0 .3em}table{border-collapse:collapse;margin:.5em 0;display:block;overflow-x:auto;max-width:100%;\
 font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
 th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .fail{color:#b00}.ok{color:#070}figure{margin:1em 0}figure svg{max-width:100%;height:auto;\
