@@ -288,3 +288,41 @@ fn an_uncertain_traffic_level_spreads_the_bill_around_the_same_mean() {
     assert!((u.p50 / 76.8 - 0.8825).abs() < 0.06, "p50 {}", u.p50);
     assert!((u.p95 / 76.8 - 2.0063).abs() < 0.2, "p95 {}", u.p95);
 }
+
+#[test]
+fn a_missing_price_leaves_those_requests_out_with_one_warning() {
+    let text = format!(
+        r#"{{"horizon": "2h", "trials": 3, "timeline": [
+            {{"at": "+0m", "request": {a}}},
+            {{"at": "+1m", "request": {a}}},
+            {{"at": "+2m", "request": {b}}}]}}"#,
+        a = req(r#""Amount": 1"#),
+        b = req(r#""InstanceType": "ecs.c7.large", "Amount": 2"#)
+            .replace(r#""InstanceType": "ecs.g7.large", "#, "")
+    );
+    let mut s = file::parse("costs.json", &text, Path::new(".")).unwrap();
+    let mut prices = (*s.costs.prices).clone();
+    prices
+        .regions
+        .get_mut("cn-hangzhou")
+        .unwrap()
+        .instance_types
+        .remove("ecs.g7.large");
+    s.costs.prices = std::sync::Arc::new(prices);
+    let r = sim::run(&[s], &Options::default()).remove(0);
+    // The replay is unaffected: every request is answered and creates its instances.
+    assert!(r.stats.iter().all(|st| st.answers == vec![(0, 3)]));
+    let c = r.costs.as_ref().unwrap();
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(c.warnings[0].contains("ecs.g7.large"), "{}", c.warnings[0]);
+    // Only the two ecs.c7.large (0.43 CNY/h) from +2m to the 2 h horizon are priced.
+    close(
+        c.currencies[0].summary.compute.p50,
+        2.0 * 0.43 * (118.0 / 60.0),
+    );
+    let text = String::from_utf8(ecsim::report::replay::summary(std::slice::from_ref(&r))).unwrap();
+    assert!(
+        text.contains("cost warning:") && text.contains("left out"),
+        "{text}"
+    );
+}
