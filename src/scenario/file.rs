@@ -312,6 +312,7 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
     let events = src.timeline(doc.timeline, base, start)?;
     let name = doc.name.unwrap_or_else(|| stem(source));
     let scenario = Scenario {
+        stream_name: name.clone(),
         name,
         description: doc.description,
         source: source.to_string(),

@@ -42,6 +42,10 @@ pub const TRANSIENT: [ErrorKey; 3] = [
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub name: String,
+    /// The name random streams derive from: the scenario's own, or for a sweep variant its
+    /// base scenario's, so that variants share their random numbers (common random numbers:
+    /// differences between variants come from what the sweep changed, not from the draws).
+    pub stream_name: String,
     pub description: String,
     /// The file it was read from (or a generator's name).
     pub source: String,

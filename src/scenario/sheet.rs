@@ -37,6 +37,7 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
     let horizon = TimeDelta::hours(hours.max(24));
     let scenario = Scenario {
         name: file::stem(source),
+        stream_name: file::stem(source),
         description: String::new(),
         source: source.to_string(),
         world: build_world(&[])?,

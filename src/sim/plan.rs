@@ -441,7 +441,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     let mut plan = Plan {
         world_faults,
         scenario,
-        key: super::rng::name_key(&scenario.name),
+        key: super::rng::name_key(&scenario.stream_name),
         trials: scenario.trials,
         seed: scenario.seed,
         regions: region_res,

@@ -326,3 +326,39 @@ fn a_missing_price_leaves_those_requests_out_with_one_warning() {
         "{text}"
     );
 }
+
+#[test]
+fn sweep_variants_share_their_random_numbers() {
+    // Common random numbers: both variants draw the same per-trial traffic levels, so doubling
+    // the traffic doubles every trial's PayByTraffic bill exactly (the cap never binds).
+    let dir = std::env::temp_dir().join(format!("ecsim-it-crn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("crn.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"name": "crn", "horizon": "24h", "trials": 50,
+              "costs": {{"traffic": {{"constant_gb_per_hour": 1.0}}, "traffic_uncertainty": 0.5}},
+              "sweep": {{"traffic_scale": [1, 2]}},
+              "timeline": [{{"at": "+0m", "request": {r}}}]}}"#,
+            r = req(r#""InternetMaxBandwidthOut": 100, "Amount": 4"#)
+        ),
+    )
+    .unwrap();
+    let variants = ecsim::scenario::sweep::load_expanded(&path).unwrap();
+    assert_eq!(variants[1].name, "crn[traffic_scale=2]");
+    let r = sim::run(&variants, &Options::default());
+    let traffic = |i: usize| {
+        r[i].costs.as_ref().unwrap().currencies[0]
+            .summary
+            .pay_by_traffic
+    };
+    let (one, two) = (traffic(0), traffic(1));
+    assert!(
+        one.p95 > one.p50 * 1.2,
+        "the level varies by trial: {one:?}"
+    );
+    for (a, b) in [(one.p50, two.p50), (one.p95, two.p95), (one.mean, two.mean)] {
+        close(b, 2.0 * a);
+    }
+}
