@@ -5,6 +5,20 @@
 //! traffic bills read), so a full B Mbps link carries `B × 3600 / 8 / 1000 = 0.45 B` GB/hour.
 
 use super::prices::InternetRates;
+use crate::request::typed::InternetChargeType;
+
+/// The cheaper method given each method's cost: the other one only when it costs strictly
+/// less than the `chosen` one.
+pub fn cheaper(
+    chosen: InternetChargeType,
+    cost_of: impl Fn(InternetChargeType) -> f64,
+) -> InternetChargeType {
+    if cost_of(chosen.other()) < cost_of(chosen) {
+        chosen.other()
+    } else {
+        chosen
+    }
+}
 
 /// GB per hour a link of `mbps` carries at full rate: `mbps × 3600 / 8 / 1000`.
 pub fn full_rate_gb_per_hour(mbps: u32) -> f64 {

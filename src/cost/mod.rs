@@ -125,15 +125,7 @@ impl InternetCost {
 
     /// The cheaper method (the chosen one on a tie).
     pub fn cheaper(&self) -> InternetChargeType {
-        let other = match self.chosen {
-            InternetChargeType::PayByTraffic => InternetChargeType::PayByBandwidth,
-            InternetChargeType::PayByBandwidth => InternetChargeType::PayByTraffic,
-        };
-        if self.cost_of(other) < self.chosen_cost() {
-            other
-        } else {
-            self.chosen
-        }
+        internet::cheaper(self.chosen, |m| self.cost_of(m))
     }
 
     /// What switching to the other method saves (negative: switching costs more).

@@ -607,9 +607,13 @@ mod tests {
         };
         let end = t("2026-01-02T00:00:00Z");
         close(
+            m.batch_gb(1, t(START), t("2026-01-01T12:00:00Z"), 5, &mut rng()),
+            12.0 * 2.25,
+        ); // exact path (12 draws)
+        close(
             m.batch_gb(2, t(START), end, 5, &mut rng()),
             2.0 * 24.0 * 2.25,
-        ); // exact path
+        ); // one-step path (48 hours)
         close(
             m.batch_gb(100, t(START), end, 5, &mut rng()),
             100.0 * 24.0 * 2.25,

@@ -204,7 +204,7 @@ pub fn recommendation(i: &InternetRow) -> String {
             "{who}: keep {} ({:.2} {c} per trial; the other method {:.2}); cheaper in {:.0}% of trials; {}",
             g.chosen.as_str(),
             i.cost_of(g.chosen),
-            i.cost_of(other(g.chosen)),
+            i.cost_of(g.chosen.other()),
             share * 100.0,
             break_even_text(g.break_even),
             c = g.currency.as_str(),
@@ -221,13 +221,6 @@ pub fn recommendation(i: &InternetRow) -> String {
             break_even_text(g.break_even),
             c = g.currency.as_str(),
         )
-    }
-}
-
-fn other(m: InternetChargeType) -> InternetChargeType {
-    match m {
-        InternetChargeType::PayByTraffic => InternetChargeType::PayByBandwidth,
-        InternetChargeType::PayByBandwidth => InternetChargeType::PayByTraffic,
     }
 }
 

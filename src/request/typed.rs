@@ -90,6 +90,16 @@ wire_enum!(
     SpotInterruptionBehavior { Terminate = "Terminate", Stop = "Stop" }
 );
 
+impl InternetChargeType {
+    /// The other billing method.
+    pub fn other(self) -> InternetChargeType {
+        match self {
+            InternetChargeType::PayByTraffic => InternetChargeType::PayByBandwidth,
+            InternetChargeType::PayByBandwidth => InternetChargeType::PayByTraffic,
+        }
+    }
+}
+
 impl DiskCategory {
     /// Whether the disk is a portable cloud disk (everything but local `ephemeral_ssd`).
     pub fn is_cloud(self) -> bool {

@@ -577,15 +577,7 @@ pub struct InternetRow {
 impl InternetRow {
     /// The method with the lower mean cost (the chosen one on a tie).
     pub fn cheaper(&self) -> InternetChargeType {
-        let other = match self.group.chosen {
-            InternetChargeType::PayByTraffic => InternetChargeType::PayByBandwidth,
-            InternetChargeType::PayByBandwidth => InternetChargeType::PayByTraffic,
-        };
-        if self.cost_of(other) < self.cost_of(self.group.chosen) {
-            other
-        } else {
-            self.group.chosen
-        }
+        cost::internet::cheaper(self.group.chosen, |m| self.cost_of(m))
     }
 
     pub fn cost_of(&self, m: InternetChargeType) -> f64 {
