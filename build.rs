@@ -13,6 +13,10 @@ struct Row {
     http_status: u16,
     message: String,
     origin: String,
+    editions: String,
+    modeled: bool,
+    reference_message: String,
+    replaced_by: String,
     condition: String,
     hint: String,
     note: String,
@@ -25,18 +29,27 @@ struct ParamRow {
     #[serde(rename = "type")]
     kind: String,
     origin: String,
+    editions: String,
+    min: String,
+    max: String,
+    max_items: String,
+    max_items2: String,
+    max_length: String,
+    default: String,
+    values: String,
+    error: String,
     description: String,
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=data/errors.csv");
     println!("cargo:rerun-if-changed=data/params.csv");
-    params();
     let mut rdr = csv::Reader::from_path("data/errors.csv").expect("data/errors.csv is readable");
     let rows: Vec<Row> = rdr
         .deserialize()
         .map(|r| r.expect("data/errors.csv rows match the header"))
         .collect();
+    params(&rows.iter().map(|r| r.key.clone()).collect::<Vec<_>>());
 
     let mut out = String::new();
     out.push_str("/// One row of `data/errors.csv`, by its `key` column.\n");
@@ -73,13 +86,36 @@ fn main() {
     for r in &rows {
         let origin = match r.origin.as_str() {
             "reference" => "Origin::Reference",
+            "current" => "Origin::Current",
+            "both" => "Origin::Both",
             "ecsim" => "Origin::Ecsim",
-            o => panic!("data/errors.csv: origin {o:?} must be reference or ecsim"),
+            o => panic!("data/errors.csv: origin {o:?} must be reference, current, both or ecsim"),
+        };
+        let all_editions = match r.editions.as_str() {
+            "all" => true,
+            "current" => false,
+            e => panic!("data/errors.csv: editions {e:?} must be all or current"),
+        };
+        let reference_message = if r.reference_message.is_empty() {
+            "None".to_string()
+        } else {
+            format!("Some({:?})", r.reference_message)
+        };
+        let replaced_by = if r.replaced_by.is_empty() {
+            "None".to_string()
+        } else {
+            assert!(
+                rows.iter().any(|o| o.key == r.replaced_by),
+                "data/errors.csv: {} is replaced_by unknown key {}",
+                r.key,
+                r.replaced_by
+            );
+            format!("Some(ErrorKey::{})", r.replaced_by)
         };
         writeln!(
             out,
-            "    Entry {{ key: ErrorKey::{}, code: {:?}, http_status: {}, message: {:?}, origin: {}, condition: {:?}, hint: {:?}, note: {:?} }},",
-            r.key, r.code, r.http_status, r.message, origin, r.condition, r.hint, r.note
+            "    Entry {{ key: ErrorKey::{}, code: {:?}, http_status: {}, message: {:?}, origin: {}, all_editions: {}, modeled: {}, reference_message: {}, replaced_by: {}, condition: {:?}, hint: {:?}, note: {:?} }},",
+            r.key, r.code, r.http_status, r.message, origin, all_editions, r.modeled, reference_message, replaced_by, r.condition, r.hint, r.note
         )
         .unwrap();
     }
@@ -90,7 +126,7 @@ fn main() {
 
 /// `data/params.csv` -> `$OUT_DIR/params_gen.rs`: `enum ParamId` in the reference's order and
 /// `static PARAMS: [ParamSpec; N]`.
-fn params() {
+fn params(error_keys: &[String]) {
     let mut rdr = csv::Reader::from_path("data/params.csv").expect("data/params.csv is readable");
     let rows: Vec<ParamRow> = rdr
         .deserialize()
@@ -121,10 +157,42 @@ fn params() {
             "common" => "ParamOrigin::Common",
             o => panic!("data/params.csv: origin {o:?}"),
         };
+        let editions = match r.editions.as_str() {
+            "all" => "ParamEditions::All",
+            "current" => "ParamEditions::Current",
+            e => panic!("data/params.csv: editions {e:?} must be all or current"),
+        };
+        let num = |s: &str| -> String {
+            if s.is_empty() {
+                "None".to_string()
+            } else {
+                let v: f64 = s.parse().unwrap_or_else(|_| panic!("data/params.csv: {s:?} is not a number"));
+                format!("Some({v:?})")
+            }
+        };
+        let int = |s: &str| -> String {
+            if s.is_empty() {
+                "None".to_string()
+            } else {
+                let v: u32 = s.parse().unwrap_or_else(|_| panic!("data/params.csv: {s:?} is not a count"));
+                format!("Some({v})")
+            }
+        };
+        let error = if r.error.is_empty() {
+            "None".to_string()
+        } else {
+            assert!(
+                error_keys.contains(&r.error),
+                "data/params.csv: {} names unknown error key {}",
+                r.name,
+                r.error
+            );
+            format!("Some(crate::catalog::ErrorKey::{})", r.error)
+        };
         writeln!(
             out,
-            "    ParamSpec {{ id: ParamId::{}, name: {:?}, kind: {}, origin: {}, description: {:?} }},",
-            r.key, r.name, kind, origin, r.description
+            "    ParamSpec {{ id: ParamId::{}, name: {:?}, kind: {}, origin: {}, editions: {}, min: {}, max: {}, max_items: {}, max_items2: {}, max_length: {}, default: {:?}, values: {:?}, error: {}, description: {:?} }},",
+            r.key, r.name, kind, origin, editions, num(&r.min), num(&r.max), int(&r.max_items), int(&r.max_items2), int(&r.max_length), r.default, r.values, error, r.description
         )
         .unwrap();
     }

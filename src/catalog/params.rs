@@ -27,14 +27,41 @@ pub enum ParamOrigin {
     Common,
 }
 
-/// One parameter row.
+/// Which editions know a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEditions {
+    /// Every edition (the reference's rows and what ecsim read before today's API).
+    All,
+    /// Today's API only; under `reference-2018` the name is unknown (a warning).
+    Current,
+}
+
+/// One parameter row, with the bounds of today's schema (OpenAPI metadata).
 #[derive(Debug, Clone, Copy)]
 pub struct ParamSpec {
     pub id: ParamId,
-    /// Wire name; `n` marks the index of a repeated parameter (`DataDisk.n.Size`).
+    /// Wire name; `n` marks the index of a repeated parameter (`DataDisk.n.Size`,
+    /// `NetworkInterface.n.SecurityGroupIds.n`).
     pub name: &'static str,
     pub kind: Kind,
     pub origin: ParamOrigin,
+    pub editions: ParamEditions,
+    /// Schema `minimum` and `maximum`.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Schema `maxItems` of the array holding the first index, and of the second.
+    pub max_items: Option<u32>,
+    pub max_items2: Option<u32>,
+    /// Schema `maxLength`.
+    pub max_length: Option<u32>,
+    /// Schema `default` ("" when none).
+    pub default: &'static str,
+    /// The documented values (`Week|Month`) or range (`1..=64`) beyond the schema; "" for none.
+    /// Checked while typing parameters that have no hand-written conversion.
+    pub values: &'static str,
+    /// The row a value outside `values` (or the schema's bounds) answers; None for the
+    /// generic `InvalidParameter`.
+    pub error: Option<crate::catalog::ErrorKey>,
     pub description: &'static str,
 }
 
@@ -52,75 +79,126 @@ impl ParamId {
 
     /// Whether the name carries an index `n`.
     pub fn indexed(self) -> bool {
-        self.spec().name.contains(".n.")
+        self.spec().name.split('.').any(|s| s == "n")
     }
 }
 
-/// A parameter as named on the wire: its row plus the index for repeated ones.
+/// A parameter as named on the wire: its row plus the indices of repeated ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ParamRef {
     pub id: ParamId,
-    /// 1-based index for `DataDisk.n.*` and `Tag.n.*`; 0 otherwise.
+    /// 1-based first index (`DataDisk.n.*`, `Tag.n.*`, `SecurityGroupIds.n`); 0 otherwise.
     pub n: u16,
+    /// 1-based second index (`NetworkInterface.n.SecurityGroupIds.m`); 0 otherwise.
+    pub m: u16,
 }
 
 impl ParamRef {
     pub fn plain(id: ParamId) -> ParamRef {
-        ParamRef { id, n: 0 }
+        ParamRef { id, n: 0, m: 0 }
     }
 
     pub fn at(id: ParamId, n: u16) -> ParamRef {
-        ParamRef { id, n }
+        ParamRef { id, n, m: 0 }
+    }
+
+    pub fn at2(id: ParamId, n: u16, m: u16) -> ParamRef {
+        ParamRef { id, n, m }
     }
 }
 
 impl fmt::Display for ParamRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self.id.spec().name;
-        match name.split_once(".n.") {
-            Some((head, tail)) => write!(f, "{head}.{}.{tail}", self.n),
-            None => f.write_str(name),
+        let mut idx = [self.n, self.m].into_iter();
+        for (i, seg) in self.id.spec().name.split('.').enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            if seg == "n" {
+                write!(f, "{}", idx.next().unwrap_or(0))?;
+            } else {
+                f.write_str(seg)?;
+            }
         }
+        Ok(())
     }
 }
 
-/// Plain names, and indexed names by (head, tail): `DataDisk.n.Size` → ("DataDisk", "Size").
-struct Index {
-    plain: HashMap<&'static str, ParamId>,
-    indexed: HashMap<(&'static str, &'static str), ParamId>,
-}
+/// FNV-1a over short names: the parameter table is fixed, so no hash flooding is possible,
+/// and SipHash was a sixth of `check`'s time on name lookups.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
 
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut ix = Index {
-            plain: HashMap::new(),
-            indexed: HashMap::new(),
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
         };
-        for p in PARAMS.iter() {
-            match p.name.split_once(".n.") {
-                Some(ht) => ix.indexed.insert(ht, p.id),
-                None => ix.plain.insert(p.name, p.id),
-            };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
         }
-        ix
-    })
+        self.0 = h;
+    }
 }
 
-/// Resolves a wire name: `DataDisk.3.Size` → (DataDiskSize, 3). Indices must be decimal
-/// numbers from 1 to 65535; anything else is unknown.
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Every name with its indices replaced by `n`: `DataDisk.n.Size` → DataDiskSize.
+/// The flag says whether the name is indexed (a pattern, not a wire name).
+fn index() -> &'static FnvMap<&'static str, (ParamId, bool)> {
+    static INDEX: OnceLock<FnvMap<&'static str, (ParamId, bool)>> = OnceLock::new();
+    INDEX.get_or_init(|| PARAMS.iter().map(|p| (p.name, (p.id, p.id.indexed()))).collect())
+}
+
+/// Resolves a wire name: `DataDisk.3.Size` → (DataDiskSize, 3),
+/// `NetworkInterface.1.SecurityGroupIds.2` → (NetworkInterfaceSecurityGroupIds, 1, 2).
+/// Indices must be decimal numbers from 1 to 65535; anything else is unknown.
 pub fn lookup(name: &str) -> Option<ParamRef> {
     let ix = index();
-    if let Some(&id) = ix.plain.get(name) {
-        return Some(ParamRef::plain(id));
+    if let Some(&(id, indexed)) = ix.get(name) {
+        return (!indexed).then(|| ParamRef::plain(id));
     }
-    let mut parts = name.splitn(3, '.');
-    let (head, idx, tail) = (parts.next()?, parts.next()?, parts.next()?);
-    if idx.is_empty() || !idx.bytes().all(|b| b.is_ascii_digit()) || idx.starts_with('0') {
+    if name.len() > 128 {
         return None;
     }
-    let n: u16 = idx.parse().ok()?;
-    ix.indexed.get(&(head, tail)).map(|&id| ParamRef::at(id, n))
+    // Replace up to two numeric segments by `n`, on the stack.
+    let mut buf = [0u8; 128];
+    let mut len = 0;
+    let mut idx = [0u16; 2];
+    let mut found = 0;
+    for (i, seg) in name.split('.').enumerate() {
+        if i > 0 {
+            buf[len] = b'.';
+            len += 1;
+        }
+        let numeric = !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit());
+        let seg = if numeric && i > 0 {
+            if found == 2 || seg.starts_with('0') {
+                return None;
+            }
+            idx[found] = seg.parse().ok()?;
+            found += 1;
+            "n"
+        } else {
+            seg
+        };
+        buf[len..len + seg.len()].copy_from_slice(seg.as_bytes());
+        len += seg.len();
+    }
+    if found == 0 {
+        return None;
+    }
+    let pattern = std::str::from_utf8(&buf[..len]).ok()?;
+    match ix.get(pattern) {
+        Some(&(id, true)) => Some(ParamRef::at2(id, idx[0], idx[1])),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -155,6 +233,20 @@ mod tests {
             lookup("Tag.17.Key"),
             Some(ParamRef::at(ParamId::TagKey, 17))
         );
+        assert_eq!(
+            lookup("SecurityGroupIds.3"),
+            Some(ParamRef::at(ParamId::SecurityGroupIds, 3))
+        );
+        assert_eq!(
+            lookup("NetworkInterface.2.SecurityGroupIds.5"),
+            Some(ParamRef::at2(ParamId::NetworkInterfaceSecurityGroupIds, 2, 5))
+        );
+        assert_eq!(
+            ParamRef::at2(ParamId::NetworkInterfaceSecurityGroupIds, 2, 5).to_string(),
+            "NetworkInterface.2.SecurityGroupIds.5"
+        );
+        assert_eq!(lookup("SecurityGroupIds.70000"), None);
+        assert_eq!(lookup(&"DataDisk.1.".repeat(40)), None);
         assert_eq!(lookup("DataDisk.n.Size"), None);
         assert_eq!(lookup("DataDisk.03.Size"), None);
         assert_eq!(lookup("DataDisk.0.Size"), None);

@@ -172,6 +172,8 @@ struct DisksIn {
     cloud_ssd: Option<FigureIn>,
     ephemeral_ssd: Option<FigureIn>,
     cloud_essd: Option<EssdIn>,
+    cloud_auto: Option<FigureIn>,
+    cloud_essd_entry: Option<FigureIn>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -212,6 +214,9 @@ pub struct DiskPrices {
     pub ephemeral_ssd: Option<Figure>,
     /// PL0..PL3.
     pub cloud_essd: [Option<Figure>; 4],
+    /// ESSD AutoPL capacity (provisioned IOPS are not priced).
+    pub cloud_auto: Option<Figure>,
+    pub cloud_essd_entry: Option<Figure>,
 }
 
 /// Internet prices.
@@ -334,6 +339,8 @@ impl Prices {
                 set(&mut slot.disks.cloud_efficiency, d.cloud_efficiency, source);
                 set(&mut slot.disks.cloud_ssd, d.cloud_ssd, source);
                 set(&mut slot.disks.ephemeral_ssd, d.ephemeral_ssd, source);
+                set(&mut slot.disks.cloud_auto, d.cloud_auto, source);
+                set(&mut slot.disks.cloud_essd_entry, d.cloud_essd_entry, source);
                 if let Some(e) = d.cloud_essd {
                     let [p0, p1, p2, p3] = &mut slot.disks.cloud_essd;
                     set(p0, e.pl0, source);
@@ -420,6 +427,11 @@ impl Prices {
             DiskCategory::CloudEfficiency => (&d.cloud_efficiency, "cloud_efficiency".into()),
             DiskCategory::CloudSsd => (&d.cloud_ssd, "cloud_ssd".into()),
             DiskCategory::EphemeralSsd => (&d.ephemeral_ssd, "ephemeral_ssd".into()),
+            DiskCategory::CloudAuto => (&d.cloud_auto, "cloud_auto".into()),
+            DiskCategory::CloudEssdEntry => (&d.cloud_essd_entry, "cloud_essd_entry".into()),
+            DiskCategory::CloudRegionalDiskAuto
+            | DiskCategory::ElasticEphemeralDiskStandard
+            | DiskCategory::ElasticEphemeralDiskPremium => (&None, category.to_string()),
             DiskCategory::CloudEssd => {
                 let pl = level.unwrap_or(PerformanceLevel::PL1);
                 let i = match pl {
@@ -596,7 +608,14 @@ mod tests {
             };
             assert_eq!(cur, want, "{rid}");
             p.internet(rid).unwrap();
-            for c in DiskCategory::ALL {
+            // Regional AutoPL and elastic ephemeral disks have no figure yet: a replay that
+            // uses them warns once and leaves them out (docs/prices.md).
+            let unpriced = [
+                DiskCategory::CloudRegionalDiskAuto,
+                DiskCategory::ElasticEphemeralDiskStandard,
+                DiskCategory::ElasticEphemeralDiskPremium,
+            ];
+            for c in DiskCategory::ALL.iter().filter(|c| !unpriced.contains(c)) {
                 p.disk_per_gib_hour(rid, *c, None).unwrap();
             }
             for l in PerformanceLevel::ALL {

@@ -8,8 +8,9 @@ use std::fmt;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 
-use crate::catalog::params::{self, ParamId, ParamOrigin, ParamRef};
+use crate::catalog::params::{self, Kind, ParamEditions, ParamId, ParamOrigin, ParamRef};
 use crate::catalog::ErrorKey;
+use crate::edition::Edition;
 use crate::validate::Violation;
 
 use super::raw::RawRequest;
@@ -52,13 +53,19 @@ macro_rules! wire_enum {
 }
 
 wire_enum!(
-    /// Disk categories (`cloud_essd` is beyond the reference).
+    /// Disk categories. Which exist, for the system disk and for data disks, is edition data
+    /// (`data/editions/*.json` size tables); the reference knows the first five.
     DiskCategory {
         Cloud = "cloud",
         CloudEfficiency = "cloud_efficiency",
         CloudSsd = "cloud_ssd",
         EphemeralSsd = "ephemeral_ssd",
         CloudEssd = "cloud_essd",
+        CloudAuto = "cloud_auto",
+        CloudEssdEntry = "cloud_essd_entry",
+        CloudRegionalDiskAuto = "cloud_regional_disk_auto",
+        ElasticEphemeralDiskStandard = "elastic_ephemeral_disk_standard",
+        ElasticEphemeralDiskPremium = "elastic_ephemeral_disk_premium",
     }
 );
 wire_enum!(
@@ -106,19 +113,15 @@ impl DiskCategory {
         self != DiskCategory::EphemeralSsd
     }
 
-    /// The data disk size range in GiB (the reference's table; ESSD by level, current API).
-    pub fn data_size_range(self, pl: Option<PerformanceLevel>) -> (u32, u32) {
-        match self {
-            DiskCategory::Cloud => (5, 2000),
-            DiskCategory::CloudEfficiency | DiskCategory::CloudSsd => (20, 32768),
-            DiskCategory::EphemeralSsd => (5, 800),
-            DiskCategory::CloudEssd => match pl.unwrap_or(PerformanceLevel::PL1) {
-                PerformanceLevel::PL0 => (1, 65536),
-                PerformanceLevel::PL1 => (20, 65536),
-                PerformanceLevel::PL2 => (461, 65536),
-                PerformanceLevel::PL3 => (1261, 65536),
-            },
-        }
+    /// Whether the category is an ESSD (every level, AutoPL, Entry, regional AutoPL).
+    pub fn is_essd(self) -> bool {
+        matches!(
+            self,
+            DiskCategory::CloudEssd
+                | DiskCategory::CloudAuto
+                | DiskCategory::CloudEssdEntry
+                | DiskCategory::CloudRegionalDiskAuto
+        )
     }
 }
 
@@ -147,9 +150,42 @@ pub struct DataDisk {
 }
 
 impl DataDisk {
-    /// The category, defaulting to `cloud` as the reference documents.
-    pub fn effective_category(&self) -> DiskCategory {
-        self.category.unwrap_or(DiskCategory::Cloud)
+    /// The category, or `default` when none was sent (the edition and the instance decide the
+    /// default: see `validate::Ctx::data_disk_category`).
+    pub fn category_or(&self, default: DiskCategory) -> DiskCategory {
+        self.category.unwrap_or(default)
+    }
+}
+
+/// A parameter beyond the hand-typed fields, typed from its spec (`data/params.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(u64),
+    Bool(bool),
+    Float(f64),
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<u64> {
+        match self {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
     }
 }
 
@@ -208,6 +244,9 @@ pub struct Request {
     pub min_amount: Option<u32>,
     pub spot_duration: Option<u32>,
     pub spot_interruption_behavior: Option<SpotInterruptionBehavior>,
+    /// Today's parameters without a hand-typed field, typed from their spec, sorted by
+    /// parameter (so the values of one indexed family are adjacent, by index).
+    pub extra: Vec<(ParamRef, Value)>,
     /// Fingerprint of the business parameters, for ClientToken idempotency.
     pub fingerprint: u64,
 }
@@ -240,16 +279,66 @@ impl Request {
             .unwrap_or(InstanceChargeType::PostPaid)
     }
 
+    /// A parameter without a hand-typed field, as sent (the last value of a plain name).
+    pub fn get(&self, id: ParamId) -> Option<&Value> {
+        self.extra
+            .iter()
+            .find(|(r, _)| r.id == id && r.n == 0)
+            .map(|(_, v)| v)
+    }
+
+    pub fn get_str(&self, id: ParamId) -> Option<&str> {
+        self.get(id).and_then(Value::as_str)
+    }
+
+    pub fn get_int(&self, id: ParamId) -> Option<u64> {
+        self.get(id).and_then(Value::as_int)
+    }
+
+    pub fn get_bool(&self, id: ParamId) -> Option<bool> {
+        self.get(id).and_then(Value::as_bool)
+    }
+
+    /// Every value of an indexed parameter, by index.
+    pub fn all(&self, id: ParamId) -> impl Iterator<Item = (ParamRef, &Value)> + '_ {
+        self.extra
+            .iter()
+            .filter(move |(r, _)| r.id == id)
+            .map(|(r, v)| (*r, v))
+    }
+
+    /// The value of an indexed parameter at `n` (and `m`).
+    pub fn at(&self, id: ParamId, n: u16, m: u16) -> Option<&Value> {
+        self.extra
+            .iter()
+            .find(|(r, _)| r.id == id && r.n == n && r.m == m)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether any parameter of the given ids was sent.
+    pub fn has_any(&self, ids: &[ParamId]) -> bool {
+        self.extra.iter().any(|(r, _)| ids.contains(&r.id))
+    }
+
     /// Reads `raw` (already merged with its launch template) in the reference's parameter
-    /// order. Unknown parameters become warnings; the first single-parameter violation wins.
-    pub fn from_raw(raw: &RawRequest) -> (Result<Request, Violation>, Vec<Warning>) {
+    /// order, under `edition`'s limits. Unknown parameters become warnings; the first
+    /// single-parameter violation wins.
+    pub fn from_raw(
+        raw: &RawRequest,
+        edition: &Edition,
+    ) -> (Result<Request, Violation>, Vec<Warning>) {
         let mut warnings = Vec::new();
         let mut resolved: Vec<(ParamRef, &str)> = Vec::with_capacity(raw.params.len());
         for p in &raw.params {
             match params::lookup(&p.name) {
                 Some(r) if r.id.spec().origin == ParamOrigin::Common => {}
-                Some(r) => resolved.push((r, p.value.as_str())),
-                None => warnings.push(Warning(format!(
+                Some(r)
+                    if edition.current_params
+                        || r.id.spec().editions == ParamEditions::All =>
+                {
+                    resolved.push((r, p.value.as_str()))
+                }
+                _ => warnings.push(Warning(format!(
                     "{}: not a RunInstances parameter ecsim models; ignored",
                     p.name
                 ))),
@@ -274,7 +363,7 @@ impl Request {
             ..Request::default()
         };
         for (r, v) in deduped {
-            if let Err(v) = req.set(r, v) {
+            if let Err(v) = req.set(r, v, edition) {
                 return (Err(v), warnings);
             }
         }
@@ -312,8 +401,9 @@ impl Request {
     }
 
     /// Sets one parameter after its single-parameter checks.
-    fn set(&mut self, r: ParamRef, v: &str) -> Result<(), Violation> {
+    fn set(&mut self, r: ParamRef, v: &str, edition: &Edition) -> Result<(), Violation> {
         use ParamId as P;
+        let limits = &edition.limits;
         let bad = |key: ErrorKey| Violation::new(key, r);
         let generic = || Violation::new(ErrorKey::InvalidParameterGeneric, r).arg(r.to_string());
         let s = || Some(v.to_string());
@@ -347,12 +437,13 @@ impl Request {
             P::SystemDiskCategory => {
                 self.system_disk.category = Some(
                     DiskCategory::parse(v)
+                        .filter(|c| edition.takes_category(*c, true))
                         .ok_or_else(|| bad(ErrorKey::InvalidSystemDiskCategoryValueNotSupported))?,
                 )
             }
             P::SystemDiskSize => {
                 let n = parse_int(v).ok_or_else(|| bad(ErrorKey::InvalidSystemDiskSize))?;
-                if n < 20 {
+                if n < limits.system_disk_min_any {
                     return Err(bad(ErrorKey::InvalidSystemDiskSizeLessThanMinSize));
                 }
                 self.system_disk.size = Some(n);
@@ -388,10 +479,13 @@ impl Request {
                 let d = self.data_disk(r.n);
                 match r.id {
                     P::DataDiskCategory => {
-                        d.category =
-                            Some(DiskCategory::parse(v).ok_or_else(|| {
-                                bad(ErrorKey::InvalidDiskCategoryValueNotSupported)
-                            })?)
+                        d.category = Some(
+                            DiskCategory::parse(v)
+                                .filter(|c| edition.takes_category(*c, false))
+                                .ok_or_else(|| {
+                                    bad(ErrorKey::InvalidDiskCategoryValueNotSupported)
+                                })?,
+                        )
                     }
                     P::DataDiskSize => {
                         d.size =
@@ -449,7 +543,10 @@ impl Request {
                 self.instance_name = s();
             }
             P::HostName => {
-                check(host_name_ok(v), bad(ErrorKey::InvalidHostNameMalformed))?;
+                check(
+                    host_name_ok(v, limits.host_name_max),
+                    bad(ErrorKey::InvalidHostNameMalformed),
+                )?;
                 self.host_name = s();
             }
             P::Description => {
@@ -460,7 +557,10 @@ impl Request {
                 self.description = s();
             }
             P::Password if !v.is_empty() => {
-                check(password_ok(v), bad(ErrorKey::InvalidPasswordMalformed))?;
+                check(
+                    password_ok(v, limits.password_min_classes, &limits.password_specials),
+                    bad(ErrorKey::InvalidPasswordMalformed),
+                )?;
                 self.password = Some(Secret(v.to_string()));
             }
             P::PasswordInherit => self.password_inherit = Some(parse_bool(v).ok_or_else(generic)?),
@@ -479,7 +579,7 @@ impl Request {
                 let decoded = base64::engine::general_purpose::STANDARD
                     .decode(v.trim())
                     .map_err(|_| generic())?;
-                if decoded.len() > 16 * 1024 {
+                if decoded.len() > limits.user_data_max_bytes {
                     return Err(bad(ErrorKey::InvalidUserDataSizeExceeded));
                 }
                 self.user_data_len = Some(decoded.len());
@@ -491,13 +591,17 @@ impl Request {
                     Some(SecurityEnhancementStrategy::parse(v).ok_or_else(generic)?)
             }
             P::TagKey => {
-                if r.n > 5 || !tag_key_ok(v) {
+                if r.n > limits.max_tags {
                     return Err(bad(ErrorKey::InvalidTagKeyMalformed));
                 }
+                check(
+                    tag_key_ok(v, limits.tag_key_max_chars),
+                    bad(ErrorKey::InvalidTagKeyMalformed),
+                )?;
                 self.tag(r.n).key = s();
             }
             P::TagValue => {
-                if r.n > 5 {
+                if r.n > limits.max_tags {
                     return Err(Violation::new(
                         ErrorKey::InvalidTagKeyMalformed,
                         ParamRef::at(ParamId::TagKey, r.n),
@@ -546,11 +650,79 @@ impl Request {
                         .ok_or_else(|| bad(ErrorKey::InvalidSpotInterruptionBehavior))?,
                 )
             }
-            // Empty Password/AutoReleaseTime/UserData mean "not sent"; common parameters are
-            // filtered out before `set`.
-            _ => {}
+            // Empty Password/AutoReleaseTime/UserData mean "not sent".
+            P::Password | P::AutoReleaseTime | P::UserData => {}
+            // Today's parameters without a hand-written conversion: typed from their spec.
+            _ => {
+                if let Some(value) = typed_from_spec(r, v)? {
+                    self.extra.push((r, value));
+                }
+            }
         }
         Ok(())
+    }
+}
+
+/// Types a parameter from its row in `data/params.csv`: the kind, the schema's bounds and
+/// array sizes, and the documented values or range. An empty value is "not sent".
+fn typed_from_spec(r: ParamRef, v: &str) -> Result<Option<Value>, Violation> {
+    let spec = r.id.spec();
+    let fail = || match spec.error {
+        Some(k) => Violation::new(k, r),
+        None => Violation::new(ErrorKey::InvalidParameterGeneric, r).arg(r.to_string()),
+    };
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let within = |n: u16, max: Option<u32>| max.is_none_or(|m| u32::from(n) <= m);
+    if !within(r.n, spec.max_items) || !within(r.m, spec.max_items2) {
+        return Err(fail());
+    }
+    let in_bounds = |x: f64| spec.min.is_none_or(|m| x >= m) && spec.max.is_none_or(|m| x <= m);
+    let value = match spec.kind {
+        Kind::Integer => {
+            let n: u64 = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                v.parse().map_err(|_| fail())?
+            } else {
+                return Err(fail());
+            };
+            if !in_bounds(n as f64) || !documented_range_ok(spec.values, n) {
+                return Err(fail());
+            }
+            Value::Int(n)
+        }
+        Kind::Boolean => Value::Bool(parse_bool(v).ok_or_else(fail)?),
+        Kind::Float => {
+            let x: f64 = v.parse().map_err(|_| fail())?;
+            if !x.is_finite() || !in_bounds(x) {
+                return Err(fail());
+            }
+            Value::Float(x)
+        }
+        Kind::String | Kind::Secret => {
+            let too_long = spec
+                .max_length
+                .is_some_and(|m| v.chars().count() > m as usize);
+            let listed = spec.values.is_empty()
+                || spec.values.contains("..=")
+                || spec.values.split('|').any(|x| x == v);
+            if too_long || !listed {
+                return Err(fail());
+            }
+            Value::Str(v.to_string())
+        }
+    };
+    Ok(Some(value))
+}
+
+/// `1..=64` in a spec's `values` bounds an integer; a list or nothing does not.
+fn documented_range_ok(values: &str, n: u64) -> bool {
+    let Some((lo, hi)) = values.split_once("..=") else {
+        return true;
+    };
+    match (lo.parse::<u64>(), hi.parse::<u64>()) {
+        (Ok(lo), Ok(hi)) => (lo..=hi).contains(&n),
+        _ => true,
     }
 }
 
@@ -669,12 +841,13 @@ pub fn description_ok(v: &str) -> bool {
     chars_between(v, 2, 256) && !starts_with_url(v)
 }
 
-/// Host-name rules common to every OS (the Linux rules): 2..=128 characters of letters,
+/// Host-name rules common to every OS (the Linux rules): 2..=`max` characters of letters,
 /// digits, `.` and `-`; `.` and `-` neither first, last, nor doubled (`..`, `--`, `.-`, `-.`).
-pub fn host_name_ok(v: &str) -> bool {
+/// `max` is the edition's (128 in the reference, 64 today).
+pub fn host_name_ok(v: &str, max: usize) -> bool {
     let b = v.as_bytes();
     let sep = |c: u8| c == b'.' || c == b'-';
-    (2..=128).contains(&b.len())
+    (2..=max).contains(&b.len())
         && b.iter().all(|&c| c.is_ascii_alphanumeric() || sep(c))
         && !sep(b[0])
         && !sep(b[b.len() - 1])
@@ -686,11 +859,9 @@ pub fn windows_host_name_ok(v: &str) -> bool {
     v.len() <= 15 && !v.contains('.') && !v.bytes().all(|c| c.is_ascii_digit())
 }
 
-/// The reference's special characters (its typographic quote read as `'`).
-pub const PASSWORD_SPECIALS: &str = "()`~!@#$%^&*-+=|{}[]:;'<>,.?/";
-
-/// 8..=30 characters from letters, digits and the specials, with all four classes present.
-pub fn password_ok(v: &str) -> bool {
+/// 8..=30 characters from letters, digits and `specials`, with at least `min_classes` of the
+/// four classes (upper, lower, digit, special): all four in the reference, three today.
+pub fn password_ok(v: &str, min_classes: u8, specials: &str) -> bool {
     let (mut upper, mut lower, mut digit, mut special) = (false, false, false, false);
     for c in v.chars() {
         if c.is_ascii_uppercase() {
@@ -699,13 +870,14 @@ pub fn password_ok(v: &str) -> bool {
             lower = true;
         } else if c.is_ascii_digit() {
             digit = true;
-        } else if PASSWORD_SPECIALS.contains(c) {
+        } else if specials.contains(c) {
             special = true;
         } else {
             return false;
         }
     }
-    (8..=30).contains(&v.len()) && upper && lower && digit && special
+    let classes = [upper, lower, digit, special].iter().filter(|c| **c).count();
+    (8..=30).contains(&v.len()) && classes >= usize::from(min_classes)
 }
 
 fn reserved_tag_prefix(v: &str) -> bool {
@@ -713,9 +885,10 @@ fn reserved_tag_prefix(v: &str) -> bool {
     l.starts_with("aliyun") || l.starts_with("acs") || starts_with_url(&l)
 }
 
-/// Tag keys: non-empty, at most 64 characters, no reserved prefix.
-pub fn tag_key_ok(v: &str) -> bool {
-    !v.is_empty() && v.chars().count() <= 64 && !reserved_tag_prefix(v)
+/// Tag keys: non-empty, at most `max` characters (64 in the reference, 128 today), no
+/// reserved prefix.
+pub fn tag_key_ok(v: &str, max: usize) -> bool {
+    !v.is_empty() && v.chars().count() <= max && !reserved_tag_prefix(v)
 }
 
 /// Tag values: may be empty, at most 128 characters, no reserved prefix.
@@ -726,13 +899,17 @@ pub fn tag_value_ok(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edition::EditionId;
+
+    const REF: &str = "()`~!@#$%^&*-+=|{}[]:;'<>,.?/";
+    const TODAY: &str = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 
     fn typed(pairs: &[(&str, &str)]) -> Result<Request, Violation> {
         let mut raw = RawRequest::new("t");
         for (k, v) in pairs {
             raw.push(*k, *v);
         }
-        Request::from_raw(&raw).0
+        Request::from_raw(&raw, EditionId::Current.get()).0
     }
 
     #[test]
@@ -768,7 +945,7 @@ mod tests {
         assert_eq!(r.data_disks.len(), 2);
         assert_eq!(r.data_disks[0].category, Some(DiskCategory::CloudSsd));
         assert_eq!(r.data_disks[1].encrypted, Some(true));
-        assert_eq!(r.data_disks[1].effective_category(), DiskCategory::Cloud);
+        assert_eq!(r.data_disks[1].category, None);
         assert_eq!(r.tags[0].value.as_deref(), Some(""));
     }
 
@@ -777,7 +954,7 @@ mod tests {
         let mut raw = RawRequest::new("t");
         raw.push("Signature", "abc");
         raw.push("Colour", "red");
-        let (r, w) = Request::from_raw(&raw);
+        let (r, w) = Request::from_raw(&raw, EditionId::Current.get());
         assert!(r.is_ok());
         assert_eq!(w.len(), 1);
         assert!(w[0].0.starts_with("Colour"));
@@ -785,28 +962,39 @@ mod tests {
 
     #[test]
     fn password_rules() {
-        assert!(password_ok("Abcdef1!"));
-        assert!(!password_ok("Abcdef1")); // 7
-        assert!(password_ok("Abcdefghij1!Abcdefghij1!Abcdef")); // 30
-        assert!(!password_ok("Abcdefghij1!Abcdefghij1!Abcdefg")); // 31
-        assert!(!password_ok("abcdef1!")); // no upper
-        assert!(!password_ok("Abcdefg!")); // no digit
-        assert!(!password_ok("Abcdefg1")); // no special
-        assert!(!password_ok("Abcdef1!_")); // '_' not in the reference's list
-        assert!(password_ok("Abcdef1'"));
+        let reference = |p: &str| password_ok(p, 4, REF);
+        assert!(reference("Abcdef1!"));
+        assert!(!reference("Abcdef1")); // 7
+        assert!(reference("Abcdefghij1!Abcdefghij1!Abcdef")); // 30
+        assert!(!reference("Abcdefghij1!Abcdefghij1!Abcdefg")); // 31
+        assert!(!reference("abcdef1!")); // no upper
+        assert!(!reference("Abcdefg!")); // no digit
+        assert!(!reference("Abcdefg1")); // no special
+        assert!(!reference("Abcdef1!_")); // '_' not in the reference's list
+        assert!(reference("Abcdef1'"));
+        // Today: three of the four classes, and '_' is a special character.
+        let today = |p: &str| password_ok(p, 3, TODAY);
+        assert!(today("Abcdefg1"));
+        assert!(today("abcdef1!"));
+        assert!(today("Abcdef1_"));
+        assert!(!today("abcdefg1")); // two classes
+        assert!(!today("Abc1!"));
     }
 
     #[test]
     fn host_name_rules() {
-        assert!(host_name_ok("web-01.prod"));
-        assert!(!host_name_ok("a"));
-        assert!(!host_name_ok("-web"));
-        assert!(!host_name_ok("web."));
-        assert!(!host_name_ok("web..prod"));
-        assert!(!host_name_ok("web.-prod"));
-        assert!(!host_name_ok("web_01"));
-        assert!(host_name_ok(&"a".repeat(128)));
-        assert!(!host_name_ok(&"a".repeat(129)));
+        let h = |v: &str| host_name_ok(v, 128);
+        assert!(h("web-01.prod"));
+        assert!(!h("a"));
+        assert!(!h("-web"));
+        assert!(!h("web."));
+        assert!(!h("web..prod"));
+        assert!(!h("web.-prod"));
+        assert!(!h("web_01"));
+        assert!(h(&"a".repeat(128)));
+        assert!(!h(&"a".repeat(129)));
+        assert!(host_name_ok(&"a".repeat(64), 64));
+        assert!(!host_name_ok(&"a".repeat(65), 64));
         assert!(windows_host_name_ok("web-01"));
         assert!(!windows_host_name_ok("web.01"));
         assert!(!windows_host_name_ok("1234"));
@@ -840,6 +1028,63 @@ mod tests {
         assert_eq!(crate::time::format_utc(t), "2030-01-01T00:00:00Z");
         assert!(parse_release_time("2030-01-01T00:00Z").is_none());
         assert!(parse_release_time("2030-13-01T00:00:00Z").is_none());
+    }
+
+    #[test]
+    fn todays_parameters_are_typed_from_their_spec() {
+        let r = typed(&[
+            ("SecurityGroupIds.1", "sg-a"),
+            ("SecurityGroupIds.2", "sg-b"),
+            ("NetworkInterface.1.InstanceType", "Primary"),
+            ("NetworkInterface.1.SecurityGroupIds.1", "sg-a"),
+            ("Period", "3"),
+            ("DeletionProtection", "True"),
+        ])
+        .unwrap();
+        let groups: Vec<_> = r
+            .all(ParamId::SecurityGroupIds)
+            .map(|(p, v)| (p.n, v.as_str().unwrap().to_string()))
+            .collect();
+        assert_eq!(groups, [(1, "sg-a".into()), (2, "sg-b".into())]);
+        assert_eq!(r.get_int(ParamId::Period), Some(3));
+        assert_eq!(r.get_bool(ParamId::DeletionProtection), Some(true));
+        assert_eq!(
+            r.at(ParamId::NetworkInterfaceSecurityGroupIds, 1, 1)
+                .and_then(Value::as_str),
+            Some("sg-a")
+        );
+        // Documented values, ranges and the schema's array sizes.
+        let key = |pairs: &[(&str, &str)]| typed(pairs).unwrap_err().key;
+        assert_eq!(
+            key(&[("HttpTokens", "maybe")]),
+            ErrorKey::InvalidHttpTokensNotSupported
+        );
+        assert_eq!(
+            key(&[("HttpPutResponseHopLimit", "65")]),
+            ErrorKey::InvalidHttpPutResponseHopLimitNotSupported
+        );
+        assert_eq!(key(&[("Period", "x")]), ErrorKey::InvalidPeriod);
+        assert_eq!(
+            key(&[("SecurityGroupIds.52", "sg-x")]),
+            ErrorKey::InvalidParameterGeneric
+        );
+        assert_eq!(
+            key(&[("UniqueSuffix", "sometimes")]),
+            ErrorKey::InvalidParameterGeneric
+        );
+    }
+
+    #[test]
+    fn todays_parameters_are_unknown_in_the_reference_edition() {
+        let mut raw = RawRequest::new("t");
+        raw.push("SecurityGroupIds.1", "sg-a");
+        raw.push("InstanceChargeType", "PrePaid");
+        let (r, w) = Request::from_raw(&raw, EditionId::Reference2018.get());
+        let r = r.unwrap();
+        assert!(r.extra.is_empty());
+        assert_eq!(r.instance_charge_type, Some(InstanceChargeType::PrePaid));
+        assert_eq!(w.len(), 1);
+        assert!(w[0].0.starts_with("SecurityGroupIds.1"));
     }
 
     #[test]

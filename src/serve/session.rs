@@ -555,6 +555,7 @@ mod tests {
             ("InstanceType", "ecs.g7.large"),
             ("SecurityGroupId", "sg-bp1fullgroup9k2m7x4q"),
             ("VSwitchId", "vsw-bp1s5fnvk4gn2tws03624"),
+            ("SystemDisk.Category", "cloud_essd"),
         ]
         .iter()
         .chain(extra)

@@ -114,7 +114,7 @@ pub static DISK_CATEGORIES: Rule = Rule {
             ));
         }
         for d in &c.req.data_disks {
-            if denied(d.effective_category().as_str()) {
+            if denied(c.data_disk_category(d).as_str()) {
                 return Some(Violation::new(
                     ErrorKey::OperationDeniedSnapshotCapacity,
                     ParamRef::at(ParamId::DataDiskCategory, d.n),

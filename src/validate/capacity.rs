@@ -40,6 +40,8 @@ pub struct Demand {
     /// Data disks as billed: category after defaults, size as sent, else the snapshot's, else
     /// the category's least size.
     pub data_disks: Vec<DiskSpec>,
+    /// The edition the request is answered in.
+    pub edition: crate::edition::EditionId,
 }
 
 impl Demand {
@@ -86,7 +88,7 @@ impl Demand {
                 .data_disks
                 .iter()
                 .map(|d| {
-                    let category = d.effective_category();
+                    let category = c.data_disk_category(d);
                     let from_snapshot = d
                         .snapshot_id
                         .as_deref()
@@ -97,11 +99,16 @@ impl Demand {
                         size_gib: d
                             .size
                             .or(from_snapshot)
-                            .unwrap_or_else(|| category.data_size_range(d.performance_level).0),
+                            .unwrap_or_else(|| {
+                                c.edition
+                                    .data_disk_range(category, d.performance_level)
+                                    .map_or(20, |r| r.0)
+                            }),
                         performance_level: d.performance_level,
                     }
                 })
                 .collect(),
+            edition: c.world.edition,
         }
     }
 }

@@ -278,7 +278,7 @@ fn last_refused_snapshot_day() -> chrono::NaiveDate {
 
 fn data_disks(c: &Ctx) -> Option<Violation> {
     for d in &c.req.data_disks {
-        let cat = d.effective_category();
+        let cat = c.data_disk_category(d);
         let at = |id| ParamRef::at(id, d.n);
         let fail = |k, id| Some(Violation::new(k, at(id)));
         if !type_takes(c, cat) {
@@ -317,7 +317,11 @@ fn data_disks(c: &Ctx) -> Option<Violation> {
             if d.size.is_some_and(|size| size < snap_size) {
                 return fail(ErrorKey::InvalidDiskSizeTooSmall, ParamId::DataDiskSize);
             }
-            if snap_size > cat.data_size_range(d.performance_level).1 {
+            if snap_size
+                > c.edition
+                    .data_disk_range(cat, d.performance_level)
+                    .map_or(u32::MAX, |r| r.1)
+            {
                 return fail(ErrorKey::InstanceDiskCategoryLimitExceedSize, snap);
             }
         }
@@ -365,7 +369,7 @@ fn data_disks(c: &Ctx) -> Option<Violation> {
         .req
         .data_disks
         .iter()
-        .filter(|d| d.effective_category() == DiskCategory::EphemeralSsd)
+        .filter(|d| c.data_disk_category(d) == DiskCategory::EphemeralSsd)
         .map(|d| u64::from(d.size.unwrap_or(0)))
         .sum();
     let cap = c.itype.and_then(|t| t.local_storage_capacity).unwrap_or(0);

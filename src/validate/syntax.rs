@@ -88,10 +88,13 @@ pub static SYSTEM_DISK_SIZE: Rule = Rule {
     reads: &[ParamId::SystemDiskSize, ParamId::SystemDiskCategory],
     codes: &[
         ErrorKey::InvalidSystemDiskSizeMoreThanMaxSize,
+        ErrorKey::InvalidSystemDiskSizeLessThanMinSize,
         ErrorKey::InvalidPerformanceLevelValueNotSupported,
     ],
-    doc: "SystemDisk.Size at most 500 GiB (reference; 2048 for cloud_essd, current API); \
-          SystemDisk.PerformanceLevel only with cloud_essd. Example: SystemDisk.Size=501 -> \
+    doc: "SystemDisk.Size within the category's range of the edition (reference: 20..=500, \
+          cloud_essd 2048; today 20..=2048, basic disks 500, ESSD by level, PL0 and AutoPL \
+          from 1); SystemDisk.PerformanceLevel only with cloud_essd. Example: \
+          SystemDisk.Category=cloud_efficiency, SystemDisk.Size=2049 -> \
           InvalidSystemDiskSize.MoreThanMaxSize.",
     check: Check::Static(system_disk_size),
 };
@@ -99,12 +102,25 @@ pub static SYSTEM_DISK_SIZE: Rule = Rule {
 fn system_disk_size(c: &Ctx) -> Option<Violation> {
     let d = &c.req.system_disk;
     let essd = d.category == Some(DiskCategory::CloudEssd);
-    let max = if essd { 2048 } else { 500 };
-    if d.size.is_some_and(|s| s > max) {
-        return Some(Violation::on(
-            ErrorKey::InvalidSystemDiskSizeMoreThanMaxSize,
-            ParamId::SystemDiskSize,
-        ));
+    // The explicit category's range; without one, the default category's.
+    let cat = c.system_disk_category();
+    let (lo, hi) = c
+        .edition
+        .system_disk_range(cat, d.performance_level)
+        .unwrap_or((0, u32::MAX));
+    if let Some(s) = d.size {
+        if s > hi {
+            return Some(Violation::on(
+                ErrorKey::InvalidSystemDiskSizeMoreThanMaxSize,
+                ParamId::SystemDiskSize,
+            ));
+        }
+        if s < lo {
+            return Some(Violation::on(
+                ErrorKey::InvalidSystemDiskSizeLessThanMinSize,
+                ParamId::SystemDiskSize,
+            ));
+        }
     }
     if d.performance_level.is_some() && !essd {
         return Some(Violation::on(
@@ -147,7 +163,7 @@ pub static DATA_DISKS: Rule = Rule {
 fn data_disks(c: &Ctx) -> Option<Violation> {
     let sys_local = c.req.system_disk.category == Some(DiskCategory::EphemeralSsd);
     for d in &c.req.data_disks {
-        let cat = d.effective_category();
+        let cat = c.data_disk_category(d);
         let at = |id| ParamRef::at(id, d.n);
         if sys_local && cat.is_cloud() {
             return Some(Violation::new(
@@ -156,7 +172,10 @@ fn data_disks(c: &Ctx) -> Option<Violation> {
             ));
         }
         if let Some(size) = d.size {
-            let (lo, hi) = cat.data_size_range(d.performance_level);
+            let (lo, hi) = c
+                .edition
+                .data_disk_range(cat, d.performance_level)
+                .unwrap_or((0, u32::MAX));
             if d.snapshot_id.is_none() && !(lo..=hi).contains(&size) {
                 return Some(Violation::new(
                     ErrorKey::InvalidDataDiskSizeValueNotSupported,

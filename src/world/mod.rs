@@ -84,6 +84,9 @@ pub struct World {
     hpc_clusters: HashMap<String, HpcCluster>,
     /// Spot prices by zone, then type, sorted by timestamp.
     spot_prices: HashMap<String, HashMap<String, SpotSeries>>,
+    /// The API edition requests are predicted under (`--edition`, a scenario's `edition`);
+    /// not part of the world document.
+    pub edition: crate::edition::EditionId,
     pub account: Account,
     region_quotas: HashMap<String, RegionQuota>,
     vpc_quotas: HashMap<String, VpcQuota>,

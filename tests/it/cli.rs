@@ -214,18 +214,50 @@ fn codes_lists_the_whole_catalog() {
             "http_status",
             "message",
             "origin",
+            "modeled",
+            "reference_message",
             "condition",
             "hint",
             "note"
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    assert_eq!(rows.iter().filter(|r| &r[4] == "reference").count(), 109);
+    let origin = |o: &str| rows.iter().filter(|r| &r[4] == o).count();
+    // The reference's 109 rows are all kept; today's list has 438.
+    assert_eq!(origin("reference") + origin("both"), 109);
+    assert_eq!(origin("current") + origin("both"), 438);
     assert!(rows
         .iter()
         .any(|r| &r[1] == "DryRunOperation" && &r[4] == "ecsim"));
+    // Today's wording is the default; the reference's is kept beside it.
+    let no_stock = rows.iter().find(|r| &r[1] == "OperationDenied.NoStock").unwrap();
+    assert_eq!(&no_stock[3], "The resource is out of usage.");
+    assert!(no_stock[6].starts_with("Sales of this resource are temporarily suspended"));
     let o = ecsim(&["codes"], None);
-    assert!(stdout(&o).contains("403 SecurityGroupInstanceLimitExceed [reference]"));
+    assert!(stdout(&o).contains("403 SecurityGroupInstanceLimitExceed [both]"));
+    // Filters: --modeled rows all say true, --not-modeled rows all say false.
+    for (flag, want) in [("--modeled", "true"), ("--not-modeled", "false")] {
+        let o = ecsim(&["codes", "--csv", flag], None);
+        let mut r = csv::Reader::from_reader(o.stdout.as_slice());
+        let got: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert!(!got.is_empty() && got.iter().all(|r| &r[5] == want), "{flag}");
+    }
+    let o = ecsim(&["codes", "--edition", "2019"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("reference-2018"), "{}", stderr(&o));
+}
+
+/// `--edition reference-2018` lists the catalog exactly as ecsim did before today's API:
+/// `tests/golden/codes-reference-2018.csv` is the output of the last release without editions.
+#[test]
+fn the_reference_edition_lists_the_2018_catalog_unchanged() {
+    let o = ecsim(&["codes", "--csv", "--edition", "reference-2018"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let golden = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/codes-reference-2018.csv"),
+    )
+    .unwrap();
+    assert_eq!(stdout(&o), golden);
 }
 
 #[test]

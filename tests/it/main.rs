@@ -3,6 +3,7 @@
 mod cli;
 mod codes;
 mod costs;
+mod current;
 mod replay;
 mod reports;
 mod serve;

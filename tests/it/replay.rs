@@ -512,7 +512,7 @@ fn quota_wave_reports_match_the_snapshot() {
         format!(
             "quota-wave (scenarios/quota-wave.json): 4 request(s) x 20 trial(s), seed 42, 2026-12-01T08:00:00Z + 12h\n  \
              80 answer(s), 20 failed (25.0%), 81 attempt(s), 120.0 instance(s) created per trial (before releases)\n  \
-             400 QuotaExceed.AfterpayInstance                20 answer(s) in 100.0% of trials  The maximum number of Pay-As-You-Go instances is exceeded.\n  \
+             400 QuotaExceed.AfterpayInstance                20 answer(s) in 100.0% of trials  Living afterpay instances quota exceeded.\n  \
              cost per trial (CNY): mean 545.93, P50 545.94, P95 545.94, P99 545.94; compute 477.89, disks 68.04, internet 0.00 (all PayByTraffic 0.00, all PayByBandwidth 0.00)\n  \
              expectations: 4 met, 0 failed\n\
              wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv\n"
@@ -535,15 +535,15 @@ fn quota_wave_reports_match_the_snapshot() {
         read("requests.csv"),
         "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created\n\
          quota-wave,0,0,2026-12-01T08:00:00Z,wave-1,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,created,,,,,50\n\
-         quota-wave,0,1,2026-12-01T08:30:00Z,wave-2,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,failed,QuotaExceed.AfterpayInstance,400,The maximum number of Pay-As-You-Go instances is exceeded.,Amount,0\n\
+         quota-wave,0,1,2026-12-01T08:30:00Z,wave-2,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,failed,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,Amount,0\n\
          quota-wave,0,2,2026-12-01T09:00:00Z,wave-3,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,partial,,,,,30\n\
-         quota-wave,0,3,2026-12-01T13:00:00Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,1,failed,InternalError,500,\"The request processing has failed due to some unknown error,exception or failure.\",,0\n\
+         quota-wave,0,3,2026-12-01T13:00:00Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,1,failed,InternalError,500,The request processing has failed due to some unknown error.,,0\n\
          quota-wave,0,3,2026-12-01T13:00:30Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,2,created,,,,,40\n"
     );
     assert_eq!(
         read("failures.csv"),
         "scenario,code,http_status,message,count,trials_affected,probability\n\
-         quota-wave,QuotaExceed.AfterpayInstance,400,The maximum number of Pay-As-You-Go instances is exceeded.,20,20,1.0\n"
+         quota-wave,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,20,20,1.0\n"
     );
     let timeline = read("timeline.csv");
     for row in [
