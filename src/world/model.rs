@@ -122,6 +122,28 @@ pub struct InstanceType {
     /// (and ephemeral_ssd when the type has local storage).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supported_disk_categories: Vec<String>,
+    /// `EntryLevel` (shared), `EnterpriseLevel` or `CreditEntryLevel` (burstable t5/t6);
+    /// default `EnterpriseLevel` when an item leaves it out.
+    #[serde(default = "enterprise_level")]
+    pub instance_family_level: String,
+    /// ENIs an instance of the type may have, primary included (default 2).
+    #[serde(default = "eni_quantity")]
+    pub eni_quantity: u32,
+    /// IPv6 addresses per ENI (`EniIpv6AddressQuantity` in DescribeInstanceTypes; the shorter
+    /// `Ipv6AddressQuantity` is read too; default 1).
+    #[serde(
+        rename = "EniIpv6AddressQuantity",
+        alias = "Ipv6AddressQuantity",
+        default = "one"
+    )]
+    pub ipv6_address_quantity: u32,
+}
+
+impl InstanceType {
+    /// A burstable (t5, t6) type: `InstanceFamilyLevel` is `CreditEntryLevel`.
+    pub fn is_burstable(&self) -> bool {
+        self.instance_family_level == "CreditEntryLevel"
+    }
 }
 
 /// `DescribeImages` → `Images.Image[]`.
@@ -161,6 +183,13 @@ pub struct Image {
     /// every region (DescribeImages answers per region, so an export has it at the top).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
+    /// The image family (`acs:alibaba_cloud_linux_3_2104_lts_x64` for a public family), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_family: Option<String>,
+    /// UTC, `2024-05-28T09:12:40Z`; empty when an item leaves it out (it then counts as the
+    /// oldest image of its family).
+    #[serde(default)]
+    pub creation_time: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -268,6 +297,130 @@ pub struct Snapshot {
     pub region_id: String,
 }
 
+/// `DescribeDeploymentSets` → `DeploymentSets.DeploymentSet[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeploymentSet {
+    pub deployment_set_id: String,
+    /// ecsim extension: the region (an export has it at the top of the response).
+    pub region_id: String,
+    #[serde(default)]
+    pub deployment_set_name: String,
+    /// `Availability`, `AvailabilityGroup` or `LowLatency` (default `Availability`).
+    #[serde(default = "availability")]
+    pub deployment_strategy: String,
+    /// Instances in the set now.
+    #[serde(default)]
+    pub instance_amount: u32,
+    /// Instances per zone, when the export has them (only zones that hold instances).
+    #[serde(default)]
+    pub capacities: Capacities,
+    /// ecsim extension: instances the set may hold per zone (default 7, the limit of the
+    /// high-availability strategy).
+    #[serde(default = "ds_per_zone")]
+    pub instances_per_zone_limit: u32,
+}
+
+impl DeploymentSet {
+    /// Instances of the set in `zone`: the zone's `Capacities` entry when the set lists any,
+    /// else the whole `InstanceAmount` (as if every instance were in that zone).
+    pub fn instances_in_zone(&self, zone: &str) -> u32 {
+        let c = &self.capacities.capacity;
+        if c.is_empty() {
+            return self.instance_amount;
+        }
+        c.iter()
+            .filter(|c| c.zone_id == zone)
+            .map(|c| c.used_amount)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Capacities {
+    #[serde(default)]
+    pub capacity: Vec<DeploymentSetCapacity>,
+}
+
+/// A deployment set's use of one zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeploymentSetCapacity {
+    pub zone_id: String,
+    /// Instances of the set in the zone.
+    #[serde(default)]
+    pub used_amount: u32,
+    /// Instances the zone can still take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_amount: Option<u32>,
+}
+
+/// Resource Manager `ListResourceGroups` → `ResourceGroups.ResourceGroup[]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceGroup {
+    /// `rg-...`.
+    pub id: String,
+    /// The group's unique identifier (`default` for the account's default group).
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// `Creating`, `OK` or `PendingDelete` (default `OK`).
+    #[serde(default = "ok")]
+    pub status: String,
+}
+
+/// `DescribeInstances` → `Instances.Instance[]`: instances that exist already, with the fields
+/// the rules read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Instance {
+    pub instance_id: String,
+    pub region_id: String,
+    #[serde(default)]
+    pub zone_id: String,
+    #[serde(default)]
+    pub instance_type: String,
+    /// `Pending`, `Running`, `Starting`, `Stopping` or `Stopped` (default `Running`).
+    #[serde(default = "running")]
+    pub status: String,
+    /// Empty when the instance is in no deployment set.
+    #[serde(default)]
+    pub deployment_set_id: String,
+    #[serde(default)]
+    pub vpc_attributes: VpcAttributes,
+    #[serde(default)]
+    pub security_group_ids: SecurityGroupIds,
+}
+
+/// An instance's VPC side: its vSwitch and private addresses.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VpcAttributes {
+    #[serde(default)]
+    pub vpc_id: String,
+    #[serde(default)]
+    pub v_switch_id: String,
+    #[serde(default)]
+    pub private_ip_address: IpAddresses,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IpAddresses {
+    #[serde(default)]
+    pub ip_address: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SecurityGroupIds {
+    #[serde(default)]
+    pub security_group_id: Vec<String>,
+}
+
 /// `DescribeLaunchTemplateVersions` → `LaunchTemplateVersionSets.LaunchTemplateVersionSet[]`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -329,6 +482,11 @@ pub struct Account {
     pub unauthorized_instance_types: Vec<String>,
     pub unauthorized_disk_categories: Vec<String>,
     pub sales_suspended_regions: Vec<String>,
+    /// ecsim extension: security groups one instance may join (default 5; raisable to 10 or
+    /// 16 by quota).
+    pub joined_security_group_limit: u32,
+    /// ecsim extension: whether pay-as-you-go (PostPaid) instances may be bought (default true).
+    pub payg_available: bool,
 }
 
 impl Default for Account {
@@ -348,6 +506,8 @@ impl Default for Account {
             unauthorized_instance_types: Vec::new(),
             unauthorized_disk_categories: Vec::new(),
             sales_suspended_regions: Vec::new(),
+            joined_security_group_limit: 5,
+            payg_available: true,
         }
     }
 }
@@ -455,6 +615,27 @@ fn optimized() -> String {
 }
 fn disk_quantity() -> u32 {
     17
+}
+fn one() -> u32 {
+    1
+}
+fn eni_quantity() -> u32 {
+    2
+}
+fn enterprise_level() -> String {
+    "EnterpriseLevel".into()
+}
+fn availability() -> String {
+    "Availability".into()
+}
+fn ds_per_zone() -> u32 {
+    7
+}
+fn ok() -> String {
+    "OK".into()
+}
+fn running() -> String {
+    "Running".into()
 }
 fn sg_limit() -> u32 {
     1000
