@@ -87,6 +87,11 @@ pub enum DataDiskDefault {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
+    /// The row a `Tag.n` beyond `max_tags` answers (its key in data/errors.csv).
+    pub tag_count_error: String,
+    /// Whether HostName and InstanceName may carry the sequential pattern
+    /// `prefix[begin,bits]suffix` (and HostName the `${instance_id}` placeholder).
+    pub name_patterns: bool,
     /// Highest `n` of `Tag.n.*`.
     pub max_tags: u16,
     /// Characters in a tag key.
@@ -162,6 +167,12 @@ impl Edition {
         }
     }
 
+    /// The row a tag beyond the edition's count answers.
+    pub fn tag_count_key(&self) -> ErrorKey {
+        ErrorKey::from_name(&self.limits.tag_count_error)
+            .expect("data/editions/*.json names a catalog key (tested)")
+    }
+
     /// The catalog rows of this edition, in file order.
     pub fn rows(&self) -> impl Iterator<Item = &'static Entry> + '_ {
         crate::catalog::errors::entries()
@@ -221,6 +232,14 @@ mod tests {
             assert_eq!(EditionId::parse(e.name()), Ok(*e));
         }
         assert!(EditionId::parse("2019").unwrap_err().contains("reference-2018"));
+    }
+
+    #[test]
+    fn tag_count_errors_are_rows_of_their_edition() {
+        for e in EditionId::ALL {
+            let ed = e.get();
+            assert!(ed.has_row(ed.tag_count_key().entry()), "{}", e.name());
+        }
     }
 
     #[test]

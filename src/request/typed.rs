@@ -247,6 +247,11 @@ pub struct Request {
     /// Today's parameters without a hand-typed field, typed from their spec, sorted by
     /// parameter (so the values of one indexed family are adjacent, by index).
     pub extra: Vec<(ParamRef, Value)>,
+    /// The parameter that filled `security_group_id` when SecurityGroupId was not sent:
+    /// SecurityGroupIds.n or the primary ENI's group (today's API), so answers name it.
+    pub security_group_from: Option<ParamRef>,
+    /// The parameter that filled `vswitch_id` when VSwitchId was not sent (the primary ENI's).
+    pub vswitch_from: Option<ParamRef>,
     /// Fingerprint of the business parameters, for ClientToken idempotency.
     pub fingerprint: u64,
 }
@@ -367,7 +372,92 @@ impl Request {
                 return (Err(v), warnings);
             }
         }
+        req.resolve_network();
         (Ok(req), warnings)
+    }
+
+    /// Today's API names the network three ways: SecurityGroupId, SecurityGroupIds.n, or a
+    /// primary ENI (NetworkInterface.n.InstanceType=Primary) that carries the vSwitch and the
+    /// groups. The first group and the vSwitch fill the one-group fields every later rule
+    /// and the capacity model read; the conflict and limit rules read the forms themselves.
+    fn resolve_network(&mut self) {
+        if self.security_group_id.is_none() {
+            if let Some((r, g)) = self.security_groups().first().map(|(r, g)| (*r, g.to_string()))
+            {
+                self.security_group_id = Some(g);
+                self.security_group_from = Some(r);
+            }
+        }
+        if self.vswitch_id.is_none() {
+            if let Some(n) = self.primary_eni() {
+                let r = ParamRef::at(ParamId::NetworkInterfaceVSwitchId, n);
+                if let Some(v) = self.at(r.id, n, 0).and_then(Value::as_str) {
+                    self.vswitch_id = Some(v.to_string());
+                    self.vswitch_from = Some(r);
+                }
+            }
+        }
+    }
+
+    /// The parameter that names the security group (SecurityGroupId unless another form
+    /// supplied it).
+    pub fn security_group_param(&self) -> ParamRef {
+        self.security_group_from
+            .unwrap_or(ParamRef::plain(ParamId::SecurityGroupId))
+    }
+
+    /// The parameter that names the vSwitch.
+    pub fn vswitch_param(&self) -> ParamRef {
+        self.vswitch_from.unwrap_or(ParamRef::plain(ParamId::VSwitchId))
+    }
+
+    /// The index n of the primary ENI (`NetworkInterface.n.InstanceType=Primary`), the first
+    /// if several are.
+    pub fn primary_eni(&self) -> Option<u16> {
+        self.all(ParamId::NetworkInterfaceInstanceType)
+            .find(|(_, v)| v.as_str() == Some("Primary"))
+            .map(|(r, _)| r.n)
+    }
+
+    /// The ENIs sent (`NetworkInterface.n.*`), by index, primary or not.
+    pub fn eni_indices(&self) -> Vec<u16> {
+        let mut ns: Vec<u16> = self
+            .extra
+            .iter()
+            .filter(|(r, _)| r.id.spec().name.starts_with("NetworkInterface.n."))
+            .map(|(r, _)| r.n)
+            .collect();
+        ns.dedup();
+        ns.sort_unstable();
+        ns.dedup();
+        ns
+    }
+
+    /// Every security group the request names, with the parameter naming it: an explicit
+    /// SecurityGroupId, then SecurityGroupIds.n, then the primary ENI's groups.
+    pub fn security_groups(&self) -> Vec<(ParamRef, &str)> {
+        let mut out = Vec::new();
+        if self.security_group_from.is_none() {
+            if let Some(g) = self.security_group_id.as_deref() {
+                out.push((ParamRef::plain(ParamId::SecurityGroupId), g));
+            }
+        }
+        for (r, v) in self.all(ParamId::SecurityGroupIds) {
+            out.extend(v.as_str().map(|g| (r, g)));
+        }
+        if let Some(n) = self.primary_eni() {
+            for (r, v) in self.all(ParamId::NetworkInterfaceSecurityGroupId) {
+                if r.n == n {
+                    out.extend(v.as_str().map(|g| (r, g)));
+                }
+            }
+            for (r, v) in self.all(ParamId::NetworkInterfaceSecurityGroupIds) {
+                if r.n == n {
+                    out.extend(v.as_str().map(|g| (r, g)));
+                }
+            }
+        }
+        out
     }
 
     fn data_disk(&mut self, n: u16) -> &mut DataDisk {
@@ -536,15 +626,26 @@ impl Request {
                 self.internet_max_bandwidth_out = Some(n);
             }
             P::InstanceName => {
+                let v = if limits.name_patterns {
+                    expand_name_pattern(v)
+                } else {
+                    v.into()
+                };
                 check(
-                    instance_name_ok(v),
+                    instance_name_ok(&v),
                     bad(ErrorKey::InvalidInstanceNameMalformed),
                 )?;
                 self.instance_name = s();
             }
             P::HostName => {
+                let v = if limits.name_patterns {
+                    expand_name_pattern(&v.replace("${instance_id}", "i-bp1abcdefghij0123456"))
+                        .into_owned()
+                } else {
+                    v.to_string()
+                };
                 check(
-                    host_name_ok(v, limits.host_name_max),
+                    host_name_ok(&v, limits.host_name_max),
                     bad(ErrorKey::InvalidHostNameMalformed),
                 )?;
                 self.host_name = s();
@@ -592,7 +693,7 @@ impl Request {
             }
             P::TagKey => {
                 if r.n > limits.max_tags {
-                    return Err(bad(ErrorKey::InvalidTagKeyMalformed));
+                    return Err(bad(edition.tag_count_key()));
                 }
                 check(
                     tag_key_ok(v, limits.tag_key_max_chars),
@@ -603,7 +704,7 @@ impl Request {
             P::TagValue => {
                 if r.n > limits.max_tags {
                     return Err(Violation::new(
-                        ErrorKey::InvalidTagKeyMalformed,
+                        edition.tag_count_key(),
                         ParamRef::at(ParamId::TagKey, r.n),
                     ));
                 }
@@ -756,6 +857,30 @@ fn check(ok: bool, v: Violation) -> Result<(), Violation> {
 
 fn non_empty(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
+}
+
+/// Today's sequential names, `prefix[begin,bits]suffix`: the bracket becomes `bits` digits
+/// (what the service writes in its place) so the name rules check what the instance gets.
+/// A malformed bracket is left as is, and the character rules refuse it.
+pub fn expand_name_pattern(v: &str) -> std::borrow::Cow<'_, str> {
+    let (Some(open), Some(close)) = (v.find('['), v.find(']')) else {
+        return v.into();
+    };
+    if close < open {
+        return v.into();
+    }
+    let inner = &v[open + 1..close];
+    let Some((begin, bits)) = inner.split_once(',') else {
+        return v.into();
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let Ok(bits) = bits.parse::<usize>() else {
+        return v.into();
+    };
+    if !digits(begin) || !(1..=8).contains(&bits) {
+        return v.into();
+    }
+    format!("{}{}{}", &v[..open], "0".repeat(bits), &v[close + 1..]).into()
 }
 
 /// A non-negative decimal integer (leading `+` or spaces are not wire integers).

@@ -436,15 +436,15 @@ pub static NETWORK: Rule = Rule {
 fn network(c: &Ctx) -> Option<Violation> {
     if let Some(v) = c.vswitch {
         if c.req.zone_id.as_deref().is_some_and(|z| z != v.zone_id) {
-            return Some(Violation::on(
+            return Some(Violation::new(
                 ErrorKey::InvalidParameterMismatchZone,
-                ParamId::VSwitchId,
+                c.req.vswitch_param(),
             ));
         }
         if c.sg.is_some_and(|g| g.vpc_id != v.vpc_id) {
-            return Some(Violation::on(
+            return Some(Violation::new(
                 ErrorKey::InvalidParameterMismatchVpc,
-                ParamId::SecurityGroupId,
+                c.req.security_group_param(),
             ));
         }
     }

@@ -53,8 +53,8 @@ pub static IMAGE: Rule = Rule {
     doc: "ImageId is an image of the region or a public image (DescribeImages). Example: \
           ImageId=m-missing -> InvalidImageId.NotFound.",
     check: Check::Static(|c| {
-        c.image
-            .is_none()
+        // An image family resolves (or fails) in its own rule.
+        (c.image.is_none() && c.req.image_id.is_some())
             .then(|| Violation::on(ErrorKey::InvalidImageIdNotFound, ParamId::ImageId))
     }),
 };
@@ -85,7 +85,7 @@ pub static SECURITY_GROUP: Rule = Rule {
           SecurityGroupId=sg-missing -> InvalidSecurityGroupId.",
     check: Check::Static(|c| {
         c.sg.is_none_or(|g| g.region_id != c.region)
-            .then(|| Violation::on(ErrorKey::InvalidSecurityGroupId, ParamId::SecurityGroupId))
+            .then(|| Violation::new(ErrorKey::InvalidSecurityGroupId, c.req.security_group_param()))
     }),
 };
 
@@ -157,21 +157,18 @@ fn vswitch(c: &Ctx) -> Option<Violation> {
         let vpc_group = c.sg.is_some_and(|g| !g.vpc_id.is_empty());
         return vpc_group.then(|| Violation::on(ErrorKey::MissingParameter, ParamId::VSwitchId));
     }
+    let p = c.req.vswitch_param();
     let Some(v) = c.vswitch else {
-        return Some(Violation::on(
-            ErrorKey::InvalidVSwitchIdNotFound,
-            ParamId::VSwitchId,
-        ));
+        return Some(Violation::new(ErrorKey::InvalidVSwitchIdNotFound, p));
     };
     let region = c.world.zone(&v.zone_id).map(|z| z.region_id.as_str());
     if region != Some(c.region) {
-        return Some(Violation::on(
+        return Some(Violation::new(
             ErrorKey::InvalidVSwitchIdNotFoundInRegion,
-            ParamId::VSwitchId,
+            p,
         ));
     }
-    (v.status != "Available")
-        .then(|| Violation::on(ErrorKey::IncorrectVSwitchStatus, ParamId::VSwitchId))
+    (v.status != "Available").then(|| Violation::new(ErrorKey::IncorrectVSwitchStatus, p))
 }
 
 pub static KEY_PAIR: Rule = Rule {

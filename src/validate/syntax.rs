@@ -43,12 +43,33 @@ pub static SINGLE_PARAMETER: Rule = Rule {
         ErrorKey::InvalidSpotInterruptionBehavior,
         ErrorKey::InvalidPerformanceLevelValueNotSupported,
         ErrorKey::InvalidParameterGeneric,
+        // Today's tag count, and the rows data/params.csv names for bad values.
+        ErrorKey::NumberExceedTags,
+        ErrorKey::InvalidPeriodTypeValueNotSupported,
+        ErrorKey::InvalidHttpTokensNotSupported,
+        ErrorKey::InvalidHttpEndpointNotSupported,
+        ErrorKey::InvalidHttpPutResponseHopLimitNotSupported,
+        ErrorKey::InvalidParameterCreditSpecification,
+        ErrorKey::InvalidParamTenancy,
+        ErrorKey::InvalidParameterAffinity,
+        ErrorKey::InvalidParameterEniType,
+        ErrorKey::InvalidParameterEniTrafficMode,
+        ErrorKey::InvalidPrivatePoolOptionsMatchCriteria,
+        ErrorKey::InvalidParameterCpuOptionsTopologyType,
+        ErrorKey::InvalidParameterDeploymentSetGroupNo,
+        ErrorKey::InvalidProvisionedIopsLimitExceed,
+        ErrorKey::InvalidParameterCpuOptionsThreadsPerCore,
+        ErrorKey::InvalidPeriod,
+        ErrorKey::InvalidAutoRenewPeriodValueNotSupported,
     ],
     doc: "Each parameter on its own, in the reference's order: enumerations, integers, \
           booleans (any case), fixed ranges (Amount 1..=100, InternetMaxBandwidthIn 1..=200, \
           InternetMaxBandwidthOut 0..=100, SystemDisk.Size >= 20), names, descriptions, \
-          host names, passwords, tags, ClientToken, UserData Base64 and 16 KiB. \
-          Example: Amount=101 -> InvalidParameter (Amount).",
+          host names, passwords, tags, ClientToken, UserData Base64 and its size (the \
+          edition's limits: 16 KiB and 5 tags in the reference, 32 KB and 20 tags today). \
+          Today's parameters without a hand-written conversion are typed from \
+          data/params.csv: kind, the schema's bounds and array sizes, the documented values, \
+          and the row a bad value answers. Example: Amount=101 -> InvalidParameter (Amount).",
     check: Check::Conversion,
 };
 
@@ -63,7 +84,9 @@ pub static REQUIRED: Rule = Rule {
     ],
     codes: &[ErrorKey::MissingParameterGeneric],
     doc: "RegionId is required; ImageId, InstanceType and SecurityGroupId are required unless a \
-          launch template supplies them (reference rows RegionId..SecurityGroupId). \
+          launch template supplies them (reference rows RegionId..SecurityGroupId); today an \
+          ImageFamily stands for ImageId, and SecurityGroupIds.n or a primary ENI's groups for \
+          SecurityGroupId. \
           Example: no ImageId and no template -> MissingParameter (ImageId).",
     check: Check::Static(required),
 };
@@ -72,7 +95,10 @@ fn required(c: &Ctx) -> Option<Violation> {
     let r = c.req;
     let missing = [
         (r.region_id.is_none(), ParamId::RegionId),
-        (r.image_id.is_none(), ParamId::ImageId),
+        (
+            r.image_id.is_none() && r.get(ParamId::ImageFamily).is_none(),
+            ParamId::ImageId,
+        ),
         (r.instance_type.is_none(), ParamId::InstanceType),
         (r.security_group_id.is_none(), ParamId::SecurityGroupId),
     ];
@@ -328,4 +354,23 @@ fn spot(c: &Ctx) -> Option<Violation> {
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edition::EditionId;
+
+    #[test]
+    fn conversion_claims_every_row_the_parameter_table_and_editions_name() {
+        for spec in crate::catalog::params::specs() {
+            if let Some(k) = spec.error {
+                assert!(SINGLE_PARAMETER.codes.contains(&k), "{}: {k:?}", spec.name);
+            }
+        }
+        for e in EditionId::ALL {
+            let k = e.get().tag_count_key();
+            assert!(SINGLE_PARAMETER.codes.contains(&k), "{}: {k:?}", e.name());
+        }
+    }
 }

@@ -487,6 +487,9 @@ pub struct Account {
     pub joined_security_group_limit: u32,
     /// ecsim extension: whether pay-as-you-go (PostPaid) instances may be bought (default true).
     pub payg_available: bool,
+    /// ecsim extension: whether business rules let the account buy spot instances at all
+    /// (default true; false answers InvalidAccount.NotSupportSpot).
+    pub spot_purchase_allowed: bool,
 }
 
 impl Default for Account {
@@ -508,6 +511,7 @@ impl Default for Account {
             sales_suspended_regions: Vec::new(),
             joined_security_group_limit: 5,
             payg_available: true,
+            spot_purchase_allowed: true,
         }
     }
 }

@@ -991,6 +991,14 @@ const DIFFERS_TODAY: &[(K, &str)] = &[
         K::InvalidSystemDiskSizeMoreThanMaxSize,
         "today's cloud_efficiency system disk goes to 2048 GiB, not 500",
     ),
+    (
+        K::InvalidPayMethod,
+        "today a PrePaid request without Period answers MissingParamter first",
+    ),
+    (
+        K::InvalidDiskCategoryNotSupported,
+        "today a cloud_ssd disk on an ESSD-only type answers OperationDenied.CloudSSDNotSupported",
+    ),
 ];
 
 #[test]

@@ -3,7 +3,9 @@
 mod cli;
 mod codes;
 mod costs;
+mod editions;
 mod current;
+mod metadata;
 mod replay;
 mod reports;
 mod serve;

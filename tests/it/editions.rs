@@ -1,0 +1,1 @@
+//! `--edition` on every subcommand and a scenario's `"edition"` (filled in next).
