@@ -166,7 +166,9 @@ fn params(error_keys: &[String]) {
             if s.is_empty() {
                 "None".to_string()
             } else {
-                let v: f64 = s.parse().unwrap_or_else(|_| panic!("data/params.csv: {s:?} is not a number"));
+                let v: f64 = s
+                    .parse()
+                    .unwrap_or_else(|_| panic!("data/params.csv: {s:?} is not a number"));
                 format!("Some({v:?})")
             }
         };
@@ -174,7 +176,9 @@ fn params(error_keys: &[String]) {
             if s.is_empty() {
                 "None".to_string()
             } else {
-                let v: u32 = s.parse().unwrap_or_else(|_| panic!("data/params.csv: {s:?} is not a count"));
+                let v: u32 = s
+                    .parse()
+                    .unwrap_or_else(|_| panic!("data/params.csv: {s:?} is not a count"));
                 format!("Some({v})")
             }
         };

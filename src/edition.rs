@@ -190,7 +190,11 @@ impl Edition {
         }
     }
 
-    fn sizes(table: &BTreeMap<String, (u32, u32)>, cat: DiskCategory, pl: Option<PerformanceLevel>) -> Option<(u32, u32)> {
+    fn sizes(
+        table: &BTreeMap<String, (u32, u32)>,
+        cat: DiskCategory,
+        pl: Option<PerformanceLevel>,
+    ) -> Option<(u32, u32)> {
         if cat == DiskCategory::CloudEssd {
             let pl = pl.unwrap_or(PerformanceLevel::PL1);
             return table.get(&format!("cloud_essd:{pl}")).copied();
@@ -199,12 +203,20 @@ impl Edition {
     }
 
     /// The system disk's size range, `None` when the category is not a system disk here.
-    pub fn system_disk_range(&self, cat: DiskCategory, pl: Option<PerformanceLevel>) -> Option<(u32, u32)> {
+    pub fn system_disk_range(
+        &self,
+        cat: DiskCategory,
+        pl: Option<PerformanceLevel>,
+    ) -> Option<(u32, u32)> {
         Edition::sizes(&self.limits.system_disk_sizes, cat, pl)
     }
 
     /// A data disk's size range, `None` when the category is not a data disk here.
-    pub fn data_disk_range(&self, cat: DiskCategory, pl: Option<PerformanceLevel>) -> Option<(u32, u32)> {
+    pub fn data_disk_range(
+        &self,
+        cat: DiskCategory,
+        pl: Option<PerformanceLevel>,
+    ) -> Option<(u32, u32)> {
         Edition::sizes(&self.limits.data_disk_sizes, cat, pl)
     }
 
@@ -231,7 +243,9 @@ mod tests {
             assert_eq!(e.get().name, e.name());
             assert_eq!(EditionId::parse(e.name()), Ok(*e));
         }
-        assert!(EditionId::parse("2019").unwrap_err().contains("reference-2018"));
+        assert!(EditionId::parse("2019")
+            .unwrap_err()
+            .contains("reference-2018"));
     }
 
     #[test]
@@ -259,7 +273,10 @@ mod tests {
             for k in l.system_disk_sizes.keys().chain(l.data_disk_sizes.keys()) {
                 let (cat, pl) = k.split_once(':').unwrap_or((k, ""));
                 assert!(DiskCategory::parse(cat).is_some(), "{}: {k}", e.name());
-                assert!(pl.is_empty() || PerformanceLevel::parse(pl).is_some(), "{k}");
+                assert!(
+                    pl.is_empty() || PerformanceLevel::parse(pl).is_some(),
+                    "{k}"
+                );
             }
         }
     }

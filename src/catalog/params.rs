@@ -153,7 +153,12 @@ type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 /// The flag says whether the name is indexed (a pattern, not a wire name).
 fn index() -> &'static FnvMap<&'static str, (ParamId, bool)> {
     static INDEX: OnceLock<FnvMap<&'static str, (ParamId, bool)>> = OnceLock::new();
-    INDEX.get_or_init(|| PARAMS.iter().map(|p| (p.name, (p.id, p.id.indexed()))).collect())
+    INDEX.get_or_init(|| {
+        PARAMS
+            .iter()
+            .map(|p| (p.name, (p.id, p.id.indexed())))
+            .collect()
+    })
 }
 
 /// Resolves a wire name: `DataDisk.3.Size` → (DataDiskSize, 3),
@@ -239,7 +244,11 @@ mod tests {
         );
         assert_eq!(
             lookup("NetworkInterface.2.SecurityGroupIds.5"),
-            Some(ParamRef::at2(ParamId::NetworkInterfaceSecurityGroupIds, 2, 5))
+            Some(ParamRef::at2(
+                ParamId::NetworkInterfaceSecurityGroupIds,
+                2,
+                5
+            ))
         );
         assert_eq!(
             ParamRef::at2(ParamId::NetworkInterfaceSecurityGroupIds, 2, 5).to_string(),

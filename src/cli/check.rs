@@ -6,6 +6,7 @@ use clap::Args;
 use rayon::prelude::*;
 
 use super::Output;
+use crate::edition::EditionId;
 use crate::error::{Error, Place};
 use crate::report;
 use crate::request::{wire, RawRequest};
@@ -24,6 +25,9 @@ pub struct CheckArgs {
     /// The simulated request time, UTC (`2026-11-28T10:00:00Z`); default now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// The API edition: `current` (today's API, the default) or `reference-2018`.
+    #[arg(long, value_name = "EDITION", default_value = "current")]
+    pub edition: EditionId,
     /// One JSON object per request per line instead of the text report.
     #[arg(long)]
     pub json: bool,
@@ -92,7 +96,8 @@ const BATCH: usize = 16 * 1024;
 
 pub fn run(a: CheckArgs) -> crate::Result<Output> {
     let at = parse_at(a.at.as_deref())?;
-    let world = load_world(&a.world)?;
+    let mut world = load_world(&a.world)?;
+    world.edition = a.edition;
     let inputs = read_inputs(&a.requests)?;
     let mut stdout = Vec::new();
     let (mut total, mut failed) = (0, 0);

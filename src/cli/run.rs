@@ -11,6 +11,7 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::Output;
+use crate::edition::EditionId;
 use crate::error::Error;
 use crate::report::replay as report;
 use crate::scenario::{self, Scenario};
@@ -30,6 +31,10 @@ pub struct RunArgs {
     /// Seed, overriding the files.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// The API edition of scenarios that name none: `current` (today's API, the default) or
+    /// `reference-2018`. A scenario's own `"edition"` wins.
+    #[arg(long, value_name = "EDITION", default_value = "current")]
+    pub edition: EditionId,
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -87,7 +92,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             ..Output::default()
         });
     }
-    let scenarios: Vec<Scenario> = a
+    let mut scenarios: Vec<Scenario> = a
         .scenarios
         .iter()
         .map(|p| scenario::sweep::load_expanded(p))
@@ -95,6 +100,9 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         .into_iter()
         .flatten()
         .collect();
+    for s in &mut scenarios {
+        s.set_default_edition(a.edition);
+    }
     let total: u64 = scenarios
         .iter()
         .map(|s| {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 
 use super::Output;
+use crate::edition::EditionId;
 use crate::error::{Error, Place};
 use crate::serve::report::{failures_csv, requests_csv, SessionReport};
 use crate::serve::{App, ClockMode, Session, SessionConfig};
@@ -28,6 +29,10 @@ pub struct ServeArgs {
     /// World files merged over the embedded default world, in order.
     #[arg(long = "world", value_name = "FILE")]
     pub world: Vec<PathBuf>,
+    /// The API edition the endpoint answers in: `current` (today's API, the default) or
+    /// `reference-2018`.
+    #[arg(long, value_name = "EDITION", default_value = "current")]
+    pub edition: EditionId,
     /// Seed of RequestIds and instance ids.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
@@ -76,7 +81,7 @@ pub fn run(a: ServeArgs) -> crate::Result<Output> {
         },
         log_limit: a.log_limit,
     };
-    let session = Arc::new(Session::from_doc(doc, &config));
+    let session = Arc::new(Session::from_doc(doc, &config).in_edition(a.edition));
     let sink = a.out.clone().map(|dir| {
         Box::new(move |r: &SessionReport| {
             write_report(&dir, r)

@@ -959,6 +959,7 @@ pub(crate) mod fixtures {
 
     pub fn report(name: &str, costs: Option<CostReport>) -> ScenarioReport {
         ScenarioReport {
+            edition: Default::default(),
             name: name.into(),
             source: format!("{name}.json"),
             start: start(),

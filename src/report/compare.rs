@@ -300,7 +300,7 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
                 .map(|c| JsonCode {
                     code: c.key.code(),
                     http_status: c.key.http_status(),
-                    message: c.key.entry().message,
+                    message: r.message(c.key),
                     failure: is_failure(c.key),
                     count: c.count,
                     trials_affected: c.trials_affected,

@@ -223,7 +223,7 @@ fn scenario(s: &mut String, r: &ScenarioReport, sc: Option<&Scenario>, charts: &
 <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 c.key.http_status(),
                 esc(c.key.code()),
-                esc(c.key.entry().message),
+                esc(r.message(c.key)),
                 c.count,
                 c.trials_affected,
                 pct(f64::from(c.trials_affected) / f64::from(r.trials.max(1)))

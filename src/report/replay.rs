@@ -137,7 +137,7 @@ pub fn failures_csv(reports: &[ScenarioReport]) -> Vec<u8> {
             scenario: &r.name,
             code: c.key.code(),
             http_status: c.key.http_status(),
-            message: c.key.entry().message,
+            message: r.message(c.key),
             count: c.count,
             trials_affected: c.trials_affected,
             probability: f64::from(c.trials_affected) / f64::from(r.trials),
@@ -204,7 +204,7 @@ pub fn summary(reports: &[ScenarioReport]) -> Vec<u8> {
                 c.key.code(),
                 c.count,
                 pct(u64::from(c.trials_affected), u64::from(r.trials)),
-                c.key.entry().message
+                r.message(c.key)
             );
         }
         s.push_str(&super::costs::summary_lines(r));

@@ -337,10 +337,7 @@ impl Request {
         for p in &raw.params {
             match params::lookup(&p.name) {
                 Some(r) if r.id.spec().origin == ParamOrigin::Common => {}
-                Some(r)
-                    if edition.current_params
-                        || r.id.spec().editions == ParamEditions::All =>
-                {
+                Some(r) if edition.current_params || r.id.spec().editions == ParamEditions::All => {
                     resolved.push((r, p.value.as_str()))
                 }
                 _ => warnings.push(Warning(format!(
@@ -382,7 +379,10 @@ impl Request {
     /// and the capacity model read; the conflict and limit rules read the forms themselves.
     fn resolve_network(&mut self) {
         if self.security_group_id.is_none() {
-            if let Some((r, g)) = self.security_groups().first().map(|(r, g)| (*r, g.to_string()))
+            if let Some((r, g)) = self
+                .security_groups()
+                .first()
+                .map(|(r, g)| (*r, g.to_string()))
             {
                 self.security_group_id = Some(g);
                 self.security_group_from = Some(r);
@@ -408,7 +408,8 @@ impl Request {
 
     /// The parameter that names the vSwitch.
     pub fn vswitch_param(&self) -> ParamRef {
-        self.vswitch_from.unwrap_or(ParamRef::plain(ParamId::VSwitchId))
+        self.vswitch_from
+            .unwrap_or(ParamRef::plain(ParamId::VSwitchId))
     }
 
     /// The index n of the primary ENI (`NetworkInterface.n.InstanceType=Primary`), the first
@@ -1001,7 +1002,10 @@ pub fn password_ok(v: &str, min_classes: u8, specials: &str) -> bool {
             return false;
         }
     }
-    let classes = [upper, lower, digit, special].iter().filter(|c| **c).count();
+    let classes = [upper, lower, digit, special]
+        .iter()
+        .filter(|c| **c)
+        .count();
     (8..=30).contains(&v.len()) && classes >= usize::from(min_classes)
 }
 

@@ -25,6 +25,8 @@ struct Doc<'a> {
     name: Option<String>,
     #[serde(default)]
     description: String,
+    /// An edition name (`current`, `reference-2018`); wins over `--edition`.
+    edition: Option<String>,
     #[serde(borrow, default)]
     world: Option<&'a RawValue>,
     start: Option<String>,
@@ -246,6 +248,11 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
     };
     let doc: Doc = serde_json::from_str(text).map_err(|e| src.serde_error(Pos::START, &e))?;
     let key = |k: &str| src.key_place(k);
+    let edition = doc
+        .edition
+        .as_deref()
+        .map(|e| EditionId::parse(e).map_err(|m| Error::input(key("edition"), m)))
+        .transpose()?;
 
     let start = match &doc.start {
         None => crate::time::parse_utc(DEFAULT_START).expect("the default start parses"),
@@ -316,7 +323,8 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
         name,
         description: doc.description,
         source: source.to_string(),
-        world: build_world(&world_parts)?,
+        edition,
+        world: build_world(&world_parts, edition.unwrap_or_default())?,
         start,
         horizon,
         sample_every,
@@ -792,6 +800,25 @@ mod tests {
         assert!(e.contains("shape"), "{e}");
         let two = format!(r#"{{"costs": {{"trafic": {{}}}}, {tl}}}"#);
         assert!(parse("c.json", &two, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn the_edition_is_read_placed_and_reaches_the_world() {
+        let tl = r#""timeline": [{"at": "+0m", "release": "all"}]"#;
+        let s = parse("e.json", &format!("{{{tl}}}"), Path::new(".")).unwrap();
+        assert_eq!((s.edition, s.world.edition), (None, EditionId::Current));
+        let text = format!("{{\"edition\": \"reference-2018\", {tl}}}");
+        let s = parse("e.json", &text, Path::new(".")).unwrap();
+        assert_eq!(s.edition, Some(EditionId::Reference2018));
+        assert_eq!(s.world.edition, EditionId::Reference2018);
+        let text = format!("{{\n  {tl},\n  \"edition\": \"2019\"\n}}");
+        let e = parse("e.json", &text, Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("e.json:3:3: ") && e.contains("current, reference-2018"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Scenario files: a world, a start and horizon, trials and a seed, fault rates, a retry
-//! policy, a stock model, and a timeline of RunInstances requests and releases.
+//! Scenario files: a world and the API edition it answers in, a start and horizon, trials
+//! and a seed, fault rates, a retry policy, a stock model, and a timeline of RunInstances
+//! requests and releases.
 //!
 //! Two forms are read (see `docs/scenarios.md`): a JSON document ([`mod@file`]) and a CSV timeline
 //! with one request per row ([`sheet`]), standalone or referenced from the JSON form. Both
@@ -18,6 +19,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::catalog::errors::entries;
 use crate::catalog::ErrorKey;
+use crate::edition::EditionId;
 use crate::error::{suggest, Error, Place, Result};
 use crate::request::RawRequest;
 use crate::world::World;
@@ -49,6 +51,10 @@ pub struct Scenario {
     pub description: String,
     /// The file it was read from (or a generator's name).
     pub source: String,
+    /// The API edition the file names (`"edition"`), which wins over `--edition`; None when
+    /// the file names none (CSV timelines never do). The world's `edition` is the one the
+    /// scenario replays under: this one, else [`Scenario::set_default_edition`]'s.
+    pub edition: Option<EditionId>,
     pub world: World,
     pub start: DateTime<Utc>,
     pub horizon: TimeDelta,
@@ -64,6 +70,15 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Prices and traffic for the cost model (`costs` in the file; defaults when absent).
     pub costs: Costs,
+}
+
+impl Scenario {
+    /// Replays the scenario under `edition` (the command line's `--edition`) unless the file
+    /// names its own: a scenario written for an edition replays the same whatever the
+    /// command line says.
+    pub fn set_default_edition(&mut self, edition: EditionId) {
+        self.world.edition = self.edition.unwrap_or(edition);
+    }
 }
 
 /// GB out per instance-hour when a scenario gives no traffic model.
@@ -301,8 +316,8 @@ pub enum WorldPart {
     },
 }
 
-/// Builds the world: the embedded default, then each part in order.
-pub fn build_world(parts: &[WorldPart]) -> Result<World> {
+/// Builds the world: the embedded default, then each part in order, answering in `edition`.
+pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
     use crate::world::load::{load_world_sources, WorldSource};
     let sources: Vec<WorldSource> = parts
         .iter()
@@ -311,7 +326,9 @@ pub fn build_world(parts: &[WorldPart]) -> Result<World> {
             WorldPart::Inline { value, place } => WorldSource::Inline { value, place },
         })
         .collect();
-    load_world_sources(&sources)
+    let mut world = load_world_sources(&sources)?;
+    world.edition = edition;
+    Ok(world)
 }
 
 /// Reads a scenario file: `.csv` is a standalone CSV timeline, anything else JSON.
@@ -390,5 +407,17 @@ mod tests {
             "{err}"
         );
         assert!(Expected::Ok.matches(Some(ErrorKey::DryRunOperation)));
+    }
+
+    #[test]
+    fn the_files_edition_wins_over_the_default() {
+        let tl = r#"{"timeline": [{"at": "+0m", "release": "all"}]}"#;
+        let mut s = file::parse("d.json", tl, Path::new(".")).unwrap();
+        s.set_default_edition(EditionId::Reference2018);
+        assert_eq!(s.world.edition, EditionId::Reference2018);
+        let pinned = r#"{"edition": "current", "timeline": [{"at": "+0m", "release": "all"}]}"#;
+        let mut s = file::parse("d.json", pinned, Path::new(".")).unwrap();
+        s.set_default_edition(EditionId::Reference2018);
+        assert_eq!(s.world.edition, EditionId::Current);
     }
 }

@@ -91,6 +91,14 @@ pub fn schema() -> Value {
         }
     });
     // Added apart from the literal above, which sits at serde_json's macro recursion limit.
+    let editions: Vec<&str> = crate::edition::EditionId::ALL
+        .iter()
+        .map(|e| e.name())
+        .collect();
+    schema["properties"]["edition"] = json!({
+        "enum": editions,
+        "description": "The API edition the scenario replays under: `current` (today's API) or `reference-2018`. Wins over `ecsim run --edition`; default: the command line's, else current."
+    });
     schema["properties"]["sweep"] = json!({
         "type": "object",
         "description": "Variants: each key (a request parameter, trials or seed) lists values; every combination runs as a named variant; `labels` limits parameter sweeps to labelled requests.",
@@ -132,8 +140,8 @@ mod tests {
     fn schema_lists_the_top_level_fields() {
         let s = super::schema();
         for k in [
-            "name", "world", "start", "horizon", "trials", "seed", "faults", "retry", "stock",
-            "timeline", "costs",
+            "name", "edition", "world", "start", "horizon", "trials", "seed", "faults", "retry",
+            "stock", "timeline", "costs",
         ] {
             assert!(s["properties"].get(k).is_some(), "{k}");
         }

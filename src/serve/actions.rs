@@ -18,6 +18,7 @@ use crate::catalog::ErrorKey;
 use crate::request::typed::{parse_bool, parse_int};
 use crate::request::RawRequest;
 use crate::time::{format_utc, parse_utc};
+use crate::validate::Violation;
 
 /// The actions answered, in documentation order.
 pub const ACTIONS: &[&str] = &[
@@ -56,12 +57,6 @@ impl Done {
             count: 0,
         }
     }
-
-    fn failed(key: ErrorKey, arg: &str, rid: &str) -> Done {
-        let mut d = Done::reply(Reply::keyed(key, arg, rid));
-        d.parameter = arg.to_string();
-        d
-    }
 }
 
 /// The action a request names: the `Action` parameter, else the `x-acs-action` header (the
@@ -73,6 +68,23 @@ pub fn action_of(raw: &RawRequest) -> Option<&str> {
 }
 
 impl Session {
+    /// An error answer of `key` in the session's edition, its `{0}` filled by `arg` (also
+    /// the report's parameter column).
+    fn failed(&self, key: ErrorKey, arg: &str, rid: &str) -> Done {
+        let v = Violation::bare(key)
+            .arg(arg)
+            .answered_in(self.world.edition);
+        let mut d = violation(&v, rid);
+        d.parameter = arg.to_string();
+        d
+    }
+
+    /// An error answer of `key` without arguments (DryRunOperation, InvalidAction.NotFound)
+    /// in the session's edition.
+    fn refused(&self, key: ErrorKey, rid: &str) -> Done {
+        violation(&Violation::bare(key).answered_in(self.world.edition), rid)
+    }
+
     /// Answers one API request and records it in the session report.
     pub fn handle(&self, raw: &RawRequest) -> Reply {
         let seq = self.next_seq();
@@ -80,7 +92,7 @@ impl Session {
         let at = self.clock.now();
         let action = action_of(raw).unwrap_or("").to_string();
         let done = match action.as_str() {
-            "" => Done::failed(ErrorKey::MissingParameterGeneric, "Action", &rid),
+            "" => self.failed(ErrorKey::MissingParameterGeneric, "Action", &rid),
             "RunInstances" => self.run_instances(raw, at, &rid),
             "DescribeInstances" => self.describe_instances(raw, &rid),
             "DeleteInstance" => self.delete_instances(raw, &rid, false),
@@ -88,11 +100,7 @@ impl Session {
             "DescribeAvailableResource" => self.describe_available_resource(raw, &rid),
             "DescribeSpotPriceHistory" => self.describe_spot_price_history(raw, at, &rid),
             "DescribeAccountAttributes" => self.describe_account_attributes(raw, &rid),
-            _ => Done::reply(Reply::error(
-                ErrorKey::InvalidActionNotFound,
-                ErrorKey::InvalidActionNotFound.entry().message,
-                &rid,
-            )),
+            _ => self.refused(ErrorKey::InvalidActionNotFound, &rid),
         };
         self.record(seq, at, &rid, action, raw, done)
     }
@@ -102,7 +110,7 @@ impl Session {
         let seq = self.next_seq();
         let rid = request_id(self.seed, seq);
         let at = self.clock.now();
-        let done = Done::failed(key, arg, &rid);
+        let done = self.failed(key, arg, &rid);
         self.record(seq, at, &rid, String::new(), &RawRequest::default(), done)
     }
 
@@ -163,11 +171,7 @@ impl Session {
                 d
             }
             RunResult::DryRun { grant } => {
-                let mut d = Done::reply(Reply::error(
-                    ErrorKey::DryRunOperation,
-                    ErrorKey::DryRunOperation.entry().message,
-                    rid,
-                ));
+                let mut d = self.refused(ErrorKey::DryRunOperation, rid);
                 d.outcome = "dry_run";
                 d.zone = grant.zone;
                 d
@@ -196,13 +200,13 @@ impl Session {
         let ids = match raw.get("InstanceIds").filter(|s| !s.trim().is_empty()) {
             Some(text) => match serde_json::from_str::<Vec<String>>(text) {
                 Ok(ids) if ids.len() <= 100 => Some(ids),
-                _ => return Done::failed(ErrorKey::InvalidParameterGeneric, "InstanceIds", rid),
+                _ => return self.failed(ErrorKey::InvalidParameterGeneric, "InstanceIds", rid),
             },
             None => None,
         };
         let (page, size) = match paging(raw) {
             Ok(p) => p,
-            Err(name) => return Done::failed(ErrorKey::InvalidParameterGeneric, name, rid),
+            Err(name) => return self.failed(ErrorKey::InvalidParameterGeneric, name, rid),
         };
         let mut all = self.instances(&region, ids.as_deref());
         for (param, field) in [("ZoneId", 0), ("InstanceType", 1), ("VpcId", 2)] {
@@ -249,10 +253,10 @@ impl Session {
                 .collect();
             ids.sort_by_key(|(n, _)| *n);
             if ids.is_empty() {
-                return Done::failed(ErrorKey::MissingParameterGeneric, "InstanceId.N", rid);
+                return self.failed(ErrorKey::MissingParameterGeneric, "InstanceId.N", rid);
             }
             if ids.len() > 100 || ids.iter().any(|(n, _)| *n == 0 || *n > 100) {
-                return Done::failed(ErrorKey::InvalidParameterGeneric, "InstanceId.N", rid);
+                return self.failed(ErrorKey::InvalidParameterGeneric, "InstanceId.N", rid);
             }
             (
                 "DeleteInstances",
@@ -261,24 +265,20 @@ impl Session {
         } else {
             match raw.get("InstanceId").filter(|v| !v.is_empty()) {
                 Some(id) => ("DeleteInstance", vec![id.to_string()]),
-                None => return Done::failed(ErrorKey::MissingParameterGeneric, "InstanceId", rid),
+                None => return self.failed(ErrorKey::MissingParameterGeneric, "InstanceId", rid),
             }
         };
         for flag in ["Force", "DryRun", "TerminateSubscription"] {
             if raw.get(flag).is_some_and(|v| parse_bool(v).is_none()) {
-                return Done::failed(ErrorKey::InvalidParameterGeneric, flag, rid);
+                return self.failed(ErrorKey::InvalidParameterGeneric, flag, rid);
             }
         }
         let dry_run = raw.get("DryRun").and_then(parse_bool).unwrap_or(false);
         let param = if many { "InstanceId.N" } else { "InstanceId" };
         match self.delete(&ids, dry_run) {
-            Err(_) => Done::failed(ErrorKey::InvalidParameterGeneric, param, rid),
+            Err(_) => self.failed(ErrorKey::InvalidParameterGeneric, param, rid),
             Ok(_) if dry_run => {
-                let mut d = Done::reply(Reply::error(
-                    ErrorKey::DryRunOperation,
-                    ErrorKey::DryRunOperation.entry().message,
-                    rid,
-                ));
+                let mut d = self.refused(ErrorKey::DryRunOperation, rid);
                 d.outcome = "dry_run";
                 d
             }
@@ -297,7 +297,7 @@ impl Session {
         };
         let dest = match raw.get("DestinationResource").filter(|v| !v.is_empty()) {
             None => {
-                return Done::failed(
+                return self.failed(
                     ErrorKey::MissingParameterGeneric,
                     "DestinationResource",
                     rid,
@@ -316,7 +316,7 @@ impl Session {
         ]
         .contains(&dest)
         {
-            return Done::failed(
+            return self.failed(
                 ErrorKey::InvalidParameterGeneric,
                 "DestinationResource",
                 rid,
@@ -377,12 +377,12 @@ impl Session {
         };
         for p in ["NetworkType", "InstanceType"] {
             if raw.get(p).is_none_or(str::is_empty) {
-                return Done::failed(ErrorKey::MissingParameterGeneric, p, rid);
+                return self.failed(ErrorKey::MissingParameterGeneric, p, rid);
             }
         }
         let network = raw.get("NetworkType").unwrap_or("");
         if network != "vpc" && network != "classic" {
-            return Done::failed(ErrorKey::InvalidParameterGeneric, "NetworkType", rid);
+            return self.failed(ErrorKey::InvalidParameterGeneric, "NetworkType", rid);
         }
         let itype = raw.get("InstanceType").unwrap_or("");
         let time = |p: &'static str| match raw.get(p).filter(|v| !v.is_empty()) {
@@ -395,17 +395,17 @@ impl Session {
                 (end, s.unwrap_or(end - TimeDelta::hours(3)))
             }
             (Err(p), _) | (_, Err(p)) => {
-                return Done::failed(ErrorKey::InvalidParameterGeneric, p, rid)
+                return self.failed(ErrorKey::InvalidParameterGeneric, p, rid)
             }
         };
         if start > end || end - start > TimeDelta::days(30) {
-            return Done::failed(ErrorKey::InvalidParameterGeneric, "StartTime", rid);
+            return self.failed(ErrorKey::InvalidParameterGeneric, "StartTime", rid);
         }
         let offset = match raw.get("Offset").filter(|v| !v.is_empty()) {
             None => 0,
             Some(v) => match parse_int(v) {
                 Some(n) => n as usize,
-                None => return Done::failed(ErrorKey::InvalidParameterGeneric, "Offset", rid),
+                None => return self.failed(ErrorKey::InvalidParameterGeneric, "Offset", rid),
             },
         };
         let zone_filter = raw.get("ZoneId").filter(|v| !v.is_empty());
@@ -507,12 +507,12 @@ impl Session {
     /// The request's RegionId, which must name a region of the world.
     fn region(&self, raw: &RawRequest, rid: &str) -> Result<String, Box<Done>> {
         match raw.get("RegionId").filter(|v| !v.is_empty()) {
-            None => Err(Box::new(Done::failed(
+            None => Err(Box::new(self.failed(
                 ErrorKey::MissingParameterGeneric,
                 "RegionId",
                 rid,
             ))),
-            Some(r) if self.world.region(r).is_none() => Err(Box::new(Done::failed(
+            Some(r) if self.world.region(r).is_none() => Err(Box::new(self.failed(
                 ErrorKey::InvalidRegionIdNotFound,
                 "RegionId",
                 rid,
@@ -522,7 +522,7 @@ impl Session {
     }
 }
 
-fn violation(v: &crate::validate::Violation, rid: &str) -> Done {
+fn violation(v: &Violation, rid: &str) -> Done {
     let mut d = Done::reply(Reply::violation(v, rid));
     d.parameter = v.param.map(|p| p.to_string()).unwrap_or_default();
     d

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::clock::{Clock, ClockMode};
 use super::report::{FailureRow, RequestRow, SessionReport};
 use crate::catalog::ErrorKey;
+use crate::edition::EditionId;
 use crate::request::typed::{InternetChargeType, SpotStrategy};
 use crate::validate::capacity::{initial_stock, WorldCapacity};
 use crate::validate::{Admitted, CapacityView, Grant};
@@ -295,6 +296,13 @@ impl Session {
         }
     }
 
+    /// The session answering in `edition` (`--edition`): every rule and message reads it
+    /// from the world.
+    pub fn in_edition(mut self, edition: EditionId) -> Session {
+        self.world.edition = edition;
+        self
+    }
+
     pub fn world(&self) -> &World {
         &self.world
     }
@@ -327,10 +335,13 @@ impl Session {
                 return if *fp == req.fingerprint {
                     RunResult::Replayed { ids: ids.clone() }
                 } else {
-                    RunResult::Failed(crate::validate::Violation::on(
-                        ErrorKey::IdempotentParameterMismatch,
-                        crate::catalog::params::ParamId::ClientToken,
-                    ))
+                    RunResult::Failed(
+                        crate::validate::Violation::on(
+                            ErrorKey::IdempotentParameterMismatch,
+                            crate::catalog::params::ParamId::ClientToken,
+                        )
+                        .answered_in(self.world.edition),
+                    )
                 };
             }
         }
@@ -514,7 +525,7 @@ impl Session {
             .map(|(k, &count)| FailureRow {
                 code: k.code(),
                 http_status: k.http_status(),
-                message: k.entry().message,
+                message: self.world.edition.get().message(k.entry()),
                 count,
             })
             .collect();

@@ -121,6 +121,15 @@ pub struct ScenarioReport {
     pub expectations: Vec<ExpectResult>,
     /// Costs over the trials (None when the run turns costs off).
     pub costs: Option<costing::CostReport>,
+    /// The edition the scenario was answered in (its messages' wording).
+    pub edition: crate::edition::EditionId,
+}
+
+impl ScenarioReport {
+    /// A code's message in the scenario's edition.
+    pub fn message(&self, key: crate::catalog::ErrorKey) -> &'static str {
+        self.edition.get().message(key.entry())
+    }
 }
 
 impl ScenarioReport {
@@ -250,6 +259,7 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         .collect();
 
     ScenarioReport {
+        edition: plan.scenario.world.edition,
         name: plan.scenario.name.clone(),
         source: plan.scenario.source.clone(),
         start: plan.scenario.start,

@@ -550,10 +550,10 @@ fn attempt_request(
                 }
                 Some(_) => (
                     Kind::Failed,
-                    Some(Violation::on(
-                        ErrorKey::IdempotentParameterMismatch,
-                        ParamId::ClientToken,
-                    )),
+                    Some(
+                        Violation::on(ErrorKey::IdempotentParameterMismatch, ParamId::ClientToken)
+                            .answered_in(plan.scenario.world.edition),
+                    ),
                 ),
                 None => {
                     for &p in &req.pools {

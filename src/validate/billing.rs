@@ -44,7 +44,10 @@ fn subscription(c: &Ctx) -> Option<Violation> {
     let on = |k, id| Some(Violation::on(k, id));
     if r.instance_charge_type() == InstanceChargeType::PostPaid {
         return (r.get_bool(ParamId::AutoPay) == Some(false)).then(|| {
-            Violation::on(ErrorKey::InvalidAutoPayPostPaidUnsupported, ParamId::AutoPay)
+            Violation::on(
+                ErrorKey::InvalidAutoPayPostPaidUnsupported,
+                ParamId::AutoPay,
+            )
         });
     }
     let week = r.get_str(ParamId::PeriodUnit) == Some("Week");
@@ -131,7 +134,10 @@ pub static PURCHASE: Rule = Rule {
         }
         if r.spot_strategy() != SpotStrategy::NoSpot {
             return (!a.spot_purchase_allowed).then(|| {
-                Violation::on(ErrorKey::InvalidAccountNotSupportSpot, ParamId::SpotStrategy)
+                Violation::on(
+                    ErrorKey::InvalidAccountNotSupportSpot,
+                    ParamId::SpotStrategy,
+                )
             });
         }
         (!a.payg_available).then(|| {

@@ -96,14 +96,11 @@ impl Demand {
                         .and_then(|s| s.source_disk_size.parse::<u32>().ok());
                     DiskSpec {
                         category,
-                        size_gib: d
-                            .size
-                            .or(from_snapshot)
-                            .unwrap_or_else(|| {
-                                c.edition
-                                    .data_disk_range(category, d.performance_level)
-                                    .map_or(20, |r| r.0)
-                            }),
+                        size_gib: d.size.or(from_snapshot).unwrap_or_else(|| {
+                            c.edition
+                                .data_disk_range(category, d.performance_level)
+                                .map_or(20, |r| r.0)
+                        }),
                         performance_level: d.performance_level,
                     }
                 })

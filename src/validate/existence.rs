@@ -84,8 +84,12 @@ pub static SECURITY_GROUP: Rule = Rule {
     doc: "SecurityGroupId is a group of the region (DescribeSecurityGroups). Example: \
           SecurityGroupId=sg-missing -> InvalidSecurityGroupId.",
     check: Check::Static(|c| {
-        c.sg.is_none_or(|g| g.region_id != c.region)
-            .then(|| Violation::new(ErrorKey::InvalidSecurityGroupId, c.req.security_group_param()))
+        c.sg.is_none_or(|g| g.region_id != c.region).then(|| {
+            Violation::new(
+                ErrorKey::InvalidSecurityGroupId,
+                c.req.security_group_param(),
+            )
+        })
     }),
 };
 

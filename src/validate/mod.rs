@@ -472,7 +472,10 @@ mod tests {
             .filter(|e| e.modeled && !answered(e.key))
             .map(|e| e.key)
             .collect();
-        assert!(missing.is_empty(), "modeled rows no rule returns: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "modeled rows no rule returns: {missing:?}"
+        );
         let unmarked: Vec<_> = entries()
             .iter()
             .filter(|e| !e.modeled && claimed.contains(&e.key))

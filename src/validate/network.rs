@@ -38,8 +38,7 @@ pub static GROUP_FORMS: Rule = Rule {
 
 fn group_forms(c: &Ctx) -> Option<Violation> {
     let r = c.req;
-    let explicit_single = r.security_group_from.is_none()
-        && r.security_group_id.is_some();
+    let explicit_single = r.security_group_from.is_none() && r.security_group_id.is_some();
     if let Some((p, _)) = r.all(ParamId::SecurityGroupIds).next() {
         if explicit_single {
             return Some(Violation::new(
@@ -85,8 +84,9 @@ fn group_forms(c: &Ctx) -> Option<Violation> {
         .into_iter()
         .find(|(_, g)| !seen.insert(*g))
         .map(|(p, g)| {
-            Violation::new(ErrorKey::InvalidParameterSecurityGroupIdRepeated, p)
-                .arg(format!("The security group {g} is specified more than once."))
+            Violation::new(ErrorKey::InvalidParameterSecurityGroupIdRepeated, p).arg(format!(
+                "The security group {g} is specified more than once."
+            ))
         })
 }
 
@@ -154,7 +154,9 @@ pub static GROUPS_FIT: Rule = Rule {
           SecurityGroupIds.2=sg-enterprise -> EnterpriseGroupLimited.MutliGroupType.",
     check: Check::Static(|c| {
         let groups = c.req.security_groups();
-        let first = groups.first().and_then(|(_, g)| c.world.security_group(g))?;
+        let first = groups
+            .first()
+            .and_then(|(_, g)| c.world.security_group(g))?;
         for (p, g) in &groups[1..] {
             let s = c.world.security_group(g)?;
             if s.vpc_id != first.vpc_id {
@@ -274,7 +276,10 @@ fn private_ip(c: &Ctx) -> Option<Violation> {
         }
     };
     let Ok(ip) = text.parse::<Ipv4Addr>() else {
-        return Some(Violation::new(ErrorKey::InvalidPrivateIpAddressMalformed, p));
+        return Some(Violation::new(
+            ErrorKey::InvalidPrivateIpAddressMalformed,
+            p,
+        ));
     };
     let v = c.vswitch?;
     let first = u32::from(ip);
@@ -287,7 +292,10 @@ fn private_ip(c: &Ctx) -> Option<Violation> {
             return Some(Violation::new(ErrorKey::InvalidPrivateIpAddress, p));
         }
         if c.world.private_ip_in_use(&v.v_switch_id, &x.to_string()) {
-            return Some(Violation::new(ErrorKey::InvalidPrivateIpAddressDuplicated, p));
+            return Some(Violation::new(
+                ErrorKey::InvalidPrivateIpAddressDuplicated,
+                p,
+            ));
         }
     }
     None

@@ -64,12 +64,15 @@ fn host_names(c: &Ctx) -> Option<Violation> {
         }
         if names.len() as u32 != r.amount() {
             return Some(
-                Violation::new(ErrorKey::InvalidHostnameSizeInvalid, names[names.len() - 1].0)
-                    .arg(format!(
-                        "HostNames.N gives {} names for Amount {}.",
-                        names.len(),
-                        r.amount()
-                    )),
+                Violation::new(
+                    ErrorKey::InvalidHostnameSizeInvalid,
+                    names[names.len() - 1].0,
+                )
+                .arg(format!(
+                    "HostNames.N gives {} names for Amount {}.",
+                    names.len(),
+                    r.amount()
+                )),
             );
         }
         let max = c.edition.limits.host_name_max;
@@ -84,8 +87,7 @@ fn host_names(c: &Ctx) -> Option<Violation> {
         return None;
     }
     let chars = |s: &str| s.chars().count();
-    if r
-        .host_name
+    if r.host_name
         .as_deref()
         .is_some_and(|h| chars(h) + 3 > c.edition.limits.host_name_max)
     {
@@ -97,7 +99,12 @@ fn host_names(c: &Ctx) -> Option<Violation> {
     r.instance_name
         .as_deref()
         .is_some_and(|n| chars(n) + 3 > 128)
-        .then(|| Violation::on(ErrorKey::InvalidParamsInstanceNameExceed, ParamId::InstanceName))
+        .then(|| {
+            Violation::on(
+                ErrorKey::InvalidParamsInstanceNameExceed,
+                ParamId::InstanceName,
+            )
+        })
 }
 
 pub static METADATA_ACCESS: Rule = Rule {

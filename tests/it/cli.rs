@@ -230,7 +230,10 @@ fn codes_lists_the_whole_catalog() {
         .iter()
         .any(|r| &r[1] == "DryRunOperation" && &r[4] == "ecsim"));
     // Today's wording is the default; the reference's is kept beside it.
-    let no_stock = rows.iter().find(|r| &r[1] == "OperationDenied.NoStock").unwrap();
+    let no_stock = rows
+        .iter()
+        .find(|r| &r[1] == "OperationDenied.NoStock")
+        .unwrap();
     assert_eq!(&no_stock[3], "The resource is out of usage.");
     assert!(no_stock[6].starts_with("Sales of this resource are temporarily suspended"));
     let o = ecsim(&["codes"], None);
@@ -240,7 +243,10 @@ fn codes_lists_the_whole_catalog() {
         let o = ecsim(&["codes", "--csv", flag], None);
         let mut r = csv::Reader::from_reader(o.stdout.as_slice());
         let got: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-        assert!(!got.is_empty() && got.iter().all(|r| &r[5] == want), "{flag}");
+        assert!(
+            !got.is_empty() && got.iter().all(|r| &r[5] == want),
+            "{flag}"
+        );
     }
     let o = ecsim(&["codes", "--edition", "2019"], None);
     assert_eq!(o.status.code(), Some(2));
@@ -254,7 +260,8 @@ fn the_reference_edition_lists_the_2018_catalog_unchanged() {
     let o = ecsim(&["codes", "--csv", "--edition", "reference-2018"], None);
     assert_eq!(o.status.code(), Some(0));
     let golden = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/codes-reference-2018.csv"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden/codes-reference-2018.csv"),
     )
     .unwrap();
     assert_eq!(stdout(&o), golden);

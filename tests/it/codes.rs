@@ -921,8 +921,7 @@ fn cases() -> Vec<Case> {
 
 /// The special world plus `extra` under `edition`, loaded once per distinct pair.
 fn world_in(edition: EditionId, extra: &str) -> &'static World {
-    static CACHE: OnceLock<Mutex<HashMap<(EditionId, String), &'static World>>> =
-        OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<(EditionId, String), &'static World>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
     if let Some(w) = cache.get(&(edition, extra.to_string())) {
         return w;
@@ -986,7 +985,10 @@ pub fn run_in(edition: EditionId, set: &[(&str, &str)], extra: &str) -> Outcome 
 
 /// Reference cases whose answer today differs, with the current case that covers today's.
 const DIFFERS_TODAY: &[(K, &str)] = &[
-    (K::InvalidUserDataSizeExceeded, "today's limit is 32 KiB, not 16 KiB"),
+    (
+        K::InvalidUserDataSizeExceeded,
+        "today's limit is 32 KiB, not 16 KiB",
+    ),
     (
         K::InvalidSystemDiskSizeMoreThanMaxSize,
         "today's cloud_efficiency system disk goes to 2048 GiB, not 500",
@@ -1034,7 +1036,12 @@ fn every_case_answers_its_row_and_names_its_parameter() {
         // The same request today answers the same row (or its renamed successor), unless
         // today's API answers otherwise (covered by a current case).
         if !DIFFERS_TODAY.iter().any(|(k, _)| *k == case.key) {
-            check_case(EditionId::Current, &case, today.answer_key(case.key), &mut wrong);
+            check_case(
+                EditionId::Current,
+                &case,
+                today.answer_key(case.key),
+                &mut wrong,
+            );
         }
     }
     for case in crate::current::cases() {

@@ -30,7 +30,12 @@ pub fn cases() -> Vec<Case> {
             p("SystemDisk.Size"),
         ),
         // Tags and values typed from data/params.csv.
-        c(K::NumberExceedTags, &[("Tag.21.Key", "k")], "", p("Tag.21.Key")),
+        c(
+            K::NumberExceedTags,
+            &[("Tag.21.Key", "k")],
+            "",
+            p("Tag.21.Key"),
+        ),
         c(
             K::InvalidPeriodTypeValueNotSupported,
             &[("PeriodUnit", "Year")],
@@ -49,7 +54,12 @@ pub fn cases() -> Vec<Case> {
             "",
             p("HttpPutResponseHopLimit"),
         ),
-        c(K::InvalidParamTenancy, &[("Tenancy", "shared")], "", p("Tenancy")),
+        c(
+            K::InvalidParamTenancy,
+            &[("Tenancy", "shared")],
+            "",
+            p("Tenancy"),
+        ),
         c(
             K::InvalidParameterAffinity,
             &[("Affinity", "sticky")],

@@ -3,8 +3,8 @@
 mod cli;
 mod codes;
 mod costs;
-mod editions;
 mod current;
+mod editions;
 mod metadata;
 mod replay;
 mod reports;
