@@ -19,6 +19,8 @@ struct Row {
     replaced_by: String,
     condition: String,
     hint: String,
+    condition_current: String,
+    hint_current: String,
     note: String,
 }
 
@@ -112,10 +114,17 @@ fn main() {
             );
             format!("Some(ErrorKey::{})", r.replaced_by)
         };
+        let opt = |s: &str| {
+            if s.is_empty() {
+                "None".to_string()
+            } else {
+                format!("Some({s:?})")
+            }
+        };
         writeln!(
             out,
-            "    Entry {{ key: ErrorKey::{}, code: {:?}, http_status: {}, message: {:?}, origin: {}, all_editions: {}, modeled: {}, reference_message: {}, replaced_by: {}, condition: {:?}, hint: {:?}, note: {:?} }},",
-            r.key, r.code, r.http_status, r.message, origin, all_editions, r.modeled, reference_message, replaced_by, r.condition, r.hint, r.note
+            "    Entry {{ key: ErrorKey::{}, code: {:?}, http_status: {}, message: {:?}, origin: {}, all_editions: {}, modeled: {}, reference_message: {}, replaced_by: {}, condition: {:?}, hint: {:?}, condition_current: {}, hint_current: {}, note: {:?} }},",
+            r.key, r.code, r.http_status, r.message, origin, all_editions, r.modeled, reference_message, replaced_by, r.condition, r.hint, opt(&r.condition_current), opt(&r.hint_current), r.note
         )
         .unwrap();
     }

@@ -173,6 +173,22 @@ impl Edition {
             .expect("data/editions/*.json names a catalog key (tested)")
     }
 
+    /// When the row is answered, in this edition's terms.
+    pub fn condition(&self, e: &Entry) -> &'static str {
+        match e.condition_current {
+            Some(c) if !self.reference_messages => c,
+            _ => e.condition,
+        }
+    }
+
+    /// What the caller can change, in this edition's terms.
+    pub fn hint(&self, e: &Entry) -> &'static str {
+        match e.hint_current {
+            Some(h) if !self.reference_messages => h,
+            _ => e.hint,
+        }
+    }
+
     /// The catalog rows of this edition, in file order.
     pub fn rows(&self) -> impl Iterator<Item = &'static Entry> + '_ {
         crate::catalog::errors::entries()

@@ -52,6 +52,9 @@ pub struct Entry {
     pub condition: &'static str,
     /// What the caller can change.
     pub hint: &'static str,
+    /// Today's condition and hint where a limit changed (the 2018 ones stay above).
+    pub condition_current: Option<&'static str>,
+    pub hint_current: Option<&'static str>,
     /// Interpretation choices and contradictions resolved.
     pub note: &'static str,
 }

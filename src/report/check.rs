@@ -43,7 +43,7 @@ fn row(p: &Prediction) -> JsonRow<'_> {
         message,
         parameter,
         hint: match &p.outcome {
-            Outcome::Failed(v) => Some(v.key.entry().hint),
+            Outcome::Failed(v) => Some(v.edition.get().hint(v.key.entry())),
             _ => None,
         },
         zone: zone.filter(|z| !z.is_empty()),
@@ -127,7 +127,7 @@ pub fn text_rows(preds: &[Prediction]) -> Vec<u8> {
                     e.http_status,
                     e.code,
                     v.message(),
-                    e.hint
+                    v.edition.get().hint(e)
                 );
             }
         }

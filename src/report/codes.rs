@@ -50,8 +50,8 @@ pub fn csv(edition: &Edition, entries: &[&Entry]) -> Vec<u8> {
                 origin: e.origin.as_str(),
                 modeled: e.modeled,
                 reference_message: e.reference_message.unwrap_or(""),
-                condition: e.condition,
-                hint: e.hint,
+                condition: edition.condition(e),
+                hint: edition.hint(e),
                 note: e.note,
             })
         } else {
@@ -84,7 +84,7 @@ pub fn text(edition: &Edition, entries: &[&Entry]) -> Vec<u8> {
             edition.message(e),
         ));
         if e.modeled {
-            s.push_str(&format!("  when:      {}\n", e.condition));
+            s.push_str(&format!("  when:      {}\n", edition.condition(e)));
         }
         if !e.note.is_empty() {
             s.push_str(&format!("  note:      {}\n", e.note));
