@@ -42,6 +42,10 @@ pub struct Demand {
     pub data_disks: Vec<DiskSpec>,
     /// The edition the request is answered in.
     pub edition: crate::edition::EditionId,
+    /// The parameters that named the security group and the vSwitch (SecurityGroupIds.1 or a
+    /// primary ENI's in today's forms), so capacity answers name what was sent.
+    pub security_group_param: crate::catalog::params::ParamRef,
+    pub vswitch_param: crate::catalog::params::ParamRef,
 }
 
 impl Demand {
@@ -106,6 +110,8 @@ impl Demand {
                 })
                 .collect(),
             edition: c.world.edition,
+            security_group_param: c.req.security_group_param(),
+            vswitch_param: c.req.vswitch_param(),
         }
     }
 }
@@ -242,7 +248,12 @@ pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
         // The zone is passed separately so that `Demand` stays immutable across trials.
         if let Some(room) = f(d, zone, view)? {
             if room < d.min_amount {
-                return Err(Violation::on(rule.codes[0], rule.reads[0]));
+                let param = match rule.reads[0] {
+                    ParamId::SecurityGroupId => d.security_group_param,
+                    ParamId::VSwitchId => d.vswitch_param,
+                    p => crate::catalog::params::ParamRef::plain(p),
+                };
+                return Err(Violation::new(rule.codes[0], param));
             }
             amount = amount.min(room);
         }

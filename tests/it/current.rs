@@ -720,3 +720,23 @@ fn sequential_name_patterns_are_host_names_today() {
     ]);
     assert_ok(&[("HostName", "k8s-${instance_id}")]);
 }
+
+/// Regression: a full group sent as SecurityGroupIds.1 was reported as `SecurityGroupId`.
+#[test]
+fn capacity_answers_name_the_group_parameter_that_was_sent() {
+    let out = today(&[
+        ("SecurityGroupId", ""),
+        ("SecurityGroupIds.1", "sg-test-full"),
+        ("Amount", "2"),
+    ]);
+    match out {
+        Outcome::Failed(v) => {
+            assert_eq!(v.key, K::SecurityGroupInstanceLimitExceed);
+            assert_eq!(
+                v.param.map(|p| p.to_string()).as_deref(),
+                Some("SecurityGroupIds.1")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
