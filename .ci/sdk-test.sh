@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Real-client test: the official Python SDKs against `ecsim serve` (docs/serve.md).
 #
-# Builds the release binary, installs aliyun-python-sdk-core, aliyun-python-sdk-ecs and
-# alibabacloud-ecs20140526 from PyPI into a virtual environment under target/, starts
-# `ecsim serve --port 0` with tests/sdk/world-low-quota.json and runs tests/sdk/test_sdk.py.
+# Builds the release binary (into ${CARGO_TARGET_DIR:-target}), installs aliyun-python-sdk-core,
+# aliyun-python-sdk-ecs and alibabacloud-ecs20140526 from PyPI into a virtual environment under
+# target/, starts `ecsim serve --port 0` with tests/sdk/world-low-quota.json and runs
+# tests/sdk/test_sdk.py, which also runs `ecsim check` on the parameters the current SDK sent.
 # Exit status: that of the test (non-zero when an assertion fails). When the packages cannot
 # be installed (no registry reachable), prints a loud SKIPPED notice and exits 0.
 set -euo pipefail
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 VENV="${SDK_VENV:-target/sdk-venv}"
+ECSIM="${CARGO_TARGET_DIR:-target}/release/ecsim"
 PACKAGES=(aliyun-python-sdk-core aliyun-python-sdk-ecs alibabacloud-ecs20140526)
 
 skip() {
@@ -30,7 +32,7 @@ fi
     || skip "pip install ${PACKAGES[*]} failed"
 
 LOG="$(mktemp)"
-target/release/ecsim serve --port 0 --world tests/sdk/world-low-quota.json >"$LOG" 2>&1 &
+"$ECSIM" serve --port 0 --world tests/sdk/world-low-quota.json >"$LOG" 2>&1 &
 SERVER=$!
 cleanup() {
     kill "$SERVER" 2>/dev/null || true
@@ -53,4 +55,4 @@ done
 [ -n "$ADDR" ] || { cat "$LOG" >&2; echo "sdk-test: no address from ecsim serve" >&2; exit 1; }
 
 echo "sdk-test: ecsim serve on $ADDR"
-"$VENV/bin/python" tests/sdk/test_sdk.py "$ADDR"
+"$VENV/bin/python" tests/sdk/test_sdk.py "$ADDR" "$ECSIM"
