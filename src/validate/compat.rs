@@ -180,8 +180,9 @@ fn io_optimized(c: &Ctx) -> Option<Violation> {
 }
 
 /// Whether the type supports a disk category: its list when given, else every cloud category
-/// and `ephemeral_ssd` with local storage.
-fn type_takes(c: &Ctx, cat: DiskCategory) -> bool {
+/// but those the edition says a type must list (`cloud_essd_entry` today), and
+/// `ephemeral_ssd` with local storage.
+pub(super) fn type_takes(c: &Ctx, cat: DiskCategory) -> bool {
     let Some(t) = c.itype else { return true };
     if !t.supported_disk_categories.is_empty() {
         return t
@@ -191,7 +192,12 @@ fn type_takes(c: &Ctx, cat: DiskCategory) -> bool {
     }
     match cat {
         DiskCategory::EphemeralSsd => t.local_storage_category.is_some(),
-        _ => true,
+        _ => !c
+            .edition
+            .limits
+            .need_listing
+            .iter()
+            .any(|n| n == cat.as_str()),
     }
 }
 

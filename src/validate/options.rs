@@ -268,24 +268,6 @@ pub static PLACEMENT: Rule = Rule {
     }),
 };
 
-/// Whether the type takes a disk category today: its SupportedDiskCategories when listed;
-/// otherwise every category but those the edition says must be listed, and local disks only
-/// with local storage.
-fn type_takes_today(c: &Ctx, cat: DiskCategory) -> bool {
-    let Some(t) = c.itype else { return true };
-    if !t.supported_disk_categories.is_empty() {
-        return t
-            .supported_disk_categories
-            .iter()
-            .any(|s| s == cat.as_str());
-    }
-    !c.edition
-        .limits
-        .need_listing
-        .iter()
-        .any(|n| n == cat.as_str())
-}
-
 pub static DISKS_BY_TYPE: Rule = Rule {
     name: "disk_categories_by_type",
     tier: Tier::Compatibility,
@@ -319,12 +301,12 @@ fn disks_by_type(c: &Ctx) -> Option<Violation> {
         Violation::new(k, p)
     };
     let sys = c.system_disk_category();
-    if sys != DiskCategory::EphemeralSsd && !type_takes_today(c, sys) {
+    if sys != DiskCategory::EphemeralSsd && !super::compat::type_takes(c, sys) {
         return Some(refuse(sys, ParamRef::plain(ParamId::SystemDiskCategory)));
     }
     c.req.data_disks.iter().find_map(|d| {
         let cat = c.data_disk_category(d);
-        (cat != DiskCategory::EphemeralSsd && !type_takes_today(c, cat))
+        (cat != DiskCategory::EphemeralSsd && !super::compat::type_takes(c, cat))
             .then(|| refuse(cat, ParamRef::at(ParamId::DataDiskCategory, d.n)))
     })
 }

@@ -1,10 +1,10 @@
 //! `--edition` on `check`, `run` and `serve`, and a scenario's `"edition"`: the same request
 //! answered by today's API (the default) and by the 2018 reference, through the real binary.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -240,39 +240,7 @@ fn the_schema_lists_the_edition_field() {
     );
 }
 
-/// A running `ecsim serve` on a free port with a manual clock at [`AT`], killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(["serve", "--port", "0", "--clock", "manual", "--start", AT])
-        .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the ecsim binary runs");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line names the address: {line:?}"))
-        .to_string();
-    Server { child, addr }
-}
+use crate::support::start_server as serve;
 
 /// `POST <target>` with an empty body on a fresh connection: (status, body).
 fn post_to(addr: &str, target: &str) -> (u16, String) {

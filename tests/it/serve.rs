@@ -1,51 +1,15 @@
 //! `ecsim serve` over real HTTP: the real binary on an ephemeral port, driven by a small
 //! HTTP/1.1 client on `std::net::TcpStream`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
-
-use super::support::AT;
 
 const SG: &str = "sg-bp15ed6xe1yxeycg7o3k";
 const FULL_SG: &str = "sg-bp1fullgroup9k2m7x4q";
 
-/// A running `ecsim serve`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the server with a manual clock at [`AT`] and `extra` arguments.
-fn start(extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(["serve", "--port", "0", "--clock", "manual", "--start", AT])
-        .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the ecsim binary runs");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line names the address: {line:?}"))
-        .to_string();
-    Server { child, addr }
-}
+use crate::support::start_server as start;
 
 /// A world file lowering cn-hangzhou's pay-as-you-go vCPU quota to 48 (40 in use: room for
 /// four 2-vCPU instances).

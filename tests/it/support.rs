@@ -71,3 +71,39 @@ pub fn request(changes: &[(&str, &str)]) -> String {
         .collect();
     serde_json::Value::Object(map).to_string()
 }
+
+/// A running `ecsim serve`, killed when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `ecsim serve` on a free port with a manual clock at [`AT`] and `extra` arguments.
+pub fn start_server(extra: &[&str]) -> Server {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["serve", "--port", "0", "--clock", "manual", "--start", AT])
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the ecsim binary runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line names the address: {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
