@@ -5,8 +5,9 @@
 //! Sections: the comparison (when several scenarios ran), then per scenario its summary,
 //! failures, expectations, charts, costs (components, internet billing and recommendation,
 //! spot, with the cost charts) and inputs. Inputs are shown through
-//! [`RawRequest::redacted`](crate::request::RawRequest::redacted): `Password` and `UserData`
-//! never appear.
+//! [`RawRequest::redacted`](crate::request::RawRequest::redacted), the one redaction point:
+//! secrets and credentials (`Password`, `UserData`, `AccessKeyId`, `SecurityToken`,
+//! `Signature`, in any case) show as `***`.
 
 use std::fmt::Write as _;
 
@@ -555,5 +556,31 @@ mod tests {
         let costs = between(&page, "<h3>Costs</h3>", "</section>");
         assert!(costs.contains("<h4>Internet recommendation</h4>\n<p>None: no public bandwidth"));
         assert!(!costs.contains("<table class=\"internet\">") && !costs.contains("<h4>Spot</h4>"));
+    }
+
+    #[test]
+    fn inputs_showed_lower_case_password_and_credentials() {
+        let doc = r#"{"name": "n", "timeline": [{"at": "+0m", "request": {
+            "RegionId": "cn-hangzhou", "password": "lowerPwMarker", "Password": "PwMarker",
+            "UserData": "VUQtbWFya2Vy", "AccessKeyId": "LTAIakMarker",
+            "SecurityToken": "stsMarker", "Signature": "sigMarker", "PasswordInherit": "false"}}]}"#;
+        let sc = crate::scenario::file::parse("n.json", doc, std::path::Path::new("")).unwrap();
+        let mut page = String::new();
+        inputs(&mut page, &sc);
+        for marker in ["Marker", "VUQt"] {
+            assert!(!page.contains(marker), "{page}");
+        }
+        for shown in [
+            "password=***",
+            "Password=***",
+            "UserData=***",
+            "AccessKeyId=***",
+            "SecurityToken=***",
+            "Signature=***",
+            "PasswordInherit=false",
+            "RegionId=cn-hangzhou",
+        ] {
+            assert!(page.contains(shown), "{shown} in {page}");
+        }
     }
 }

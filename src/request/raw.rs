@@ -43,20 +43,45 @@ impl RawRequest {
     }
 
     /// The parameters with secret values replaced by `***`, for showing a request back.
+    /// Every writer that shows request parameters goes through this (or [`redact`]).
     pub fn redacted(&self) -> Vec<(String, String)> {
         self.params
             .iter()
-            .map(|p| {
-                let secret =
-                    params::lookup(&p.name).is_some_and(|r| r.id.spec().kind == Kind::Secret);
-                let v = if secret {
-                    "***".to_string()
-                } else {
-                    p.value.clone()
-                };
-                (p.name.clone(), v)
-            })
+            .map(|p| (p.name.clone(), redact(&p.name, &p.value).to_string()))
             .collect()
+    }
+}
+
+/// What a hidden value is shown as.
+pub const REDACTED: &str = "***";
+
+/// Names whose values are never shown, matched case-insensitively: the request's secrets
+/// (`Password`, `UserData`) and the caller's credentials and signature.
+pub const SECRET_NAMES: &[&str] = &[
+    "Password",
+    "UserData",
+    "AccessKeyId",
+    "AccessKeySecret",
+    "SecurityToken",
+    "Signature",
+];
+
+/// Whether the value of the parameter `name` must never be shown: a name of
+/// [`SECRET_NAMES`] in any case (surrounding spaces ignored), or a catalog parameter of kind
+/// `Secret`.
+pub fn is_secret(name: &str) -> bool {
+    let n = name.trim();
+    SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n))
+        || params::lookup(n).is_some_and(|r| r.id.spec().kind == Kind::Secret)
+}
+
+/// The one redaction point: `value` as it may be shown for the parameter `name` (`***` for a
+/// secret, the value itself otherwise). The name stays visible.
+pub fn redact<'a>(name: &str, value: &'a str) -> &'a str {
+    if is_secret(name) {
+        REDACTED
+    } else {
+        value
     }
 }
 
@@ -101,5 +126,35 @@ mod tests {
         let shown = format!("{:?}", r.redacted());
         assert!(!shown.contains("Hunter") && !shown.contains("ZWNobw"));
         assert!(shown.contains("cn-hangzhou"));
+    }
+
+    #[test]
+    fn redaction_hid_only_exact_case_password_and_userdata() {
+        let mut r = RawRequest::new("t");
+        for (k, v) in [
+            ("password", "lowerSecret1"),
+            ("USERDATA", "dXBwZXI="),
+            ("AccessKeyId", "LTAIkeyMarker"),
+            ("accesskeysecret", "akSecretMarker"),
+            ("SecurityToken", "stsTokenMarker"),
+            ("Signature", "sigMarker="),
+            (" Password ", "spacedSecret"),
+        ] {
+            r.push(k, v);
+        }
+        r.push("PasswordInherit", "true");
+        r.push("SignatureMethod", "HMAC-SHA1");
+        r.push("ClientToken", "token-1");
+        let shown = r.redacted();
+        for (k, v) in &shown[..7] {
+            assert_eq!(v, REDACTED, "{k}");
+        }
+        // the names stay visible; look-alike names that are not secrets keep their values
+        assert_eq!(shown[0].0, "password");
+        assert_eq!(shown[7], ("PasswordInherit".into(), "true".into()));
+        assert_eq!(shown[8], ("SignatureMethod".into(), "HMAC-SHA1".into()));
+        assert_eq!(shown[9], ("ClientToken".into(), "token-1".into()));
+        assert_eq!(redact("userdata", "x"), REDACTED);
+        assert_eq!(redact("RegionId", "cn-hangzhou"), "cn-hangzhou");
     }
 }

@@ -3,7 +3,9 @@
 //! Accepted: a JSON object of flat parameters (string values as SDKs send them; numbers and
 //! booleans also taken), a JSON array of such objects, JSON Lines (one object per line), and
 //! query strings or whole URLs (`https://ecs.aliyuncs.com/?Action=RunInstances&...`), one per
-//! line, percent-decoded. Nested values (`"DataDisk": [...]`) are input errors with the flat
+//! line, percent-decoded. In a query line an unencoded `#`, a name that is not letters, digits
+//! and `.`, and an unknown name after a secret pair are bad input, placed at their column and
+//! never echoed (each may be a piece of a value cut by an unencoded `&`). Nested values (`"DataDisk": [...]`) are input errors with the flat
 //! spelling as the fix.
 
 use std::fmt;
@@ -200,13 +202,21 @@ pub fn parse_query_lines(source: &str, text: &str) -> Result<Vec<RawRequest>> {
             let t = l.trim();
             !t.is_empty() && !t.starts_with('#')
         })
-        .map(|(i, l)| parse_query(&format!("{source}:{}", i + 1), l.trim()))
+        .map(|(i, l)| {
+            let src = format!("{source}:{}", i + 1);
+            let t = l.trim();
+            let indent = l[..l.len() - l.trim_start().len()].chars().count();
+            read_query(&src, t).map_err(|e| match e.column {
+                Some(c) => Error::input(Place::at(source, i + 1, indent + c), e.message),
+                None => Error::input(Place::new(src), e.message),
+            })
+        })
         .collect::<Result<_>>()?;
     Ok(reqs)
 }
 
 /// One query string or URL. Line breaks before `&` (as in the reference's example) are
-/// tolerated when the whole text is given.
+/// tolerated when the whole text is given. Errors name the column within the query text.
 pub fn parse_query(source: &str, text: &str) -> Result<RawRequest> {
     let joined: String;
     let text = if text.contains('\n') {
@@ -215,23 +225,91 @@ pub fn parse_query(source: &str, text: &str) -> Result<RawRequest> {
     } else {
         text
     };
-    let query = match text.split_once('?') {
-        Some((_, q)) => q,
-        None if text.starts_with("http://") || text.starts_with("https://") => "",
-        None => text,
+    read_query(source, text).map_err(|e| {
+        let message = match e.column {
+            Some(c) => format!("column {c} of the query: {}", e.message),
+            None => e.message,
+        };
+        Error::input(Place::new(source), message)
+    })
+}
+
+/// The fix for a value that a query string's separators cut.
+const ENCODE_FIX: &str = "percent-encode `&` and `#` in values (%26, %23)";
+
+/// Why a query text cannot be read, at a 1-based column of it when known. The message never
+/// holds text of the query itself: it may be a piece of a secret.
+struct QueryError {
+    column: Option<usize>,
+    message: String,
+}
+
+/// Reads one query string or URL (a single line). A `?` starts the query only in a URL or
+/// after a prefix without `=` (so a `?` inside a value is kept). Rejected, at their column and
+/// without echoing them: an unencoded `#` (which would end the query and drop the rest), a
+/// name with characters other than letters, digits and `.`, and, once a secret pair
+/// ([`is_secret`](super::raw::is_secret)) has been read, a name ecsim does not know: each may
+/// be the tail of a value cut at an unencoded `&`.
+fn read_query(source: &str, text: &str) -> std::result::Result<RawRequest, QueryError> {
+    let is_url = text.starts_with("http://") || text.starts_with("https://");
+    let start = match text.find('?') {
+        Some(q) if is_url || !text[..q].contains('=') => q + 1,
+        None if is_url => text.len(),
+        _ => 0,
     };
-    let query = query.split('#').next().unwrap_or("");
+    let query = &text[start..];
+    let column = |byte: usize| text[..start + byte].chars().count() + 1;
+    if let Some(h) = query.find('#') {
+        return Err(QueryError {
+            column: Some(column(h)),
+            message: format!(
+                "an unencoded '#' would end the query here and drop the rest of it; {ENCODE_FIX}"
+            ),
+        });
+    }
     if !query.contains('=') {
-        return Err(Error::input(
-            Place::new(source),
-            "not a query string: expected name=value pairs joined by '&' \
-             (e.g. RegionId=cn-hangzhou&InstanceType=ecs.g7.large)",
-        ));
+        return Err(QueryError {
+            column: None,
+            message: "not a query string: expected name=value pairs joined by '&' \
+                      (e.g. RegionId=cn-hangzhou&InstanceType=ecs.g7.large)"
+                .into(),
+        });
     }
     let mut req = RawRequest::new(source);
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+    let mut after_secret: Option<String> = None;
+    let mut at = 0;
+    for seg in query.split('&') {
+        let seg_at = at;
+        at += seg.len() + 1;
+        let Some((k, v)) = form_urlencoded::parse(seg.as_bytes()).next() else {
+            continue;
+        };
         if k.is_empty() {
             continue;
+        }
+        if !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+            return Err(QueryError {
+                column: Some(column(seg_at)),
+                message: format!(
+                    "this pair's name is not a parameter name (names hold only letters, digits \
+                     and '.'); it may be part of a value cut at an unencoded '&'; {ENCODE_FIX}"
+                ),
+            });
+        }
+        if let Some(secret) = &after_secret {
+            if crate::catalog::params::lookup(&k).is_none() {
+                return Err(QueryError {
+                    column: Some(column(seg_at)),
+                    message: format!(
+                        "this pair follows {secret} and its name is not a parameter ecsim \
+                         knows; it may be the rest of {secret}'s value, cut at an unencoded \
+                         '&': {ENCODE_FIX}, or remove the unknown parameter"
+                    ),
+                });
+            }
+        }
+        if after_secret.is_none() && super::raw::is_secret(&k) {
+            after_secret = Some(k.to_string());
         }
         req.push(k.into_owned(), v.into_owned());
     }
@@ -320,5 +398,61 @@ mod tests {
     fn text_without_pairs_is_rejected() {
         assert!(parse_text("g", "hello world").is_err());
         assert!(parse_text("g", "   ").is_err());
+    }
+
+    #[test]
+    fn an_unencoded_ampersand_in_a_password_echoed_its_tail() {
+        let line = "RegionId=cn-hangzhou&Password=Abc&Tail9x!&Amount=2";
+        let e = parse_text("q.txt", line).unwrap_err().to_string();
+        // the pair after Password, at its column, without its name
+        assert!(e.starts_with("q.txt:1:35: "), "{e}");
+        assert!(!e.contains("Tail9x") && !e.contains("Abc"), "{e}");
+        assert!(e.contains("percent-encode `&` and `#` in values"), "{e}");
+        // a tail that looks like a name but is unknown, after a lower-case password
+        let e = parse_text("q.txt", "  password=Abc&TailName=1&RegionId=x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("q.txt:1:16: ") && !e.contains("TailName"),
+            "{e}"
+        );
+        // known names after a secret, and unknown ones before it, are fine
+        let r = parse_text("q.txt", "Fancy=1&Password=Abc%26Tail&Amount=2").unwrap();
+        assert_eq!(r[0].get("Password"), Some("Abc&Tail"));
+        assert_eq!(r[0].get("Fancy"), Some("1"));
+    }
+
+    #[test]
+    fn an_unencoded_hash_dropped_the_rest_of_the_line() {
+        let e = parse_text("q.txt", "RegionId=x&Password=Ab#cd&Amount=2")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("q.txt:1:23: ") && e.contains("'#'"), "{e}");
+        assert!(!e.contains("cd&") && e.contains("%23"), "{e}");
+        let e = parse_query("s.json:3:9", "RegionId=x&Password=Ab#cd")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("s.json:3:9: column 23 of the query: "), "{e}");
+        let r = parse_text("q.txt", "# a comment\nRegionId=x&Password=Ab%23cd\n").unwrap();
+        assert_eq!(r[0].get("Password"), Some("Ab#cd"));
+        assert_eq!(r[0].source, "q.txt:2");
+    }
+
+    #[test]
+    fn mangled_names_were_echoed() {
+        // an encoded '=' puts the secret into the name
+        let e = parse_text("q.txt", "RegionId=x&Password%3DSecretZ9=")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("q.txt:1:12: ") && !e.contains("SecretZ9"),
+            "{e}"
+        );
+        // a '?' inside a value no longer starts the query
+        let r = parse_text("q.txt", "RegionId=x&Password=Ab?cd=1").unwrap();
+        assert_eq!(r[0].get("Password"), Some("Ab?cd=1"));
+        assert_eq!(r[0].get("RegionId"), Some("x"));
+        let r = parse_text("u", "https://ecs.aliyuncs.com/?RegionId=x&Amount=2").unwrap();
+        assert_eq!(r[0].get("Amount"), Some("2"));
     }
 }

@@ -9,7 +9,11 @@
 //! whose label is in `"labels"`), or the model inputs `"trials"`, `"seed"`, `"traffic_scale"`
 //! (a factor on the traffic models, of `"labels"` when given) and `"traffic_uncertainty"`. Variants are
 //! the Cartesian product in the order the keys are written, the first key varying slowest,
-//! named `<name>[Key=value,...]`. Expansion is a pure function of the file.
+//! named `<name>[Key=value,...]`. A secret parameter (`Password`, `UserData`, credentials: see
+//! [`request::is_secret`](crate::request::is_secret)) may be swept, but its variants are named
+//! by the value's 1-based position in the list, `<name>[Password=#2]`, never by the value, so
+//! no output (names, file names, chart text) carries it. Expansion is a pure function of the
+//! file.
 
 use std::path::Path;
 
@@ -19,6 +23,7 @@ use serde_json::Value;
 use super::{load, EventKind, Scenario};
 use crate::catalog::params;
 use crate::error::{suggest, Error, Place, Result};
+use crate::request::{is_secret, REDACTED};
 
 /// Most variants a sweep may expand into.
 pub const MAX_VARIANTS: usize = 1000;
@@ -181,7 +186,12 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
                 Value::Number(n) => Ok(n.to_string()),
                 Value::Bool(b) => Ok(b.to_string()),
                 other => Err(err(format!(
-                    "{key}: {other} is not a number, string or boolean"
+                    "{key}: {} is not a number, string or boolean",
+                    if is_secret(&key) {
+                        REDACTED.to_string()
+                    } else {
+                        other.to_string()
+                    }
                 ))),
             })
             .collect::<Result<Vec<_>>>()?;
@@ -261,7 +271,7 @@ pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
         let mut tags = Vec::new();
         for (a, &j) in sweep.axes.iter().zip(&pick) {
             let v = &a.values[j];
-            tags.push(format!("{}={v}", a.key));
+            tags.push(tag(a, j));
             match &a.target {
                 Target::Trials => s.trials = v.parse().expect("checked when read"),
                 Target::Seed => s.seed = v.parse().expect("checked when read"),
@@ -280,6 +290,15 @@ pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
         out.push(s);
     }
     Ok(out)
+}
+
+/// How variant names show axis `a` at its `j`th value: `Key=value`, or `Key=#n` (1-based
+/// position) for a secret parameter, whose value must not be shown.
+fn tag(a: &Axis, j: usize) -> String {
+    match &a.target {
+        Target::Param(name) if is_secret(name) => format!("{}=#{}", a.key, j + 1),
+        _ => format!("{}={}", a.key, a.values[j]),
+    }
 }
 
 /// Multiplies the traffic of the selected labels (every model when `labels` is None) by `f`.
@@ -429,5 +448,38 @@ mod tests {
         let e = expand(&base(), &s).unwrap_err().to_string();
         assert!(e.contains("no request is labelled \"c\""), "{e}");
         assert_eq!(parse("w.json", r#"{"name": "x"}"#).unwrap(), None);
+    }
+
+    #[test]
+    fn a_password_sweep_named_variants_by_the_secret() {
+        let doc = r#"{"sweep": {"Password": ["Secret#1x", "Secret#2x"], "UserData": ["ZWNobw=="],
+                      "Amount": [1, 2]}}"#;
+        let s = parse("w.json", doc).unwrap().unwrap();
+        let v = expand(&base(), &s).unwrap();
+        let names: Vec<&str> = v.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "web[Password=#1,UserData=#1,Amount=1]",
+                "web[Password=#1,UserData=#1,Amount=2]",
+                "web[Password=#2,UserData=#1,Amount=1]",
+                "web[Password=#2,UserData=#1,Amount=2]",
+            ]
+        );
+        // the variants still send the swept values
+        let EventKind::Request { raw, .. } = &v[2].events[1].kind else {
+            panic!()
+        };
+        assert_eq!(raw.get("Password"), Some("Secret#2x"));
+        assert_eq!(raw.get("UserData"), Some("ZWNobw=="));
+        // credentials are secrets too; a bad secret value is not echoed
+        let s = parse("w.json", r#"{"sweep": {"AccessKeyId": ["LTAIak1"]}}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(expand(&base(), &s).unwrap()[0].name, "web[AccessKeyId=#1]");
+        let e = parse("w.json", r#"{"sweep": {"Password": [{"p": "Leak#1"}]}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("Leak") && e.contains("Password: ***"), "{e}");
     }
 }

@@ -8,5 +8,6 @@ mod editions;
 mod metadata;
 mod replay;
 mod reports;
+mod secrets;
 mod serve;
 mod support;
