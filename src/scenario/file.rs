@@ -111,7 +111,7 @@ fn traffic_model(
         },
         TrafficDoc::Trace(rel) => {
             let path = base.join(&rel);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let text = crate::limits::read_capped(&path, crate::limits::InputKind::Traffic)?;
             T::Trace(crate::cost::HourlyTrace::from_csv(
                 &text,
                 &path.display().to_string(),
@@ -581,15 +581,17 @@ impl<'t> Src<'t> {
         if text.starts_with('"') {
             let rel: String = serde_json::from_str(text).map_err(|e| self.serde_error(pos, &e))?;
             let path = base.join(&rel);
-            let csv = std::fs::read_to_string(&path).map_err(|e| {
-                Error::input(
-                    self.place(pos),
-                    format!(
-                        "timeline {}: {e}; the path is relative to the scenario file",
-                        path.display()
+            let csv = crate::limits::read_capped(&path, crate::limits::InputKind::Timeline)
+                .map_err(|e| match e {
+                    Error::Io { source: e, .. } => Error::input(
+                        self.place(pos),
+                        format!(
+                            "timeline {}: {e}; the path is relative to the scenario file",
+                            path.display()
+                        ),
                     ),
-                )
-            })?;
+                    other => other,
+                })?;
             return sheet::parse_timeline(&path.display().to_string(), &csv, start);
         }
         if !text.starts_with('[') {

@@ -333,7 +333,7 @@ pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
 
 /// Reads a scenario file: `.csv` is a standalone CSV timeline, anything else JSON.
 pub fn load(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
     let source = path.display().to_string();
     let base = path.parent().unwrap_or(Path::new(""));
     if path
