@@ -79,10 +79,8 @@ pub fn read_requests(args: &[String]) -> crate::Result<Vec<RawRequest>> {
 pub fn parse_at(at: Option<&str>) -> crate::Result<chrono::DateTime<chrono::Utc>> {
     match at {
         None => Ok(chrono::Utc::now()),
-        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
-            Error::Usage(format!(
-                "--at {s:?}: expected UTC time like 2026-11-28T10:00:00Z"
-            ))
+        Some(s) => crate::scenario::when::parse_time(s).map_err(|e| {
+            Error::Usage(e.explain("--at", s, "expected UTC time like 2026-11-28T10:00:00Z"))
         }),
     }
 }

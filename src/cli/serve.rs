@@ -63,10 +63,14 @@ pub enum ClockArg {
 pub fn run(a: ServeArgs) -> crate::Result<Output> {
     let start = match &a.start {
         None => chrono::Utc::now(),
-        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
+        Some(s) => crate::scenario::when::parse_time(s).map_err(|e| {
             Error::input(
                 Place::new("--start"),
-                format!("{s:?} is not a UTC time; write e.g. 2027-06-01T00:00:00Z"),
+                e.explain(
+                    "--start",
+                    s,
+                    "not a UTC time; write e.g. 2027-06-01T00:00:00Z",
+                ),
             )
         })?,
     };

@@ -297,7 +297,7 @@ fn timeline(plan: &Plan, samples: &[u32], trials: usize) -> Vec<GaugePoint> {
                 column[k - 1]
             };
             out.push(GaugePoint {
-                at: plan.scenario.start + TimeDelta::seconds(t),
+                at: crate::limits::offset_time(plan.scenario.start, t),
                 resource: name.clone(),
                 limit: *limit,
                 mean: (mean * 1000.0).round() / 1000.0,
