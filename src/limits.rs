@@ -211,6 +211,47 @@ pub fn parse_bytes(s: &str) -> std::result::Result<u64, String> {
         .ok_or_else(|| format!("{s:?} is more bytes than a 64-bit count holds"))
 }
 
+/// `--trials`: a whole number in `1..=`[`MAX_TRIALS`].
+pub fn parse_trials(s: &str) -> std::result::Result<u32, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_TRIALS)).contains(&n) => Ok(n as u32),
+        Ok(0) => Err("trials start at 1".into()),
+        Ok(n) => Err(format!(
+            "{n} trials is over the ceiling of {MAX_TRIALS}; {MAX_TRIALS} trials already \
+             estimate a probability within 0.0002 (docs/reliability.md)"
+        )),
+        Err(_) => Err(format!("{s:?} is not a whole number of trials")),
+    }
+}
+
+/// `--threads`: a whole number in `1..=`[`MAX_THREADS`].
+pub fn parse_threads(s: &str) -> std::result::Result<u16, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=u64::from(MAX_THREADS)).contains(&n) => Ok(n as u16),
+        Ok(0) => Err("give at least 1 thread".into()),
+        Ok(n) => Err(format!(
+            "{n} threads is over the ceiling of {MAX_THREADS}; give at most {MAX_THREADS} (the \
+             results never depend on the thread count, docs/reliability.md)"
+        )),
+        Err(_) => Err(format!("{s:?} is not a whole number of threads")),
+    }
+}
+
+/// Requests `run --generate` may write, at most (a benchmark generator; one million
+/// requests is about a gigabyte of JSON).
+pub const MAX_GENERATED: usize = 1_000_000;
+
+/// `--generate`: a whole number in `0..=`[`MAX_GENERATED`].
+pub fn parse_generate(s: &str) -> std::result::Result<usize, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_GENERATED as u64 => Ok(n as usize),
+        Ok(n) => Err(format!(
+            "{n} requests is over the ceiling of {MAX_GENERATED} for a generated scenario"
+        )),
+        Err(_) => Err(format!("{s:?} is not a whole number of requests")),
+    }
+}
+
 /// Reads a user file as text, at most `kind.cap()` bytes. The file is opened and read through
 /// `take(cap + 1)`, so `/dev/zero`, FIFOs and devices stop at the ceiling instead of reading
 /// until memory runs out. Every file ecsim reads on a user's behalf goes through here.

@@ -49,8 +49,8 @@ pub struct ServeArgs {
     /// Request rows kept for requests.csv (error counts cover every request).
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub log_limit: usize,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: one per core; at most 256).
+    #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
     pub threads: Option<u16>,
 }
 

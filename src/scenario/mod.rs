@@ -429,9 +429,11 @@ pub(crate) fn ceilings(
 }
 
 /// [`ceilings`] for a scenario already built (a sweep variant, whose trials the sweep may have
-/// changed): the error names the scenario's file and name.
-pub fn check_ceilings(s: &Scenario) -> Result<()> {
-    ceilings(s.start, s.horizon, s.sample_every, s.trials, s.retry).map_err(|(_, m)| {
+/// changed), with `trials` overriding its own when given (`--trials`): the error names the
+/// scenario's file and name.
+pub fn check_ceilings(s: &Scenario, trials: Option<u32>) -> Result<()> {
+    let trials = trials.unwrap_or(s.trials);
+    ceilings(s.start, s.horizon, s.sample_every, trials, s.retry).map_err(|(_, m)| {
         Error::input(
             Place::new(s.source.clone()),
             format!("scenario {}: {m}", s.name),

@@ -270,3 +270,97 @@ fn dev_zero_as_a_scenario_timeline_price_or_traffic_file_stops_at_the_cap() {
         "{e}"
     );
 }
+
+// --- sizes: trials, memory, samples, threads -----------------------------------------------
+
+#[test]
+fn a_billion_trials_is_refused_before_anything_is_reserved() {
+    let (_d, p) = write("t.json", &scenario(""));
+    let e = refused(&["--trials", "1000000000", &p]);
+    assert!(
+        e.contains("--trials") && e.contains("over the ceiling of 10000000"),
+        "{e}"
+    );
+    let (_d, p) = write(
+        "t.json",
+        &scenario("").replace("\"trials\": 2", "\"trials\": 1000000000"),
+    );
+    let e = refused(&[&p]);
+    assert!(
+        e.contains(&format!(
+            "{p}:2:1: trials 1000000000 is over the ceiling of 10000000"
+        )),
+        "{e}"
+    );
+    let (_d, p) = write(
+        "t.json",
+        &scenario("\"sweep\": {\"trials\": [5, 1000000000]}"),
+    );
+    let e = refused(&[&p]);
+    assert!(
+        e.contains("scenario t[trials=1000000000]: trials 1000000000 is over the ceiling"),
+        "{e}"
+    );
+}
+
+#[test]
+fn trials_times_samples_over_the_memory_ceiling_is_refused_with_the_flag_to_raise_it() {
+    let (_d, p) = write("m.json", &scenario(""));
+    // Ten million trials are allowed, but their samples do not fit in 4 GiB.
+    let e = refused(&["--trials", "10000000", &p]);
+    assert!(
+        e.contains("scenario m would keep about")
+            && e.contains("10000000 trials × 25 usage samples")
+            && e.contains("over the 4 GiB memory ceiling")
+            && e.contains("--max-memory "),
+        "{e}"
+    );
+    let e = refused(&["--max-memory", "1KiB", &p]);
+    assert!(e.contains("over the 1 KiB memory ceiling"), "{e}");
+    let e = refused(&["--max-memory", "lots", &p]);
+    assert!(e.contains("--max-memory") && e.contains("8GiB"), "{e}");
+    // The estimate is small for the scenario as written: it runs under a small ceiling.
+    let out = tempfile::tempdir().unwrap();
+    let o = ecsim(
+        &[
+            "run",
+            "--no-charts",
+            "--max-memory",
+            "64MiB",
+            "--out",
+            out.path().to_str().unwrap(),
+            &p,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_century_sampled_every_minute_is_refused_at_load() {
+    let (_d, p) = write(
+        "s.json",
+        &scenario("\"horizon\": \"36500d\",\n\"sample_every\": \"1m\""),
+    );
+    let e = refused(&[&p]);
+    assert!(
+        e.contains(&format!(
+            "{p}:4:1: a horizon of 36500d sampled every 1m is 52560001 usage samples"
+        )) && e.contains("ceiling of 1000000")
+            && e.contains("\"sample_every\": \"53m\" or more"),
+        "{e}"
+    );
+}
+
+#[test]
+fn threads_over_the_ceiling_are_refused_not_spawned() {
+    let (_d, p) = write("t.json", &scenario(""));
+    let e = refused(&["--threads", "65535", &p]);
+    assert!(
+        e.contains("65535 threads is over the ceiling of 256"),
+        "{e}"
+    );
+    let o = ecsim(&["serve", "--port", "0", "--threads", "65535"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ceiling of 256"), "{}", stderr(&o));
+}
