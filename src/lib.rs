@@ -10,7 +10,8 @@
 //! - [`scenario`]: scenario files (JSON, CSV timelines) → typed scenarios;
 //! - [`sim`]: the replay engine: seeded trials of a scenario against capacity over time;
 //! - [`report`]: pure writers that turn finished results into bytes;
-//! - [`cli`]: argument parsing and the one place that touches files and stdout.
+//! - [`cli`]: argument parsing and the one place that touches files and stdout;
+//! - [`limits`]: the ceilings inputs are checked against, and the one capped file reader.
 //!
 //! The library never prints.
 
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod cost;
 pub mod edition;
 pub mod error;
+pub mod limits;
 pub mod report;
 pub mod request;
 pub mod scenario;

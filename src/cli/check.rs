@@ -44,14 +44,11 @@ pub fn read_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
     let mut out = Vec::new();
     for (i, a) in args.iter().enumerate() {
         let (name, text) = if a == "-" {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                .map_err(|e| Error::io("-", e))?;
-            ("-".to_string(), text)
+            ("-".to_string(), crate::limits::read_stdin_capped()?)
         } else if std::path::Path::new(a).is_file() {
             (
                 a.clone(),
-                std::fs::read_to_string(a).map_err(|e| Error::io(a, e))?,
+                crate::limits::read_capped(a.as_ref(), crate::limits::InputKind::Requests)?,
             )
         } else if a.trim_start().starts_with('{') || a.contains('=') {
             (format!("argument {}", i + 1), a.clone())
@@ -82,10 +79,8 @@ pub fn read_requests(args: &[String]) -> crate::Result<Vec<RawRequest>> {
 pub fn parse_at(at: Option<&str>) -> crate::Result<chrono::DateTime<chrono::Utc>> {
     match at {
         None => Ok(chrono::Utc::now()),
-        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
-            Error::Usage(format!(
-                "--at {s:?}: expected UTC time like 2026-11-28T10:00:00Z"
-            ))
+        Some(s) => crate::scenario::when::parse_time(s).map_err(|e| {
+            Error::Usage(e.explain("--at", s, "expected UTC time like 2026-11-28T10:00:00Z"))
         }),
     }
 }

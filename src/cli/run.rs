@@ -13,6 +13,7 @@ use clap::Args;
 use super::Output;
 use crate::edition::EditionId;
 use crate::error::Error;
+use crate::limits;
 use crate::report::replay as report;
 use crate::scenario::{self, Scenario};
 use crate::sim::{self, gen, Options};
@@ -25,8 +26,8 @@ pub struct RunArgs {
     /// Directory for requests.csv, failures.csv and timeline.csv (created if missing).
     #[arg(long, value_name = "DIR", default_value = "ecsim-out")]
     pub out: PathBuf,
-    /// Trials per scenario, overriding the files.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Trials per scenario, overriding the files (1 to 10000000).
+    #[arg(long, value_name = "N", value_parser = limits::parse_trials)]
     pub trials: Option<u32>,
     /// Seed, overriding the files.
     #[arg(long, value_name = "S")]
@@ -35,9 +36,13 @@ pub struct RunArgs {
     /// `reference-2018`. A scenario's own `"edition"` wins.
     #[arg(long, value_name = "EDITION", default_value = "current")]
     pub edition: EditionId,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: one per core; at most 256). Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = limits::parse_threads)]
     pub threads: Option<u16>,
+    /// The memory the run's results may take (default 4GiB): trials × usage samples are
+    /// estimated before any trial runs, and a run over this is refused (docs/reliability.md).
+    #[arg(long, value_name = "SIZE", value_parser = limits::parse_bytes, default_value = "4GiB")]
+    pub max_memory: u64,
     /// Exit with status 1 when an expectation fails.
     #[arg(long)]
     pub check: bool,
@@ -61,7 +66,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub schema: bool,
     /// Print a generated scenario with N requests (for benchmarks) and exit.
-    #[arg(long, value_name = "N", hide = true)]
+    #[arg(long, value_name = "N", hide = true, value_parser = limits::parse_generate)]
     pub generate: Option<usize>,
     /// Amount of each generated request.
     #[arg(long, value_name = "N", hide = true, default_value_t = 1)]
@@ -102,6 +107,8 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         .collect();
     for s in &mut scenarios {
         s.set_default_edition(a.edition);
+        // Sweep variants (trials swept) and --trials are checked here; files at load.
+        scenario::check_ceilings(s, a.trials)?;
     }
     let total: u64 = scenarios
         .iter()
@@ -139,12 +146,12 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             scope.spawn(|| progress_bar(&counter, total, &finished));
         }
         let reports = match &pool {
-            None => sim::run(&scenarios, &opts),
-            Some(p) => p.install(|| sim::run(&scenarios, &opts)),
+            None => sim::run_checked(&scenarios, &opts, a.max_memory),
+            Some(p) => p.install(|| sim::run_checked(&scenarios, &opts, a.max_memory)),
         };
         finished.store(true, Ordering::Relaxed);
         reports
-    });
+    })?;
     let files = [
         ("requests.csv", report::requests_csv(&reports)),
         ("failures.csv", report::failures_csv(&reports)),

@@ -49,8 +49,8 @@ pub struct ServeArgs {
     /// Request rows kept for requests.csv (error counts cover every request).
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub log_limit: usize,
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: one per core; at most 256).
+    #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
     pub threads: Option<u16>,
 }
 
@@ -63,10 +63,14 @@ pub enum ClockArg {
 pub fn run(a: ServeArgs) -> crate::Result<Output> {
     let start = match &a.start {
         None => chrono::Utc::now(),
-        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
+        Some(s) => crate::scenario::when::parse_time(s).map_err(|e| {
             Error::input(
                 Place::new("--start"),
-                format!("{s:?} is not a UTC time; write e.g. 2027-06-01T00:00:00Z"),
+                e.explain(
+                    "--start",
+                    s,
+                    "not a UTC time; write e.g. 2027-06-01T00:00:00Z",
+                ),
             )
         })?,
     };

@@ -277,7 +277,7 @@ impl Prices {
     pub fn load(files: &[PathBuf]) -> Result<Prices> {
         let mut p = Prices::default_embedded();
         for path in files {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let text = crate::limits::read_capped(path, crate::limits::InputKind::Prices)?;
             p.merge_text(&path.display().to_string(), &text)?;
         }
         Ok(p)

@@ -111,7 +111,7 @@ fn traffic_model(
         },
         TrafficDoc::Trace(rel) => {
             let path = base.join(&rel);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let text = crate::limits::read_capped(&path, crate::limits::InputKind::Traffic)?;
             T::Trace(crate::cost::HourlyTrace::from_csv(
                 &text,
                 &path.display().to_string(),
@@ -256,19 +256,24 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
 
     let start = match &doc.start {
         None => crate::time::parse_utc(DEFAULT_START).expect("the default start parses"),
-        Some(s) => crate::time::parse_utc(s).ok_or_else(|| {
+        Some(s) => when::parse_time(s).map_err(|e| {
             Error::input(
                 key("start"),
-                format!("start {s:?} is not a UTC time; write it like \"2026-12-01T08:00:00Z\""),
+                e.explain(
+                    "start",
+                    s,
+                    "not a UTC time; write it like \"2026-12-01T08:00:00Z\"",
+                ),
             )
         })?,
     };
+    // `name` is the field as written (`retry.backoff`); errors are placed at its top-level key.
     let duration = |name: &str, v: &Option<String>| -> Result<Option<TimeDelta>> {
+        let top = name.split('.').next().unwrap_or(name);
         v.as_deref()
             .map(|s| {
-                when::parse_duration(s).ok_or_else(|| {
-                    Error::input(key(name), format!("{name} {s:?}: {DURATION_HINT}"))
-                })
+                when::parse_duration(s)
+                    .map_err(|e| Error::input(key(top), e.explain(name, s, DURATION_HINT)))
             })
             .transpose()
     };
@@ -305,10 +310,21 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
             }
             Retry {
                 attempts: r.attempts,
-                backoff: duration("retry", &r.backoff)?.unwrap_or(Retry::default().backoff),
+                backoff: duration("retry.backoff", &r.backoff)?.unwrap_or(Retry::default().backoff),
             }
         }
     };
+    // Before the world, the costs or the timeline are read: nothing is allocated past a
+    // ceiling.
+    ceilings(start, horizon, sample_every, trials, retry).map_err(|(k, m)| {
+        // A default horizon is not written: place its error at the start that it runs from.
+        let k = if k == "horizon" && doc.horizon.is_none() {
+            "start"
+        } else {
+            k
+        };
+        Error::input(key(k), m)
+    })?;
     let stock = parse_stock(doc.stock.unwrap_or_default(), start)
         .map_err(|m| Error::input(key("stock"), m))?;
     let world_parts = match doc.world {
@@ -423,9 +439,8 @@ fn parse_stock(doc: StockDoc, start: DateTime<Utc>) -> std::result::Result<Stock
         .off_sale
         .into_iter()
         .map(|o| {
-            let t = |s: &str| {
-                when::parse_at(s, start).ok_or_else(|| format!("off_sale {s:?}: {AT_HINT}"))
-            };
+            let t =
+                |s: &str| when::parse_at(s, start).map_err(|e| e.explain("off_sale", s, AT_HINT));
             let (from, to) = (t(&o.from)?, t(&o.to)?);
             if to <= from {
                 return Err(format!(
@@ -581,15 +596,17 @@ impl<'t> Src<'t> {
         if text.starts_with('"') {
             let rel: String = serde_json::from_str(text).map_err(|e| self.serde_error(pos, &e))?;
             let path = base.join(&rel);
-            let csv = std::fs::read_to_string(&path).map_err(|e| {
-                Error::input(
-                    self.place(pos),
-                    format!(
-                        "timeline {}: {e}; the path is relative to the scenario file",
-                        path.display()
+            let csv = crate::limits::read_capped(&path, crate::limits::InputKind::Timeline)
+                .map_err(|e| match e {
+                    Error::Io { source: e, .. } => Error::input(
+                        self.place(pos),
+                        format!(
+                            "timeline {}: {e}; the path is relative to the scenario file",
+                            path.display()
+                        ),
                     ),
-                )
-            })?;
+                    other => other,
+                })?;
             return sheet::parse_timeline(&path.display().to_string(), &csv, start);
         }
         if !text.starts_with('[') {
@@ -613,8 +630,8 @@ impl<'t> Src<'t> {
         let doc: EventDoc =
             serde_json::from_str(raw.get()).map_err(|e| self.serde_error(pos, &e))?;
         let bad = |m: String| Error::input(place.clone(), m);
-        let at = when::parse_at(&doc.at, start)
-            .ok_or_else(|| bad(format!("at {:?}: {AT_HINT}", doc.at)))?;
+        let at =
+            when::parse_at(&doc.at, start).map_err(|e| bad(e.explain("at", &doc.at, AT_HINT)))?;
         let kind = match (doc.request, doc.release) {
             (Some(req), None) => {
                 let raw = self.request(req)?;

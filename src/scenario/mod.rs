@@ -333,7 +333,7 @@ pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
 
 /// Reads a scenario file: `.csv` is a standalone CSV timeline, anything else JSON.
 pub fn load(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
     let source = path.display().to_string();
     let base = path.parent().unwrap_or(Path::new(""));
     if path
@@ -346,10 +346,114 @@ pub fn load(path: &Path) -> Result<Scenario> {
     }
 }
 
+/// The scenario inputs checked against the ceilings of [`crate::limits`], before anything is
+/// allocated for them: the trial count, the horizon (and where it ends), the usage samples
+/// per trial, and the latest time a retry can reach. On failure, the top-level key at fault
+/// (`trials`, `horizon`, `sample_every`, `retry`) and the message with the fix.
+pub(crate) fn ceilings(
+    start: DateTime<Utc>,
+    horizon: TimeDelta,
+    sample_every: TimeDelta,
+    trials: u32,
+    retry: Retry,
+) -> std::result::Result<(), (&'static str, String)> {
+    use crate::limits::{self, MAX_SAMPLES, MAX_TRIALS};
+    let fmt = crate::time::format_utc;
+    if trials > MAX_TRIALS {
+        return Err((
+            "trials",
+            format!(
+                "trials {trials} is over the ceiling of {MAX_TRIALS}; {MAX_TRIALS} trials already \
+                 estimate a probability within 0.0002, so give fewer (docs/reliability.md)"
+            ),
+        ));
+    }
+    if horizon > limits::max_duration() {
+        return Err((
+            "horizon",
+            format!(
+                "horizon {} is longer than the ceiling of {}d (about 100 years); give a \
+                 shorter horizon (docs/reliability.md)",
+                when::format_duration(horizon),
+                limits::MAX_DURATION_DAYS
+            ),
+        ));
+    }
+    let Some(end) = limits::add_time(start, horizon) else {
+        return Err((
+            "horizon",
+            format!(
+                "horizon {} from {} ends after {}; start earlier or give a shorter horizon",
+                when::format_duration(horizon),
+                fmt(start),
+                fmt(limits::max_time())
+            ),
+        ));
+    };
+    let every = sample_every.num_seconds().max(1);
+    let samples = horizon.num_seconds() / every + 1;
+    if samples > MAX_SAMPLES {
+        // The shortest spacing that fits, in whole minutes.
+        let secs = (horizon.num_seconds() + MAX_SAMPLES - 2) / (MAX_SAMPLES - 1);
+        let fits = TimeDelta::minutes((secs + 59) / 60);
+        return Err((
+            "sample_every",
+            format!(
+                "a horizon of {} sampled every {} is {samples} usage samples per trial, over \
+                 the ceiling of {MAX_SAMPLES}; sample less often (\"sample_every\": \"{}\" or \
+                 more) or shorten the horizon (docs/reliability.md)",
+                when::format_duration(horizon),
+                when::format_duration(sample_every),
+                when::format_duration(fits)
+            ),
+        ));
+    }
+    let waits = retry
+        .backoff
+        .checked_mul(retry.attempts.saturating_sub(1) as i32)
+        .and_then(|w| limits::add_time(end, w));
+    if waits.is_none() {
+        return Err((
+            "retry",
+            format!(
+                "retry: {} attempts {} apart after the horizon's end ({}) reach past {}; give a \
+                 shorter backoff or fewer attempts",
+                retry.attempts,
+                when::format_duration(retry.backoff),
+                fmt(end),
+                fmt(limits::max_time())
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// [`ceilings`] for a scenario already built (a sweep variant, whose trials the sweep may have
+/// changed), with `trials` overriding its own when given (`--trials`): the error names the
+/// scenario's file and name.
+pub fn check_ceilings(s: &Scenario, trials: Option<u32>) -> Result<()> {
+    let trials = trials.unwrap_or(s.trials);
+    ceilings(s.start, s.horizon, s.sample_every, trials, s.retry).map_err(|(_, m)| {
+        Error::input(
+            Place::new(s.source.clone()),
+            format!("scenario {}: {m}", s.name),
+        )
+    })
+}
+
 /// Checks what the whole timeline must satisfy: times within the horizon, release labels
 /// that some request carries.
 pub(crate) fn check_timeline(s: &Scenario) -> Result<()> {
-    let end = s.start + s.horizon;
+    let end = crate::limits::add_time(s.start, s.horizon).ok_or_else(|| {
+        Error::input(
+            Place::new(s.source.clone()),
+            format!(
+                "the horizon ends after {}; {}",
+                crate::time::format_utc(crate::limits::max_time()),
+                crate::limits::time_range_hint()
+            ),
+        )
+    })?;
     let labels: Vec<&str> = s
         .events
         .iter()

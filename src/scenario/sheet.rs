@@ -27,14 +27,29 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
     let earliest_absolute = rows
         .iter()
         .filter(|r| !r.at.trim_start().starts_with('+'))
-        .filter_map(|r| crate::time::parse_utc(r.at.trim()))
+        .filter_map(|r| when::parse_time(&r.at).ok())
         .min();
     let start = earliest_absolute.map_or(default_start, |t| t.min(default_start));
     let events = to_events(source, rows, start)?;
-    let last = events.iter().map(|e| e.at).max().unwrap_or(start);
+    let last = events.iter().max_by_key(|e| e.at);
     // Whole hours past the last row, at least a day.
-    let hours = (last - start).num_seconds().div_euclid(3600) + 1;
+    let hours = last.map_or(0, |e| (e.at - start).num_seconds().div_euclid(3600) + 1);
     let horizon = TimeDelta::hours(hours.max(24));
+    let sample_every = file::default_sample_every(horizon);
+    let retry = Retry::default();
+    if let Err((_, m)) = ceilings(start, horizon, sample_every, DEFAULT_TRIALS, retry) {
+        // Only the rows' times decide the horizon: place it at the latest row.
+        let place = last.map_or_else(|| Place::new(source), |e| e.place.clone());
+        return Err(Error::input(
+            place,
+            format!(
+                "the rows run from {} to this row, the horizon of this CSV timeline: {m}; \
+                 split the rows into timelines of at most {}d each",
+                crate::time::format_utc(start),
+                crate::limits::MAX_DURATION_DAYS
+            ),
+        ));
+    }
     let scenario = Scenario {
         name: file::stem(source),
         stream_name: file::stem(source),
@@ -44,11 +59,11 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
         world: build_world(&[], EditionId::default())?,
         start,
         horizon,
-        sample_every: file::default_sample_every(horizon),
+        sample_every,
         trials: DEFAULT_TRIALS,
         seed: DEFAULT_SEED,
         faults: Vec::new(),
-        retry: Retry::default(),
+        retry,
         stock: StockSpec::default(),
         events,
         costs: Costs::default(),
@@ -177,7 +192,7 @@ fn to_events(source: &str, rows: Vec<Row>, start: DateTime<Utc>) -> Result<Vec<E
                 column: None,
             };
             let bad = |m: String| Error::input(place.clone(), m);
-            let at = when::parse_at(&r.at, start).ok_or_else(|| bad(format!("at {:?}: {AT_HINT}", r.at)))?;
+            let at = when::parse_at(&r.at, start).map_err(|e| bad(e.explain("at", &r.at, AT_HINT)))?;
             let kind = match r.release {
                 Some(rel) => {
                     if !r.params.is_empty() || r.expect.is_some() {

@@ -392,7 +392,11 @@ impl Session {
         let (end, start) = match (time("EndTime"), time("StartTime")) {
             (Ok(e), Ok(s)) => {
                 let end = e.unwrap_or(now);
-                (end, s.unwrap_or(end - TimeDelta::hours(3)))
+                // Checked: an EndTime at the start of chrono's range has no 3 hours before it.
+                let Some(three_before) = end.checked_sub_signed(TimeDelta::hours(3)) else {
+                    return self.failed(ErrorKey::InvalidParameterGeneric, "EndTime", rid);
+                };
+                (end, s.unwrap_or(three_before))
             }
             (Err(p), _) | (_, Err(p)) => {
                 return self.failed(ErrorKey::InvalidParameterGeneric, p, rid)

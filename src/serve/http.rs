@@ -127,30 +127,54 @@ fn admin(status: StatusCode, body: serde_json::Value) -> Response {
 }
 
 /// `GET /_ecsim/clock`: simulated now. `POST /_ecsim/clock?advance=3600s` (units s, m, h, d)
-/// or `?set=2027-06-01T00:00:00Z`: move it; releases that fall due happen at once.
+/// or `?set=2027-06-01T00:00:00Z`: move it; releases that fall due happen at once. A move
+/// that is not a duration or time, or that would leave the modeled range (past
+/// 9999-12-31T23:59:59Z, docs/reliability.md), answers 400 `{"Error": "..."}` like the other
+/// admin errors, and the clock stays where it was.
 async fn clock(State(app): State<Arc<App>>, req: Request) -> Response {
+    use crate::scenario::when::{self, WhenError};
     let query = req.uri().query().unwrap_or("").to_string();
+    let refuse = |message: String| {
+        admin(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({ "Error": message }),
+        )
+    };
+    let stays = |what: &str, now| {
+        format!(
+            "{what}: the clock would pass {}, the last time ecsim models; it stays at {} \
+             (docs/reliability.md)",
+            crate::time::format_utc(crate::limits::max_time()),
+            crate::time::format_utc(now)
+        )
+    };
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         match k.as_ref() {
-            "advance" => match crate::scenario::when::parse_duration(&v) {
-                Some(d) => app.session.clock.advance(d),
-                None => {
-                    return admin(
-                        StatusCode::BAD_REQUEST,
-                        serde_json::json!({"Error": format!(
-                            "advance={v}: not a duration; write e.g. 3600s, 90m, 1h30m, 7d")}),
-                    )
+            "advance" => match when::parse_duration(&v) {
+                Ok(d) => {
+                    if let Err(now) = app.session.clock.advance(d) {
+                        return refuse(stays(&format!("advance={v}"), now));
+                    }
                 }
+                Err(WhenError::Malformed) => {
+                    return refuse(format!(
+                        "advance={v}: not a duration; write e.g. 3600s, 90m, 1h30m, 7d"
+                    ))
+                }
+                Err(e) => return refuse(e.explain("advance", &v, "")),
             },
-            "set" => match crate::time::parse_utc(&v) {
-                Some(t) => app.session.clock.set(t),
-                None => {
-                    return admin(
-                        StatusCode::BAD_REQUEST,
-                        serde_json::json!({"Error": format!(
-                            "set={v}: not a UTC time; write e.g. 2027-06-01T00:00:00Z")}),
-                    )
+            "set" => match when::parse_time(&v) {
+                Ok(t) => {
+                    if let Err(now) = app.session.clock.set(t) {
+                        return refuse(stays(&format!("set={v}"), now));
+                    }
                 }
+                Err(WhenError::Malformed) => {
+                    return refuse(format!(
+                        "set={v}: not a UTC time; write e.g. 2027-06-01T00:00:00Z"
+                    ))
+                }
+                Err(e) => return refuse(e.explain("set", &v, "")),
             },
             _ => {}
         }

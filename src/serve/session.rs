@@ -606,9 +606,9 @@ mod tests {
         let a = admitted(&s, &[("AutoReleaseTime", "2027-06-01T01:00:00Z")]);
         assert!(matches!(s.run(&a, at), RunResult::Created { .. }));
         assert_eq!(s.instances("cn-hangzhou", None).len(), 1);
-        s.clock.advance(chrono::TimeDelta::minutes(59));
+        s.clock.advance(chrono::TimeDelta::minutes(59)).unwrap();
         assert_eq!(s.instances("cn-hangzhou", None).len(), 1);
-        s.clock.advance(chrono::TimeDelta::minutes(1));
+        s.clock.advance(chrono::TimeDelta::minutes(1)).unwrap();
         assert!(s.instances("cn-hangzhou", None).is_empty());
         assert_eq!(s.postpaid_use("cn-hangzhou").0, 12);
     }

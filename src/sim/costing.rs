@@ -430,7 +430,7 @@ impl Meter {
         let start = plan.scenario.start;
         let at = spot::interruption(
             self.trace(plan, life.pool),
-            start + Duration::seconds(life.created),
+            crate::limits::offset_time(start, life.created),
             limit,
             Duration::hours(i64::from(hours)),
         )?;
@@ -460,7 +460,7 @@ impl Meter {
             u.count += u64::from(k);
             u.instance_hours += f64::from(k) * secs as f64 / 3600.0;
             let from = if traffic.needs_start() {
-                start + Duration::seconds(life.created)
+                crate::limits::offset_time(start, life.created)
             } else {
                 start
             };
@@ -478,8 +478,8 @@ impl Meter {
             zone: &pool.zone,
             instance_type: &p.instance_type,
             count: k,
-            start: start + Duration::seconds(life.created),
-            end: start + Duration::seconds(end.max(life.created)),
+            start: crate::limits::offset_time(start, life.created),
+            end: crate::limits::offset_time(start, end.max(life.created)),
             system_disk: p.system_disk,
             data_disks: &p.data_disks,
             internet: p.internet,
@@ -735,7 +735,7 @@ impl Merger {
                         .unwrap_or_default(),
                     Market::Unused => Vec::new(),
                 };
-                let end = start + Duration::seconds(horizon);
+                let end = crate::limits::offset_time(start, horizon);
                 let trace = window(&trace, start, end);
                 SpotRow {
                     group: g.clone(),

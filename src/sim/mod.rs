@@ -139,22 +139,141 @@ impl ScenarioReport {
     }
 }
 
-/// Runs every scenario on the current rayon pool; reports in input order.
+/// Runs every scenario on the current rayon pool; reports in input order. Nothing is
+/// checked against the memory ceiling: the command line calls [`run_checked`].
 pub fn run(scenarios: &[Scenario], opts: &Options) -> Vec<ScenarioReport> {
     scenarios
         .par_iter()
-        .map(|s| {
-            let mut plan = prepare(s);
-            if let Some(t) = opts.trials {
-                plan.trials = t.max(1);
-            }
-            if let Some(seed) = opts.seed {
-                plan.seed = seed;
-            }
-            plan.with_costs = opts.costs;
-            simulate(&plan, opts)
-        })
+        .map(|s| simulate(&plan_for(s, opts), opts))
         .collect()
+}
+
+/// [`run`], after checking that the results the run keeps fit in `max_memory` bytes
+/// ([`memory_estimate`] summed over the scenarios, which run side by side) and that no
+/// scenario asks for more than [`crate::limits::MAX_TRIALS`] trials. Both are checked after
+/// planning (cheap: once per scenario) and before any trial runs or any per-trial result is
+/// allocated.
+pub fn run_checked(
+    scenarios: &[Scenario],
+    opts: &Options,
+    max_memory: u64,
+) -> crate::Result<Vec<ScenarioReport>> {
+    use crate::limits::{format_bytes, MAX_TRIALS};
+    let plans: Vec<Plan> = scenarios.par_iter().map(|s| plan_for(s, opts)).collect();
+    if let Some(p) = plans.iter().find(|p| p.trials > MAX_TRIALS) {
+        return Err(crate::Error::input(
+            crate::error::Place::new(p.scenario.source.clone()),
+            format!(
+                "scenario {}: {} trials is over the ceiling of {MAX_TRIALS}; give fewer \
+                 (docs/reliability.md)",
+                p.scenario.name, p.trials
+            ),
+        ));
+    }
+    let estimates: Vec<u64> = plans.iter().map(|p| memory_estimate(p, opts)).collect();
+    let total = estimates.iter().fold(0u64, |a, &b| a.saturating_add(b));
+    if total > max_memory {
+        let (i, &most) = estimates
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &e)| (e, std::cmp::Reverse(i)))
+            .expect("a total above the ceiling has a scenario");
+        let p = &plans[i];
+        let all = if plans.len() > 1 {
+            format!(
+                " (the {} scenarios together: {})",
+                plans.len(),
+                format_bytes(total)
+            )
+        } else {
+            String::new()
+        };
+        // Round the suggestion up to a whole GiB.
+        let raise = total.div_ceil(1 << 30).saturating_mul(1 << 30);
+        return Err(crate::Error::input(
+            crate::error::Place::new(p.scenario.source.clone()),
+            format!(
+                "scenario {} would keep about {} of results{all}: {} trials × {} usage samples × \
+                 {} gauges, over the {} memory ceiling; give fewer trials (--trials), sample less \
+                 often (\"sample_every\"), or raise the ceiling with --max-memory {} \
+                 (docs/reliability.md)",
+                p.scenario.name,
+                format_bytes(most),
+                p.trials,
+                p.samples.len(),
+                p.gauges.len(),
+                format_bytes(max_memory),
+                format_bytes(raise).replace(' ', "")
+            ),
+        ));
+    }
+    Ok(plans.par_iter().map(|p| simulate(p, opts)).collect())
+}
+
+/// The plan of `s` with the run's overrides applied.
+fn plan_for<'s>(s: &'s Scenario, opts: &Options) -> Plan<'s> {
+    let mut plan = prepare(s);
+    if let Some(t) = opts.trials {
+        plan.trials = t.max(1);
+    }
+    if let Some(seed) = opts.seed {
+        plan.seed = seed;
+    }
+    plan.with_costs = opts.costs;
+    plan
+}
+
+/// Bytes a plan's run holds until its report is written, estimated from above from the
+/// shapes [`simulate`] allocates: every trial's usage samples (`trials × samples × gauges`
+/// u32s, kept for the percentiles), every trial's cost totals, the attempts of the trials
+/// kept for `requests.csv`, the timeline's points (and their CSV rows), and what one chunk
+/// of trials in flight holds (results, synthetic spot markets).
+pub fn memory_estimate(plan: &Plan, opts: &Options) -> u64 {
+    use std::mem::size_of;
+    let trials = u64::from(plan.trials);
+    let requests = plan.requests.len() as u64;
+    let points = (plan.samples.len() as u64).saturating_mul(plan.gauges.len() as u64);
+    let per_trial_samples = points.saturating_mul(size_of::<u32>() as u64);
+    // Both currencies' totals and their per-trial copies for the summaries.
+    let per_trial_costs = if plan.with_costs {
+        2 * size_of::<crate::cost::Totals>() as u64 + 4 * size_of::<f64>() as u64
+    } else {
+        0
+    };
+    let kept = if opts.all_trials {
+        trials
+    } else {
+        u64::from(opts.sample_trials).min(trials)
+    };
+    // An attempt row, its zone name, and retries.
+    let attempt = size_of::<trial::Attempt>() as u64 + 32;
+    let logs = kept
+        .saturating_mul(requests)
+        .saturating_mul(u64::from(plan.scenario.retry.attempts.max(1)))
+        .saturating_mul(attempt);
+    // A timeline point, its resource name and its row in timeline.csv.
+    let timeline = points.saturating_mul(size_of::<GaugePoint>() as u64 + 32 + 128);
+    let synthetic_pools = plan
+        .costing
+        .markets
+        .iter()
+        .filter(|m| matches!(m, costing::Market::Synthetic { .. }))
+        .count() as u64;
+    let hours = (plan.scenario.horizon.num_seconds().max(0) / 3600 + 2) as u64;
+    let in_flight = u64::from(CHUNK).saturating_mul(
+        per_trial_samples
+            .saturating_add(requests.saturating_mul(size_of::<Answer>() as u64))
+            .saturating_add(
+                synthetic_pools
+                    .saturating_mul(hours)
+                    .saturating_mul(size_of::<crate::cost::PricePoint>() as u64),
+            ),
+    );
+    trials
+        .saturating_mul(per_trial_samples.saturating_add(per_trial_costs))
+        .saturating_add(logs)
+        .saturating_add(timeline)
+        .saturating_add(in_flight)
 }
 
 /// Runs a prepared plan's trials and merges them.
@@ -297,7 +416,7 @@ fn timeline(plan: &Plan, samples: &[u32], trials: usize) -> Vec<GaugePoint> {
                 column[k - 1]
             };
             out.push(GaugePoint {
-                at: plan.scenario.start + TimeDelta::seconds(t),
+                at: crate::limits::offset_time(plan.scenario.start, t),
                 resource: name.clone(),
                 limit: *limit,
                 mean: (mean * 1000.0).round() / 1000.0,
@@ -308,4 +427,47 @@ fn timeline(plan: &Plan, samples: &[u32], trials: usize) -> Vec<GaugePoint> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(trials: u32) -> Scenario {
+        let text = format!(
+            r#"{{"trials": {trials}, "horizon": "24h", "sample_every": "1h",
+                "timeline": [{{"at": "+0m", "release": "all"}}]}}"#
+        );
+        crate::scenario::file::parse("m.json", &text, std::path::Path::new(".")).unwrap()
+    }
+
+    #[test]
+    fn the_memory_estimate_grows_with_trials_times_samples() {
+        let opts = Options::default();
+        let (small, big) = (scenario(10), scenario(1_000_000));
+        let a = memory_estimate(&plan_for(&small, &opts), &opts);
+        let b = memory_estimate(&plan_for(&big, &opts), &opts);
+        let p = plan_for(&big, &opts);
+        let samples = 1_000_000 * (p.samples.len() * p.gauges.len() * 4) as u64;
+        assert!(b > a && b >= samples, "{a} {b} {samples}");
+    }
+
+    #[test]
+    fn a_run_over_the_memory_ceiling_is_refused_before_any_trial() {
+        let opts = Options {
+            trials: Some(crate::limits::MAX_TRIALS),
+            ..Options::default()
+        };
+        let s = [scenario(2)];
+        let e = run_checked(&s, &opts, 1 << 20).unwrap_err().to_string();
+        assert!(e.contains("over the 1 MiB memory ceiling"), "{e}");
+        let over = Options {
+            trials: Some(crate::limits::MAX_TRIALS + 1),
+            ..Options::default()
+        };
+        let e = run_checked(&s, &over, u64::MAX).unwrap_err().to_string();
+        assert!(e.contains("over the ceiling of 10000000"), "{e}");
+        let fine = run_checked(&s, &Options::default(), 1 << 20).unwrap();
+        assert_eq!(fine[0].trials, 2);
+    }
 }

@@ -360,7 +360,7 @@ impl CapacityView for TrialView<'_, '_> {
         self.state.pools[p].level
     }
     fn spot_price(&self, zone: &str, instance_type: &str) -> Option<(f64, f64)> {
-        let at = self.plan.scenario.start + chrono::TimeDelta::seconds(self.at);
+        let at = crate::limits::offset_time(self.plan.scenario.start, self.at);
         if let (Some(p), Some(m)) = (self.pool_of(zone), self.state.meter.as_ref()) {
             if let (Some(Some(trace)), super::costing::Market::Synthetic { origin }) =
                 (m.synthetic.get(p), &self.plan.costing.markets[p])
@@ -476,7 +476,7 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
                     let transient = answer.key().is_some_and(|k| TRANSIENT.contains(&k));
                     if transient && u32::from(answer.attempts) < s.retry.attempts {
                         let backoff = s.retry.backoff.num_seconds();
-                        retries.push(Reverse((at + backoff, idx, answer.attempts)));
+                        retries.push(Reverse((at.saturating_add(backoff), idx, answer.attempts)));
                     }
                 }
             }

@@ -421,7 +421,7 @@ pub fn load_doc(sources: &[WorldSource]) -> Result<WorldDoc> {
     for source in sources {
         match source {
             WorldSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| Error::io(*path, e))?;
+                let text = crate::limits::read_capped(path, crate::limits::InputKind::World)?;
                 last = path.display().to_string();
                 if last.ends_with(".csv") {
                     // A spot price history in CSV: the DescribeSpotPriceHistory columns.

@@ -5,6 +5,7 @@ mod codes;
 mod costs;
 mod current;
 mod editions;
+mod limits;
 mod metadata;
 mod replay;
 mod reports;
