@@ -134,11 +134,52 @@ pub struct Edition {
     /// Rules of the registry that do not run in this edition.
     pub rules_off: Vec<String>,
     pub limits: Limits,
+    /// The size tables indexed by [`slot`] (system, data), built once at load: `check` asks
+    /// them for every disk of every request.
+    #[serde(skip)]
+    ranges: [Vec<Option<(u32, u32)>>; 2],
+}
+
+/// The index of a (category, level) pair in [`Edition::ranges`]: one slot per category, and
+/// the four ESSD levels after them.
+fn slot(cat: DiskCategory, pl: Option<PerformanceLevel>) -> usize {
+    let n = DiskCategory::ALL.len();
+    if cat == DiskCategory::CloudEssd {
+        let pl = pl.unwrap_or(PerformanceLevel::PL1);
+        let i = PerformanceLevel::ALL
+            .iter()
+            .position(|p| *p == pl)
+            .unwrap_or(1);
+        return n + i;
+    }
+    DiskCategory::ALL
+        .iter()
+        .position(|c| *c == cat)
+        .unwrap_or(0)
 }
 
 impl Edition {
     fn from_json(text: &str) -> Edition {
-        serde_json::from_str(text).expect("data/editions/*.json matches Edition (tested)")
+        let mut e: Edition =
+            serde_json::from_str(text).expect("data/editions/*.json matches Edition (tested)");
+        let slots = DiskCategory::ALL.len() + PerformanceLevel::ALL.len();
+        for (i, table) in [&e.limits.system_disk_sizes, &e.limits.data_disk_sizes]
+            .into_iter()
+            .enumerate()
+        {
+            let mut v = vec![None; slots];
+            for c in DiskCategory::ALL {
+                if *c == DiskCategory::CloudEssd {
+                    for pl in PerformanceLevel::ALL {
+                        v[slot(*c, Some(*pl))] = Edition::sizes(table, *c, Some(*pl));
+                    }
+                } else {
+                    v[slot(*c, None)] = Edition::sizes(table, *c, None);
+                }
+            }
+            e.ranges[i] = v;
+        }
+        e
     }
 
     /// Whether a catalog row exists in this edition.
@@ -224,7 +265,7 @@ impl Edition {
         cat: DiskCategory,
         pl: Option<PerformanceLevel>,
     ) -> Option<(u32, u32)> {
-        Edition::sizes(&self.limits.system_disk_sizes, cat, pl)
+        self.ranges[0][slot(cat, pl)]
     }
 
     /// A data disk's size range, `None` when the category is not a data disk here.
@@ -233,19 +274,18 @@ impl Edition {
         cat: DiskCategory,
         pl: Option<PerformanceLevel>,
     ) -> Option<(u32, u32)> {
-        Edition::sizes(&self.limits.data_disk_sizes, cat, pl)
+        self.ranges[1][slot(cat, pl)]
     }
 
     /// Whether a category name is a system (or data) disk category of this edition.
     pub fn takes_category(&self, cat: DiskCategory, system: bool) -> bool {
-        let table = if system {
-            &self.limits.system_disk_sizes
-        } else {
-            &self.limits.data_disk_sizes
-        };
-        table
-            .keys()
-            .any(|k| k.split(':').next() == Some(cat.as_str()))
+        let t = &self.ranges[usize::from(!system)];
+        if cat == DiskCategory::CloudEssd {
+            return PerformanceLevel::ALL
+                .iter()
+                .any(|pl| t[slot(cat, Some(*pl))].is_some());
+        }
+        t[slot(cat, None)].is_some()
     }
 }
 
@@ -278,6 +318,41 @@ mod tests {
         for e in EditionId::ALL {
             for r in &e.get().rules_off {
                 assert!(names.contains(&r.as_str()), "{}: no rule {r}", e.name());
+            }
+        }
+    }
+
+    #[test]
+    fn indexed_ranges_agree_with_the_tables() {
+        for e in EditionId::ALL {
+            let ed = e.get();
+            for c in DiskCategory::ALL {
+                for pl in [
+                    None,
+                    Some(PerformanceLevel::PL0),
+                    Some(PerformanceLevel::PL3),
+                ] {
+                    let pl = pl.filter(|_| *c == DiskCategory::CloudEssd);
+                    assert_eq!(
+                        ed.system_disk_range(*c, pl),
+                        Edition::sizes(&ed.limits.system_disk_sizes, *c, pl)
+                    );
+                    assert_eq!(
+                        ed.data_disk_range(*c, pl),
+                        Edition::sizes(&ed.limits.data_disk_sizes, *c, pl)
+                    );
+                }
+                let listed = |t: &BTreeMap<String, (u32, u32)>| {
+                    t.keys().any(|k| k.split(':').next() == Some(c.as_str()))
+                };
+                assert_eq!(
+                    ed.takes_category(*c, true),
+                    listed(&ed.limits.system_disk_sizes)
+                );
+                assert_eq!(
+                    ed.takes_category(*c, false),
+                    listed(&ed.limits.data_disk_sizes)
+                );
             }
         }
     }

@@ -127,7 +127,7 @@ impl fmt::Display for ParamRef {
 /// FNV-1a over short names: the parameter table is fixed, so no hash flooding is possible,
 /// and SipHash was a sixth of `check`'s time on name lookups.
 #[derive(Default, Clone, Copy)]
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -147,7 +147,10 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+/// FNV for maps keyed by short, trusted names (the parameter table, the world's ids).
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+type FnvMap<K, V> = HashMap<K, V, FnvBuild>;
 
 /// Every name with its indices replaced by `n`: `DataDisk.n.Size` → DataDiskSize.
 /// The flag says whether the name is indexed (a pattern, not a wire name).

@@ -434,6 +434,14 @@ impl Request {
         ns
     }
 
+    /// Whether the request uses today's network forms (SecurityGroupIds.n or ENIs); when not,
+    /// the one-group rules alone decide.
+    pub fn uses_network_lists(&self) -> bool {
+        self.extra.iter().any(|(r, _)| {
+            r.id == ParamId::SecurityGroupIds || r.id.spec().name.starts_with("NetworkInterface.")
+        })
+    }
+
     /// Every security group the request names, with the parameter naming it: an explicit
     /// SecurityGroupId, then SecurityGroupIds.n, then the primary ENI's groups.
     pub fn security_groups(&self) -> Vec<(ParamRef, &str)> {
@@ -639,11 +647,14 @@ impl Request {
                 self.instance_name = s();
             }
             P::HostName => {
-                let v = if limits.name_patterns {
+                let v: std::borrow::Cow<str> = if limits.name_patterns && v.contains("${") {
                     expand_name_pattern(&v.replace("${instance_id}", "i-bp1abcdefghij0123456"))
                         .into_owned()
+                        .into()
+                } else if limits.name_patterns {
+                    expand_name_pattern(v)
                 } else {
-                    v.to_string()
+                    v.into()
                 };
                 check(
                     host_name_ok(&v, limits.host_name_max),
@@ -864,6 +875,9 @@ fn non_empty(v: &str) -> Option<String> {
 /// (what the service writes in its place) so the name rules check what the instance gets.
 /// A malformed bracket is left as is, and the character rules refuse it.
 pub fn expand_name_pattern(v: &str) -> std::borrow::Cow<'_, str> {
+    if !v.contains('[') {
+        return v.into();
+    }
     let (Some(open), Some(close)) = (v.find('['), v.find(']')) else {
         return v.into();
     };

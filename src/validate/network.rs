@@ -38,6 +38,9 @@ pub static GROUP_FORMS: Rule = Rule {
 
 fn group_forms(c: &Ctx) -> Option<Violation> {
     let r = c.req;
+    if !r.uses_network_lists() {
+        return None;
+    }
     let explicit_single = r.security_group_from.is_none() && r.security_group_id.is_some();
     if let Some((p, _)) = r.all(ParamId::SecurityGroupIds).next() {
         if explicit_single {
@@ -104,6 +107,9 @@ pub static GROUPS_EXIST: Rule = Rule {
           SecurityGroupId keeps the reference's InvalidSecurityGroupId. Example: \
           SecurityGroupIds.2=sg-missing -> InvalidSecurityGroupId.NotFound (SecurityGroupIds.2).",
     check: Check::Static(|c| {
+        if !c.req.uses_network_lists() {
+            return None;
+        }
         c.req
             .security_groups()
             .into_iter()
@@ -198,6 +204,12 @@ pub static ENIS: Rule = Rule {
           secondary ENIs on a type with EniQuantity 3 -> \
           InvalidParameter.EniNumExceededWithLaunchEcs.",
     check: Check::Static(|c| {
+        if !c.req.uses_network_lists() {
+            return c
+                .itype
+                .filter(|t| t.eni_quantity == 0)
+                .map(|t| eni_limit(t, 1));
+        }
         let enis = c.req.eni_indices();
         let primary = c.req.primary_eni();
         if let Some(n) = primary {
@@ -211,19 +223,20 @@ pub static ENIS: Rule = Rule {
         }
         let t = c.itype?;
         let secondaries = enis.iter().filter(|n| Some(**n) != primary).count() as u32;
-        (1 + secondaries > t.eni_quantity).then(|| {
-            let last = *enis.last().unwrap_or(&1);
-            Violation::new(
-                ErrorKey::InvalidParameterEniNumExceededWithLaunchEcs,
-                ParamRef::at(ParamId::NetworkInterfaceInstanceType, last),
-            )
-            .arg(format!(
-                "{} allows {} network interfaces per instance.",
-                t.instance_type_id, t.eni_quantity
-            ))
-        })
+        (1 + secondaries > t.eni_quantity).then(|| eni_limit(t, *enis.last().unwrap_or(&1)))
     }),
 };
+
+fn eni_limit(t: &crate::world::InstanceType, n: u16) -> Violation {
+    Violation::new(
+        ErrorKey::InvalidParameterEniNumExceededWithLaunchEcs,
+        ParamRef::at(ParamId::NetworkInterfaceInstanceType, n),
+    )
+    .arg(format!(
+        "{} allows {} network interfaces per instance.",
+        t.instance_type_id, t.eni_quantity
+    ))
+}
 
 /// A private IPv4 address of a vSwitch: inside its CIDR block and not one of the four
 /// reserved (the first and the last three).
@@ -346,6 +359,9 @@ pub static JOINED_LIMIT: Rule = Rule {
           Example: SecurityGroupIds.1..6 -> JoinedGroupLimitExceed (SecurityGroupIds.6).",
     check: Check::Static(|c| {
         let limit = c.world.account.joined_security_group_limit as usize;
+        if !c.req.uses_network_lists() && limit > 0 {
+            return None;
+        }
         let groups = c.req.security_groups();
         groups.get(limit).map(|(p, _)| {
             Violation::new(ErrorKey::JoinedGroupLimitExceed, *p).arg(format!(

@@ -12,6 +12,11 @@ pub mod model;
 
 use std::collections::{HashMap, HashSet};
 
+/// The indexed world's maps: ids are short and come from the world files, so FNV (a sixth of
+/// `check`'s time went to SipHash on these lookups) is safe.
+type Map<K, V> = HashMap<K, V, crate::catalog::params::FnvBuild>;
+type Set<K> = HashSet<K, crate::catalog::params::FnvBuild>;
+
 use serde::{Deserialize, Serialize};
 
 pub use model::*;
@@ -70,40 +75,40 @@ pub type SpotSeries = Vec<(chrono::DateTime<chrono::Utc>, SpotPriceType)>;
 /// The indexed world the rules query.
 #[derive(Debug, Clone, Default)]
 pub struct World {
-    regions: HashMap<String, Region>,
-    zones: HashMap<String, AvailableZone>,
+    regions: Map<String, Region>,
+    zones: Map<String, AvailableZone>,
     /// Zone ids per region, sorted.
-    region_zones: HashMap<String, Vec<String>>,
-    instance_types: HashMap<String, InstanceType>,
+    region_zones: Map<String, Vec<String>>,
+    instance_types: Map<String, InstanceType>,
     /// Images by id; each entry is region-specific (Some region) or public (None).
-    images: HashMap<String, Vec<Image>>,
+    images: Map<String, Vec<Image>>,
     /// Image ids by `ImageFamily`, sorted.
-    families: HashMap<String, Vec<String>>,
-    security_groups: HashMap<String, SecurityGroup>,
-    vpcs: HashMap<String, Vpc>,
-    vswitches: HashMap<String, VSwitch>,
+    families: Map<String, Vec<String>>,
+    security_groups: Map<String, SecurityGroup>,
+    vpcs: Map<String, Vpc>,
+    vswitches: Map<String, VSwitch>,
     /// Key pairs by name, then region.
-    key_pairs: HashMap<String, Vec<KeyPair>>,
-    snapshots: HashMap<String, Snapshot>,
+    key_pairs: Map<String, Vec<KeyPair>>,
+    snapshots: Map<String, Snapshot>,
     launch_templates: Vec<LaunchTemplateVersion>,
-    roles: HashMap<String, RamRole>,
-    hpc_clusters: HashMap<String, HpcCluster>,
-    deployment_sets: HashMap<String, DeploymentSet>,
-    resource_groups: HashMap<String, ResourceGroup>,
+    roles: Map<String, RamRole>,
+    hpc_clusters: Map<String, HpcCluster>,
+    deployment_sets: Map<String, DeploymentSet>,
+    resource_groups: Map<String, ResourceGroup>,
     /// Existing instances, sorted by id.
     instances: Vec<Instance>,
     /// Private IPv4 addresses in use, by vSwitch.
-    private_ips: HashMap<String, HashSet<String>>,
+    private_ips: Map<String, Set<String>>,
     /// Spot prices by zone, then type, sorted by timestamp.
-    spot_prices: HashMap<String, HashMap<String, SpotSeries>>,
+    spot_prices: Map<String, Map<String, SpotSeries>>,
     /// The API edition requests are predicted under (`--edition`, a scenario's `edition`);
     /// not part of the world document.
     pub edition: crate::edition::EditionId,
     pub account: Account,
-    region_quotas: HashMap<String, RegionQuota>,
-    vpc_quotas: HashMap<String, VpcQuota>,
+    region_quotas: Map<String, RegionQuota>,
+    vpc_quotas: Map<String, VpcQuota>,
     /// Stock by zone, then instance type.
-    stock: HashMap<String, HashMap<String, u32>>,
+    stock: Map<String, Map<String, u32>>,
     faults: Vec<ServiceFault>,
 }
 
