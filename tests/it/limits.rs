@@ -452,3 +452,27 @@ fn prices_and_traffic_past_their_ceilings_are_located_errors() {
         "{e}"
     );
 }
+
+// --- sweeps: equal values -----------------------------------------------------------------
+
+#[test]
+fn a_sweep_of_equal_values_is_refused_before_a_quadratic_report() {
+    // 100 equal values wrote a 1.1 GB report.html: every variant had the same name, so
+    // each variant's section embedded the charts of all the others.
+    let values = vec!["5"; 100].join(", ");
+    let (_d, p) = write(
+        "w.json",
+        &scenario(&format!("\"sweep\": {{\"Amount\": [{values}]}}")),
+    );
+    let e = refused(&[&p]);
+    assert!(
+        e.contains(&format!(
+            "{p}:3:1: sweep: value 5 appears twice in sweep of Amount (values 1 and 2)"
+        )),
+        "{e}"
+    );
+    // The same collision from one file run twice.
+    let (_d, p) = write("o.json", &scenario(""));
+    let e = refused(&[&p, &p]);
+    assert!(e.contains("scenario name \"o\" appears twice"), "{e}");
+}
