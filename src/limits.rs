@@ -57,6 +57,16 @@ pub const MAX_GB_PER_HOUR: f64 = 1e6;
 /// The highest count per hour a stock model may draw (replenishment, competing demand).
 pub const MAX_PER_HOUR: f64 = 1e6;
 
+/// A number for a message: as written for everyday magnitudes, in exponent form (`1e308`)
+/// for huge or tiny ones, which `{}` would print with hundreds of digits.
+pub fn show(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// The longest duration inputs may write, as a [`TimeDelta`].
 pub fn max_duration() -> TimeDelta {
     TimeDelta::days(MAX_DURATION_DAYS)
@@ -336,6 +346,14 @@ mod tests {
         assert_eq!(offset_time(t, i64::MAX), DateTime::<Utc>::MAX_UTC);
         assert_eq!(offset_time(t, i64::MIN), DateTime::<Utc>::MIN_UTC);
         assert_eq!(offset_time(t, 60), t + TimeDelta::minutes(1));
+    }
+
+    #[test]
+    fn huge_numbers_print_short() {
+        assert_eq!(show(1e308), "1e308");
+        assert_eq!(show(0.59), "0.59");
+        assert_eq!(show(-1.0), "-1");
+        assert_eq!(show(f64::INFINITY), "inf");
     }
 
     #[test]

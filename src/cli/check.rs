@@ -11,7 +11,7 @@ use crate::error::{Error, Place};
 use crate::report;
 use crate::request::{wire, RawRequest};
 use crate::validate::{self, Prediction};
-use crate::world::load::load_world;
+use crate::world::load::{load_doc, WorldSource};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -91,7 +91,10 @@ const BATCH: usize = 16 * 1024;
 
 pub fn run(a: CheckArgs) -> crate::Result<Output> {
     let at = parse_at(a.at.as_deref())?;
-    let mut world = load_world(&a.world)?;
+    let sources: Vec<WorldSource> = a.world.iter().map(|p| WorldSource::File(p)).collect();
+    let doc = load_doc(&sources)?;
+    crate::cost::spot::check_world_prices(&doc, &super::serve::world_names(&a.world))?;
+    let mut world = crate::world::World::from_doc(doc);
     world.edition = a.edition;
     let inputs = read_inputs(&a.requests)?;
     let mut stdout = Vec::new();

@@ -110,6 +110,21 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         // Sweep variants (trials swept) and --trials are checked here; files at load.
         scenario::check_ceilings(s, a.trials)?;
     }
+    // The reports, charts and report.html's sections are matched by scenario name: two
+    // scenarios of one name would each show the other's charts (quadratic in copies).
+    let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for s in &scenarios {
+        if let Some(first) = names.insert(&s.name, &s.source) {
+            return Err(Error::input(
+                crate::error::Place::new(s.source.clone()),
+                format!(
+                    "scenario name {:?} appears twice (also in {first}); give each scenario its \
+                     own \"name\", or run the file once",
+                    s.name
+                ),
+            ));
+        }
+    }
     let total: u64 = scenarios
         .iter()
         .map(|s| {

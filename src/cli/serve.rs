@@ -76,6 +76,7 @@ pub fn run(a: ServeArgs) -> crate::Result<Output> {
     };
     let sources: Vec<WorldSource> = a.world.iter().map(|p| WorldSource::File(p)).collect();
     let doc = load_doc(&sources)?;
+    crate::cost::spot::check_world_prices(&doc, &world_names(&a.world))?;
     let config = SessionConfig {
         seed: a.seed,
         start,
@@ -141,6 +142,15 @@ pub fn run(a: ServeArgs) -> crate::Result<Output> {
         stderr,
         status: 0,
     })
+}
+
+/// The `--world` files as one name for messages (`data/world` when none is given).
+pub(crate) fn world_names(files: &[PathBuf]) -> String {
+    if files.is_empty() {
+        return "data/world".into();
+    }
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
 
 /// Writes `requests.csv` and `failures.csv` into `dir`, each atomically (temporary file,

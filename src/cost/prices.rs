@@ -85,9 +85,18 @@ impl FigureIn {
     }
 }
 
+/// A price in `0..=`[`crate::limits::MAX_PRICE`]; serde places a refusal at its line and
+/// column.
 fn check_price<E: de::Error>(v: f64) -> std::result::Result<f64, E> {
-    if v.is_finite() && v >= 0.0 {
+    let max = crate::limits::MAX_PRICE;
+    if v.is_finite() && (0.0..=max).contains(&v) {
         Ok(v)
+    } else if v > max {
+        Err(E::custom(format!(
+            "price {} is over the ceiling of {max} per unit (instance-hour, GiB-hour, GB or \
+             Mbps-hour); check the unit and the decimal point (docs/reliability.md)",
+            crate::limits::show(v)
+        )))
     } else {
         Err(E::custom(format!(
             "price {v} is negative; a price is a number >= 0 per unit in the region's currency"
@@ -745,6 +754,19 @@ mod tests {
             .to_string();
         assert!(e.starts_with("mine.json:2:"), "{e}");
         assert!(e.contains("price -1 is negative"), "{e}");
+        // 1e308 overflowed every sum and hung the charts: over the ceiling, placed.
+        let e = p
+            .merge_text(
+                "mine.json",
+                "{\"regions\": {\"cn-hangzhou\": {\"instance_types\": {\n\"ecs.g7.large\": {\"price\": 1e308}}}}}",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("mine.json:2:"), "{e}");
+        assert!(
+            e.contains("price 1e308 is over the ceiling of 1000000 per unit"),
+            "{e}"
+        );
         let e = p
             .merge_text(
                 "mine.json",

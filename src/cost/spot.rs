@@ -154,15 +154,57 @@ pub fn read_history(text: &str, source: &str) -> Result<Vec<SpotPriceType>> {
                 ),
             ));
         }
-        if !(r.spot_price.is_finite() && r.spot_price >= 0.0) {
-            return Err(Error::input(
-                place,
-                format!("SpotPrice {} is not a price >= 0", r.spot_price),
-            ));
-        }
+        check_record(&r).map_err(|m| Error::input(place, m))?;
         out.push(r);
     }
     Ok(out)
+}
+
+/// Checks a spot price record's prices: `SpotPrice` and `OriginPrice` finite, in
+/// `0..=`[`crate::limits::MAX_PRICE`] per hour. Charts and bills of prices past that are
+/// meaningless (and a price near `f64::MAX` overflows every sum).
+pub fn check_record(r: &SpotPriceType) -> std::result::Result<(), String> {
+    let max = crate::limits::MAX_PRICE;
+    for (name, v) in [("SpotPrice", r.spot_price), ("OriginPrice", r.origin_price)] {
+        let shown = crate::limits::show(v);
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(format!(
+                "{name} {shown} of {} in {} at {} is not a price >= 0",
+                r.instance_type, r.zone_id, r.timestamp
+            ));
+        }
+        if v > max {
+            return Err(format!(
+                "{name} {shown} of {} in {} at {} is over the ceiling of {max} per hour; check \
+                 the unit and the decimal point (docs/reliability.md)",
+                r.instance_type, r.zone_id, r.timestamp
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks every spot price record of a merged world document ([`check_record`]); `source`
+/// names the world's files in the message. The first bad record by (zone, type, time) is
+/// reported, so the message does not depend on hash order.
+pub fn check_world_prices(doc: &crate::world::WorldDoc, source: &str) -> Result<()> {
+    let bad = doc
+        .spot_prices
+        .inner
+        .values()
+        .flatten()
+        .filter(|r| check_record(r).is_err())
+        .min_by(|a, b| {
+            (&a.zone_id, &a.instance_type, &a.timestamp).cmp(&(
+                &b.zone_id,
+                &b.instance_type,
+                &b.timestamp,
+            ))
+        });
+    match bad.map(check_record) {
+        Some(Err(m)) => Err(Error::input(Place::new(source), format!("SpotPrices: {m}"))),
+        _ => Ok(()),
+    }
 }
 
 /// The market price in force at `t`; `None` for an empty trace.

@@ -98,6 +98,17 @@ impl HourlyTrace {
                     ),
                 ));
             }
+            if row.gb > crate::limits::MAX_GB_PER_HOUR {
+                return Err(Error::input(
+                    place,
+                    format!(
+                        "gb {} is over the ceiling of {} GB out per instance-hour (a 100 Gbit/s \
+                         link carries about 45000); check the unit (docs/reliability.md)",
+                        crate::limits::show(row.gb),
+                        crate::limits::MAX_GB_PER_HOUR
+                    ),
+                ));
+            }
             gb.push(row.gb);
         }
         if gb.is_empty() {
@@ -111,14 +122,28 @@ impl HourlyTrace {
 }
 
 impl TrafficModel {
-    /// Checks the parameters; the message names the bad one.
+    /// Checks the parameters; the message names the bad one. Besides each parameter's own
+    /// range, GB per instance-hour (a constant, a trace hour, a profile's busiest hour, a
+    /// distribution's mean) is at most [`crate::limits::MAX_GB_PER_HOUR`].
     pub fn validate(&self) -> std::result::Result<(), String> {
+        let max = crate::limits::MAX_GB_PER_HOUR;
         let nonneg = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
+            if !(v.is_finite() && v >= 0.0) {
                 Err(format!("{name} {v} must be a number >= 0"))
+            } else {
+                Ok(())
             }
+        };
+        let gb = |name: &str, v: f64| {
+            nonneg(name, v)?;
+            if v > max {
+                return Err(format!(
+                    "{name} {} is over the ceiling of {max} GB per instance-hour (a 100 Gbit/s \
+                     link carries about 45000); check the unit (docs/reliability.md)",
+                    crate::limits::show(v)
+                ));
+            }
+            Ok(())
         };
         let pos = |name: &str, v: f64| {
             if v.is_finite() && v > 0.0 {
@@ -128,28 +153,42 @@ impl TrafficModel {
             }
         };
         match self {
-            TrafficModel::Constant { gb_per_hour } => nonneg("gb_per_hour", *gb_per_hour),
+            TrafficModel::Constant { gb_per_hour } => gb("gb_per_hour", *gb_per_hour),
             TrafficModel::LogNormal { mu, sigma } => {
                 if !mu.is_finite() {
                     return Err(format!("mu {mu} must be a finite number"));
                 }
-                pos("sigma", *sigma)
+                pos("sigma", *sigma)?;
+                gb(
+                    "the mean exp(mu + sigma^2/2)",
+                    (mu + sigma * sigma / 2.0).exp(),
+                )
             }
-            TrafficModel::Gamma { shape, rate } => pos("shape", *shape).and(pos("rate", *rate)),
+            TrafficModel::Gamma { shape, rate } => {
+                pos("shape", *shape)?;
+                pos("rate", *rate)?;
+                gb("the mean shape/rate", shape / rate)
+            }
             TrafficModel::TruncatedNormal { mean, sd } => {
                 if !mean.is_finite() {
                     return Err(format!("mean {mean} must be a finite number"));
                 }
-                pos("sd", *sd)
+                pos("sd", *sd)?;
+                gb("mean", mean.max(0.0))?;
+                gb("sd", *sd)
             }
             TrafficModel::DailyProfile {
                 base_gb_per_hour,
                 factors,
                 utc_offset_hours,
             } => {
-                nonneg("base_gb_per_hour", *base_gb_per_hour)?;
+                gb("base_gb_per_hour", *base_gb_per_hour)?;
                 for (h, f) in factors.iter().enumerate() {
                     nonneg(&format!("factors[{h}]"), *f)?;
+                    gb(
+                        &format!("base_gb_per_hour x factors[{h}]"),
+                        base_gb_per_hour * f,
+                    )?;
                 }
                 if !(-12..=14).contains(utc_offset_hours) {
                     return Err(format!(
@@ -163,7 +202,7 @@ impl TrafficModel {
                     return Err("the traffic trace is empty".into());
                 }
                 for (h, g) in t.gb.iter().enumerate() {
-                    nonneg(&format!("trace hour {h}"), *g)?;
+                    gb(&format!("trace hour {h}"), *g)?;
                 }
                 Ok(())
             }

@@ -129,10 +129,12 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
         .series
         .iter()
         .flat_map(|(_, v)| v.iter().copied())
+        .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     // with a legend, room on the right for it beside the longest bar
     let room = if k > 1 { 1.5 } else { 1.15 };
     let top = if max > 0.0 { max * room } else { 1.0 };
+    let (_, top) = sane_range(0.0, top);
     let longest = b.categories.iter().map(|c| c.len()).max().unwrap_or(4);
     let mut chart = ChartBuilder::on(root)
         .caption(&b.title, (FAMILY, title_size(&b.title)))
@@ -165,7 +167,10 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
         let rects = values.iter().enumerate().map(move |(i, &v)| {
             let row = (n - 1 - i) as f64;
             let y0 = row + 0.9 - slot * (si + 1) as f64;
-            Rectangle::new([(0.0, y0), (v, y0 + slot * 0.9)], colour.filled())
+            Rectangle::new(
+                [(0.0, y0), (within(v, 0.0, top), y0 + slot * 0.9)],
+                colour.filled(),
+            )
         });
         let drawn = chart.draw_series(rects)?;
         if k > 1 {
@@ -176,7 +181,11 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
         let texts = values.iter().enumerate().map(move |(i, &v)| {
             let row = (n - 1 - i) as f64;
             let y = row + 0.9 - slot * (si + 1) as f64 + slot * 0.45;
-            Text::new(format_value(v), (v + top * 0.005, y), (FAMILY, 13))
+            Text::new(
+                format_value(v),
+                (within(v, 0.0, top) + top * 0.005, y),
+                (FAMILY, 13),
+            )
         });
         chart.draw_series(texts)?;
     }
@@ -190,6 +199,42 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
             .draw()?;
     }
     Ok(())
+}
+
+/// The largest magnitude an axis reaches: beyond it, plotters' tick layout loses precision
+/// (or, for a non-finite range, never ends). Values past it are drawn at the edge.
+pub const AXIS_LIMIT: f64 = 1e15;
+
+/// An axis range plotters can lay out for any data: finite (NaN reads as 0, infinities and
+/// magnitudes past [`AXIS_LIMIT`] are clamped), ordered, and at least a billionth of its
+/// magnitude wide (so a tick step is never lost in rounding).
+pub fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
+    let clamp = |v: f64| {
+        if v.is_nan() {
+            0.0
+        } else {
+            v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (mut lo, mut hi) = (clamp(lo), clamp(hi));
+    if lo > hi {
+        std::mem::swap(&mut lo, &mut hi);
+    }
+    let min_width = (lo.abs().max(hi.abs()) * 1e-9).max(1e-9);
+    if hi - lo < min_width {
+        let mid = lo / 2.0 + hi / 2.0;
+        (lo, hi) = (mid - min_width, mid + min_width);
+    }
+    (lo, hi)
+}
+
+/// `v` held within `lo..=hi` (NaN at `lo`), for drawing values past a clamped axis.
+fn within(v: f64, lo: f64, hi: f64) -> f64 {
+    if v.is_nan() {
+        lo
+    } else {
+        v.clamp(lo, hi)
+    }
 }
 
 fn format_value(v: f64) -> String {
@@ -245,14 +290,18 @@ fn draw_usage<DB: DrawingBackend>(
             .iter()
             .map(|b| b.p99.max(b.mean))
             .chain(p.limit)
+            .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
         let y_top = if y_top > 0.0 { y_top * 1.12 } else { 1.0 };
+        let (_, x_end) = sane_range(0.0, x_max.max(1e-9));
+        let (_, y_top) = sane_range(0.0, y_top);
+        let at = |x: f64, y: f64| (within(x, 0.0, x_end), within(y, 0.0, y_top));
         let mut chart = ChartBuilder::on(area)
             .caption(&p.resource, (FAMILY, 16))
             .margin(8)
             .x_label_area_size(36)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max.max(1e-9), 0.0..y_top)?;
+            .build_cartesian_2d(0.0..x_end, 0.0..y_top)?;
         chart
             .configure_mesh()
             .x_desc("hours since start")
@@ -261,8 +310,8 @@ fn draw_usage<DB: DrawingBackend>(
             .axis_desc_style((FAMILY, 13))
             .draw()?;
         let c = PALETTE[0];
-        let mut band: Vec<(f64, f64)> = p.points.iter().map(|b| (b.hours, b.p99)).collect();
-        band.extend(p.points.iter().rev().map(|b| (b.hours, b.p50)));
+        let mut band: Vec<(f64, f64)> = p.points.iter().map(|b| at(b.hours, b.p99)).collect();
+        band.extend(p.points.iter().rev().map(|b| at(b.hours, b.p50)));
         chart
             .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))?
             .label("p50..p99 band")
@@ -271,7 +320,7 @@ fn draw_usage<DB: DrawingBackend>(
             });
         chart
             .draw_series(LineSeries::new(
-                p.points.iter().map(|b| (b.hours, b.mean)),
+                p.points.iter().map(|b| at(b.hours, b.mean)),
                 c.stroke_width(2),
             ))?
             .label("mean")
@@ -279,7 +328,7 @@ fn draw_usage<DB: DrawingBackend>(
         let c90 = PALETTE[1];
         chart
             .draw_series(LineSeries::new(
-                p.points.iter().map(|b| (b.hours, b.p90)),
+                p.points.iter().map(|b| at(b.hours, b.p90)),
                 c90.stroke_width(1),
             ))?
             .label("p90")
@@ -287,7 +336,7 @@ fn draw_usage<DB: DrawingBackend>(
         if let Some(l) = p.limit {
             chart
                 .draw_series(LineSeries::new(
-                    [(0.0, l), (x_max, l)],
+                    [at(0.0, l), at(x_max, l)],
                     LIMIT.stroke_width(2),
                 ))?
                 .label(format!("limit {}", format_value(l)))
@@ -325,6 +374,7 @@ fn draw_distribution<DB: DrawingBackend>(
         (Some(&a), _) => (a - 0.5, a + 0.5),
         _ => (0.0, 1.0),
     };
+    let (lo, hi) = sane_range(lo, hi);
     const BINS: usize = 30;
     let width = (hi - lo) / BINS as f64;
     let mut counts = [0u32; BINS];
@@ -362,9 +412,10 @@ fn draw_distribution<DB: DrawingBackend>(
     };
     for (name, p, colour) in marks {
         let v = percentile_sorted(&sorted, p);
+        let x = within(v, lo, hi);
         chart
             .draw_series(LineSeries::new(
-                [(v, 0.0), (v, top)],
+                [(x, 0.0), (x, top)],
                 colour.stroke_width(2),
             ))?
             .label(format!("{name} {}", format_value(v)))
@@ -405,8 +456,12 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .iter()
         .map(|p| p.1)
         .chain(s.limit)
+        .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
     let y_top = if y_top > 0.0 { y_top * 1.2 } else { 1.0 };
+    let (_, x_max) = sane_range(0.0, x_max);
+    let (_, y_top) = sane_range(0.0, y_top);
+    let at = |x: f64, y: f64| (within(x, 0.0, x_max), within(y, 0.0, y_top));
     let mut chart = ChartBuilder::on(root)
         .caption(&s.title, (FAMILY, title_size(&s.title)))
         .margin(16)
@@ -422,13 +477,16 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .draw()?;
     let c = PALETTE[0];
     chart
-        .draw_series(LineSeries::new(s.price.iter().copied(), c.stroke_width(2)))?
+        .draw_series(LineSeries::new(
+            s.price.iter().map(|&(x, y)| at(x, y)),
+            c.stroke_width(2),
+        ))?
         .label("market price")
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], c.stroke_width(2)));
     if let Some(l) = s.limit {
         chart
             .draw_series(LineSeries::new(
-                [(0.0, l), (x_max, l)],
+                [at(0.0, l), at(x_max, l)],
                 LIMIT.stroke_width(2),
             ))?
             .label(format!("price limit {}", format_value(l)))
@@ -440,7 +498,7 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
             .draw_series(
                 s.interruptions
                     .iter()
-                    .map(|&h| PathElement::new([(h, 0.0), (h, y_top)], m.stroke_width(1))),
+                    .map(|&h| PathElement::new([at(h, 0.0), at(h, y_top)], m.stroke_width(1))),
             )?
             .label(format!("interruption ({})", s.interruptions.len()))
             .legend(move |(x, y)| {
@@ -1292,5 +1350,55 @@ mod tests {
         assert!(!String::from_utf8(distribution("t", "x", &[], Format::Svg))
             .unwrap()
             .contains("P50"));
+    }
+
+    #[test]
+    fn charts_of_huge_or_infinite_values_finish() {
+        // A spot price of 1e308 (x 1.2 is infinite) looped for ever in plotters' axis layout.
+        let s = SpotSeries {
+            title: "spot".into(),
+            y_desc: "price (CNY/hour)".into(),
+            price: vec![(0.0, 0.1), (1.0, 1.7e308), (2.0, f64::NAN), (3.0, 0.1)],
+            limit: Some(f64::INFINITY),
+            interruptions: vec![1.0, f64::INFINITY],
+        };
+        assert!(!spot(&s, Format::Svg).is_empty());
+        let b = Bars {
+            title: "costs".into(),
+            x_desc: "CNY".into(),
+            categories: vec!["compute".into(), "disks".into()],
+            series: vec![("mean".into(), vec![f64::INFINITY, 1e300])],
+        };
+        assert!(!bars(&b, Format::Svg).is_empty());
+        let d = distribution(
+            "cost",
+            "CNY",
+            &[-1e308, 1e308, 1e15, 1e15 + 1.0],
+            Format::Svg,
+        );
+        assert!(!d.is_empty());
+        let p = Panel {
+            resource: "vCPUs".into(),
+            unit: "vCPUs".into(),
+            limit: Some(f64::INFINITY),
+            points: vec![Band {
+                hours: 0.0,
+                mean: 1e308,
+                p50: f64::NAN,
+                p90: 1.0,
+                p99: f64::INFINITY,
+            }],
+        };
+        assert!(!usage("use", &[p], Format::Png).is_empty());
+    }
+
+    #[test]
+    fn axis_ranges_are_finite_ordered_and_wide_enough() {
+        assert_eq!(sane_range(0.0, f64::INFINITY), (0.0, AXIS_LIMIT));
+        assert_eq!(sane_range(f64::NAN, 1.0), (0.0, 1.0));
+        assert_eq!(sane_range(2.0, 1.0), (1.0, 2.0));
+        let (lo, hi) = sane_range(1e14, 1e14);
+        assert!(hi - lo >= 1e5 && lo < 1e14 && hi > 1e14, "{lo} {hi}");
+        assert_eq!(sane_range(0.0, 5.0), (0.0, 5.0));
     }
 }

@@ -398,7 +398,12 @@ fn parse_faults(map: &BTreeMap<String, f64>) -> std::result::Result<Vec<(ErrorKe
 fn parse_dist(d: DistDoc) -> std::result::Result<Dist, String> {
     match d {
         DistDoc::Constant(n) => Ok(Dist::Constant(n)),
-        DistDoc::Poisson(l) if l > 0.0 && l.is_finite() => Ok(Dist::Poisson(l)),
+        DistDoc::Poisson(l) if l > 0.0 && l <= crate::limits::MAX_PER_HOUR => Ok(Dist::Poisson(l)),
+        DistDoc::Poisson(l) if l > crate::limits::MAX_PER_HOUR => Err(format!(
+            "poisson mean {} is over the ceiling of {} per hour (docs/reliability.md)",
+            crate::limits::show(l),
+            crate::limits::MAX_PER_HOUR
+        )),
         DistDoc::Poisson(l) => Err(format!("poisson mean {l} must be above 0")),
         DistDoc::Uniform([lo, hi]) if lo <= hi => Ok(Dist::Uniform(lo, hi)),
         DistDoc::Uniform([lo, hi]) => Err(format!(

@@ -318,7 +318,7 @@ pub enum WorldPart {
 
 /// Builds the world: the embedded default, then each part in order, answering in `edition`.
 pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
-    use crate::world::load::{load_world_sources, WorldSource};
+    use crate::world::load::{load_doc, WorldSource};
     let sources: Vec<WorldSource> = parts
         .iter()
         .map(|p| match p {
@@ -326,7 +326,21 @@ pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
             WorldPart::Inline { value, place } => WorldSource::Inline { value, place },
         })
         .collect();
-    let mut world = load_world_sources(&sources)?;
+    let doc = load_doc(&sources)?;
+    let names: Vec<String> = parts
+        .iter()
+        .map(|p| match p {
+            WorldPart::File(f) => f.display().to_string(),
+            WorldPart::Inline { place, .. } => place.to_string(),
+        })
+        .collect();
+    let source = if names.is_empty() {
+        "data/world".to_string()
+    } else {
+        names.join(", ")
+    };
+    crate::cost::spot::check_world_prices(&doc, &source)?;
+    let mut world = World::from_doc(doc);
     world.edition = edition;
     Ok(world)
 }
@@ -433,12 +447,18 @@ pub(crate) fn ceilings(
 /// scenario's file and name.
 pub fn check_ceilings(s: &Scenario, trials: Option<u32>) -> Result<()> {
     let trials = trials.unwrap_or(s.trials);
-    ceilings(s.start, s.horizon, s.sample_every, trials, s.retry).map_err(|(_, m)| {
-        Error::input(
-            Place::new(s.source.clone()),
-            format!("scenario {}: {m}", s.name),
-        )
-    })
+    let place = || Place::new(s.source.clone());
+    ceilings(s.start, s.horizon, s.sample_every, trials, s.retry)
+        .map_err(|(_, m)| Error::input(place(), format!("scenario {}: {m}", s.name)))?;
+    // A swept traffic_scale multiplies the models the file's load checked.
+    let models = std::iter::once(("traffic", &s.costs.traffic))
+        .chain(s.costs.labels.iter().map(|(l, m)| (l.as_str(), m)));
+    for (what, m) in models {
+        m.validate().map_err(|e| {
+            Error::input(place(), format!("scenario {}: costs: {what}: {e}", s.name))
+        })?;
+    }
+    Ok(())
 }
 
 /// Checks what the whole timeline must satisfy: times within the horizon, release labels

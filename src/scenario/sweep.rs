@@ -214,6 +214,21 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
                 )));
             }
         }
+        // Equal values give variants of one name, whose report sections matched each
+        // other's charts: quadratic output (100 equal values wrote a 1.1 GB report.html).
+        for (j, v) in values.iter().enumerate() {
+            if let Some(i) = values[..j].iter().position(|w| w == v) {
+                let secret =
+                    params::lookup(&key).is_some_and(|r| r.id.spec().kind == params::Kind::Secret);
+                let shown = if secret { "***" } else { v.as_str() };
+                return Err(err(format!(
+                    "value {shown} appears twice in sweep of {key} (values {} and {}); list \
+                     each value once",
+                    i + 1,
+                    j + 1
+                )));
+            }
+        }
         if axes.iter().any(|a: &Axis| a.key == key) {
             return Err(err(format!("{key} is swept twice")));
         }
@@ -481,5 +496,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!e.contains("Leak") && e.contains("Password: ***"), "{e}");
+    }
+
+    #[test]
+    fn equal_values_in_a_sweep_are_refused_not_reported_quadratically() {
+        let e = parse("w.json", r#"{"sweep": {"Amount": [5, 3, 5]}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(
+                "w.json:1:2: sweep: value 5 appears twice in sweep of Amount (values 1 and 3)"
+            ),
+            "{e}"
+        );
+        let e = parse(
+            "w.json",
+            r#"{"sweep": {"Password": ["Hunter2!x", "Hunter2!x"]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("value *** appears twice") && !e.contains("Hunter2"),
+            "{e}"
+        );
     }
 }

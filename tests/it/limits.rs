@@ -364,3 +364,115 @@ fn threads_over_the_ceiling_are_refused_not_spawned() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("ceiling of 256"), "{}", stderr(&o));
 }
+
+// --- prices and rates: finite and in range at load ---------------------------------------
+
+#[test]
+fn a_spot_price_of_1e308_in_a_trace_is_refused_at_load_not_charted_for_ever() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("spot.csv");
+    std::fs::write(
+        &csv,
+        "ZoneId,InstanceType,SpotPrice,OriginPrice,Timestamp\n\
+         cn-hangzhou-i,ecs.g7.large,0.1,0.59,2026-12-01T00:00:00Z\n\
+         cn-hangzhou-i,ecs.g7.large,1e308,0.59,2026-12-01T01:00:00Z\n",
+    )
+    .unwrap();
+    let json = dir.path().join("spot.json");
+    std::fs::write(
+        &json,
+        r#"{"SpotPrices": {"SpotPriceType": [{"ZoneId": "cn-hangzhou-i",
+            "InstanceType": "ecs.g7.large", "SpotPrice": 1e308, "OriginPrice": 0.59,
+            "Timestamp": "2026-12-01T01:00:00Z"}]}}"#,
+    )
+    .unwrap();
+    let s = dir.path().join("s.json");
+    for (world, place) in [
+        ("spot.csv", ":3:1: SpotPrice 1e308"),
+        ("spot.json", ": SpotPrices: SpotPrice 1e308"),
+    ] {
+        std::fs::write(&s, scenario(&format!("\"world\": \"{world}\""))).unwrap();
+        let e = refused(&[s.to_str().unwrap()]);
+        assert!(
+            e.contains(&format!("{world}{place}")) && e.contains("ceiling of 1000000 per hour"),
+            "{e}"
+        );
+    }
+    for w in [&csv, &json] {
+        let o = ecsim(&["check", "--world", w.to_str().unwrap(), "x=1"], None);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("SpotPrice 1e308"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn prices_and_traffic_past_their_ceilings_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("prices.json"),
+        "{\"regions\": {\"cn-hangzhou\": {\"instance_types\": {\n\"ecs.g7.large\": 1e308}}}}",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("traffic.csv"), "hour,gb\n0,1\n1,1e308\n").unwrap();
+    let s = dir.path().join("s.json");
+    for (costs, want) in [
+        ("{\"prices\": [\"prices.json\"]}", "prices.json:2:"),
+        (
+            "{\"traffic\": {\"trace\": \"traffic.csv\"}}",
+            "traffic.csv:3:1: gb 1e308",
+        ),
+        (
+            "{\"traffic\": {\"constant_gb_per_hour\": 1e300}}",
+            "s.json:3:1: costs: traffic",
+        ),
+    ] {
+        std::fs::write(&s, scenario(&format!("\"costs\": {costs}"))).unwrap();
+        let e = refused(&[s.to_str().unwrap()]);
+        assert!(e.contains(want) && e.contains("over the ceiling"), "{e}");
+    }
+    std::fs::write(
+        &s,
+        scenario("\"stock\": {\"default\": {\"replenish_per_hour\": {\"poisson\": 1e300}}}"),
+    )
+    .unwrap();
+    let e = refused(&[s.to_str().unwrap()]);
+    assert!(e.contains("poisson mean 1e300 is over the ceiling"), "{e}");
+    // A swept traffic_scale can push a model past the ceiling too.
+    std::fs::write(
+        &s,
+        scenario(
+            "\"costs\": {\"traffic\": {\"constant_gb_per_hour\": 1}},\n\
+             \"sweep\": {\"traffic_scale\": [1, 1e200]}",
+        ),
+    )
+    .unwrap();
+    let e = refused(&[s.to_str().unwrap()]);
+    assert!(
+        e.contains("scenario s[traffic_scale=1e+200]: costs: traffic"),
+        "{e}"
+    );
+}
+
+// --- sweeps: equal values -----------------------------------------------------------------
+
+#[test]
+fn a_sweep_of_equal_values_is_refused_before_a_quadratic_report() {
+    // 100 equal values wrote a 1.1 GB report.html: every variant had the same name, so
+    // each variant's section embedded the charts of all the others.
+    let values = vec!["5"; 100].join(", ");
+    let (_d, p) = write(
+        "w.json",
+        &scenario(&format!("\"sweep\": {{\"Amount\": [{values}]}}")),
+    );
+    let e = refused(&[&p]);
+    assert!(
+        e.contains(&format!(
+            "{p}:3:1: sweep: value 5 appears twice in sweep of Amount (values 1 and 2)"
+        )),
+        "{e}"
+    );
+    // The same collision from one file run twice.
+    let (_d, p) = write("o.json", &scenario(""));
+    let e = refused(&[&p, &p]);
+    assert!(e.contains("scenario name \"o\" appears twice"), "{e}");
+}
