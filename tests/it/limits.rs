@@ -2,11 +2,10 @@
 //! much and asserts the exit-2 error (naming the input, the figure and the fix) comes before
 //! anything is allocated or run. Nothing here allocates more than the 64 MiB input cap.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 
-use super::support::{ecsim, request, stderr, AT};
+use super::support::{ecsim, request, stderr};
 
 /// A scenario with one valid request and `fields` (JSON members, comma-separated) added.
 fn scenario(fields: &str) -> String {
@@ -130,37 +129,9 @@ fn a_start_near_the_end_of_time_is_refused_where_it_is_written() {
 
 // --- serve's clock ----------------------------------------------------------------------
 
-/// A running `ecsim serve` (manual clock at [`AT`]), killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(["serve", "--port", "0", "--clock", "manual", "--start", AT])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the ecsim binary runs");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line names the address: {line:?}"))
-        .to_string();
-    Server { child, addr }
+/// `ecsim serve` with a manual clock at [`AT`].
+fn serve() -> crate::support::Server {
+    crate::support::start_server(&[])
 }
 
 /// `POST target` on a fresh connection: (status, JSON body). A dropped connection fails here.
