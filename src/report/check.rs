@@ -17,6 +17,20 @@ struct JsonRow<'a> {
     zone: Option<&'a str>,
     instances: u32,
     warnings: Vec<&'a str>,
+    /// For a capacity answer: the limit that bound and its numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<LimitJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LimitJson<'a> {
+    name: &'a str,
+    unit: &'static str,
+    used: Option<u64>,
+    max: Option<u64>,
+    per_instance: u32,
+    room: u32,
+    asked: u32,
 }
 
 fn row(p: &Prediction) -> JsonRow<'_> {
@@ -49,6 +63,18 @@ fn row(p: &Prediction) -> JsonRow<'_> {
         zone: zone.filter(|z| !z.is_empty()),
         instances,
         warnings: p.warnings.iter().map(|w| w.0.as_str()).collect(),
+        limit: match &p.outcome {
+            Outcome::Failed(v) => v.bound.as_deref().map(|b| LimitJson {
+                name: &b.limit,
+                unit: b.unit,
+                used: b.used,
+                max: b.max,
+                per_instance: b.per_instance,
+                room: b.room,
+                asked: b.asked,
+            }),
+            _ => None,
+        },
     }
 }
 
@@ -129,6 +155,9 @@ pub fn text_rows(preds: &[Prediction]) -> Vec<u8> {
                     v.message(),
                     v.edition.get().hint(e)
                 );
+                if let Some(b) = &v.bound {
+                    let _ = writeln!(s, "  limit: {}", b.describe());
+                }
             }
         }
         for w in &p.warnings {

@@ -29,6 +29,8 @@ pub struct RequestRow<'a> {
     pub message: String,
     pub parameter: String,
     pub instances_created: u32,
+    /// For a capacity answer: the limit that bound, with its numbers.
+    pub limit: String,
 }
 
 /// One error code of one scenario.
@@ -123,6 +125,11 @@ pub fn requests_csv(reports: &[ScenarioReport]) -> Vec<u8> {
                         .and_then(|v| v.param)
                         .map_or(String::new(), |p| p.to_string()),
                     instances_created: a.created,
+                    limit: a
+                        .violation
+                        .as_ref()
+                        .and_then(|v| v.bound.as_deref())
+                        .map_or(String::new(), |b| b.describe()),
                 }
             })
         })
@@ -251,7 +258,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(requests_csv(&[])).unwrap(),
             "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,\
-             http_status,message,parameter,instances_created\n"
+             http_status,message,parameter,instances_created,limit\n"
         );
         assert_eq!(
             String::from_utf8(failures_csv(&[])).unwrap(),

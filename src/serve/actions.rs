@@ -587,7 +587,7 @@ fn instance_json(i: &Instance) -> Value {
         "AutoReleaseTime": i.auto_release.map(format_utc).unwrap_or_default(),
         "InstanceNetworkType": if i.vpc.is_some() { "vpc" } else { "classic" },
         "IoOptimized": true,
-        "SecurityGroupIds": {"SecurityGroupId": [i.security_group]},
+        "SecurityGroupIds": {"SecurityGroupId": i.security_groups},
         "VpcAttributes": {
             "VpcId": i.vpc.clone().unwrap_or_default(),
             "VSwitchId": i.vswitch.clone().unwrap_or_default(),

@@ -14,7 +14,9 @@ use super::report::{FailureRow, RequestRow, SessionReport};
 use crate::catalog::ErrorKey;
 use crate::edition::EditionId;
 use crate::request::typed::{InternetChargeType, SpotStrategy};
+use crate::validate::capacity::Demand;
 use crate::validate::capacity::{initial_stock, WorldCapacity};
+use crate::validate::claims::world_limit;
 use crate::validate::{Admitted, CapacityView, Grant};
 use crate::world::{SpotPriceType, World, WorldDoc};
 
@@ -46,7 +48,8 @@ pub struct Instance {
     pub description: String,
     /// Pay-as-you-go (counts against the pay-as-you-go quota).
     pub postpaid: bool,
-    pub security_group: String,
+    /// Every group the instance joined, in the order sent.
+    pub security_groups: Vec<String>,
     pub vpc: Option<String>,
     pub vswitch: Option<String>,
     pub internet_charge: InternetChargeType,
@@ -56,6 +59,9 @@ pub struct Instance {
     pub auto_release: Option<DateTime<Utc>>,
     pub created: DateTime<Utc>,
     pub tags: Vec<(String, String)>,
+    /// The counted limits it holds: (name, units, the world's use before the session),
+    /// shared by the instances of one request.
+    pub claims: std::sync::Arc<[(String, u32, u64)]>,
 }
 
 /// What a RunInstances request came to once decided.
@@ -84,7 +90,8 @@ pub enum RunResult {
 struct Counters {
     /// Pay-as-you-go instances, vCPUs, PayByTraffic and PayByBandwidth Mbit/s.
     region: HashMap<String, [u32; 4]>,
-    sg: HashMap<String, u32>,
+    /// Use of counted limits by name (vSwitch addresses, group capacity, type quotas...).
+    limits: HashMap<String, u64>,
     vpc: HashMap<String, u32>,
     /// Stock of (zone, type) pools the world counts.
     stock: HashMap<(String, String), u32>,
@@ -102,13 +109,6 @@ impl Counters {
                 ]
             })
         })
-    }
-
-    fn sg(&self, world: &World, sg: &str) -> u32 {
-        self.sg
-            .get(sg)
-            .copied()
-            .unwrap_or_else(|| world.security_group(sg).map_or(0, |g| g.ecs_count))
     }
 
     fn vpc(&self, world: &World, vpc: &str) -> u32 {
@@ -146,9 +146,14 @@ impl Counters {
         };
         step(&mut r[bw], i.bandwidth_out, take);
         self.region.insert(i.region.clone(), r);
-        let mut g = self.sg(world, &i.security_group);
-        step(&mut g, 1, take);
-        self.sg.insert(i.security_group.clone(), g);
+        for (name, per, world_used) in i.claims.iter() {
+            let v = self.limits.entry(name.clone()).or_insert(*world_used);
+            *v = if take {
+                v.saturating_add(u64::from(*per))
+            } else {
+                v.saturating_sub(u64::from(*per))
+            };
+        }
         if let Some(vpc) = &i.vpc {
             let mut v = self.vpc(world, vpc);
             step(&mut v, 1, take);
@@ -178,14 +183,16 @@ impl CapacityView for LiveView<'_> {
         let r = self.counters.region(self.world, region);
         (r[0], r[1])
     }
-    fn security_group(&self, sg: &str) -> (u32, u32) {
-        match self.world.security_group(sg) {
-            Some(_) => (
-                self.counters.sg(self.world, sg),
-                self.base.security_group(sg).1,
-            ),
-            None => (0, u32::MAX),
-        }
+    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64)> {
+        let c = &d.claims[i];
+        let (world_used, limit) = world_limit(self.world, c, zone)?;
+        let used = self
+            .counters
+            .limits
+            .get(&c.name(zone))
+            .copied()
+            .unwrap_or(world_used);
+        Some((used, limit))
     }
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
         self.base
@@ -381,6 +388,23 @@ impl Session {
         let (req, d) = (&admitted.request, &admitted.demand);
         let itype = self.world.instance_type(&d.instance_type);
         let mut ids = Vec::with_capacity(grant.amount as usize);
+        let claims: std::sync::Arc<[(String, u32, u64)]> = d
+            .claims
+            .iter()
+            .filter_map(|c| {
+                world_limit(&self.world, c, &grant.zone)
+                    .map(|(used, _)| (c.name(&grant.zone), c.per_instance, used))
+            })
+            .collect();
+        let mut groups: Vec<String> = Vec::new();
+        for (_, g) in req.security_groups() {
+            if !groups.iter().any(|x| x == g) {
+                groups.push(g.to_string());
+            }
+        }
+        if groups.is_empty() && !d.security_group.is_empty() {
+            groups.push(d.security_group.clone());
+        }
         for _ in 0..grant.amount {
             let n = st.created;
             st.created += 1;
@@ -397,7 +421,7 @@ impl Session {
                 host_name: req.host_name.clone().unwrap_or_else(|| id.clone()),
                 description: req.description.clone().unwrap_or_default(),
                 postpaid: d.postpaid,
-                security_group: d.security_group.clone(),
+                security_groups: groups.clone(),
                 vpc: d.vpc.clone(),
                 vswitch: req.vswitch_id.clone(),
                 internet_charge: d.charge,
@@ -415,6 +439,7 @@ impl Session {
                             .map(|k| (k, t.value.clone().unwrap_or_default()))
                     })
                     .collect(),
+                claims: claims.clone(),
             };
             st.counters.occupy(&self.world, &inst, true);
             if let Some(t) = inst.auto_release {
@@ -580,7 +605,8 @@ mod tests {
 
     #[test]
     fn releasing_gives_the_places_back() {
-        let s = session();
+        // The 2018 reference counts every group in instances (1000), so the full group binds.
+        let s = session().in_edition(crate::edition::EditionId::Reference2018);
         let at = s.clock.now();
         let RunResult::Created { ids, .. } = s.run(&admitted(&s, &[("Amount", "10")]), at) else {
             panic!("created")

@@ -12,6 +12,7 @@ use crate::request::typed::InternetChargeType;
 use crate::request::RawRequest;
 use crate::scenario::{Dist, EventKind, Expect, PoolModel, Release, Scenario};
 use crate::validate::capacity::initial_stock;
+use crate::validate::claims::world_limit;
 use crate::validate::{admit, Admitted, Violation};
 
 /// "No index" for optional dense indices.
@@ -35,6 +36,16 @@ pub struct SlotRes {
     pub id: String,
     pub limit: u32,
     pub used: u32,
+}
+
+/// A counted limit (vSwitch addresses, a group's capacity, a type quota...): its name as
+/// timeline.csv gives it, its limit, and what was in use before the scenario.
+#[derive(Debug, Clone)]
+pub struct LimitRes {
+    pub name: String,
+    pub kind: crate::validate::claims::LimitKind,
+    pub limit: u64,
+    pub used: u64,
 }
 
 /// A stock pool: one instance type in one zone.
@@ -88,7 +99,8 @@ pub enum Gauge {
     RegionInstances(u32),
     RegionVcpus(u32),
     Bandwidth(u32, InternetChargeType),
-    SecurityGroup(u32),
+    /// A counted limit ([`Plan::limits`]).
+    Limit(u32),
     Vpc(u32),
     /// Instances the pool can still deliver.
     Stock(u32),
@@ -105,7 +117,9 @@ pub struct ReqStep {
     pub token: u32,
     pub fingerprint: u64,
     pub region: u32,
-    pub sg: u32,
+    /// The demand's claims, resolved per zone of `pools`: `claims.1` entries from
+    /// `claims.0` in [`Plan::claims`] for the first zone, the next `claims.1` for the second...
+    pub claims: (u32, u32),
     pub vpc: u32,
     /// The pool of each zone the request may land in: the fixed zone, else the candidates
     /// (in the demand's order).
@@ -175,7 +189,10 @@ pub struct Plan<'s> {
     pub trials: u32,
     pub seed: u64,
     pub regions: Vec<RegionRes>,
-    pub sgs: Vec<SlotRes>,
+    /// Counted limits, interned by name.
+    pub limits: Vec<LimitRes>,
+    /// (limit index or [`NONE`], units per instance) of every request's claims per zone.
+    pub claims: Vec<(u32, u32)>,
     /// VPCs with an instance limit.
     pub vpcs: Vec<SlotRes>,
     pub pools: Vec<PoolRes>,
@@ -257,13 +274,14 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     };
 
     let mut regions = Interner::default();
-    let mut sgs = Interner::default();
+    let mut limit_names = Interner::default();
+    let mut limit_res: Vec<LimitRes> = Vec::new();
+    let mut claim_arena: Vec<(u32, u32)> = Vec::new();
     let mut vpcs = Interner::default();
     let mut pools = Interner::default();
     let mut labels = Interner::default();
     let mut tokens = Interner::default();
     let mut region_res = Vec::new();
-    let mut sg_res = Vec::new();
     let mut vpc_res: Vec<SlotRes> = Vec::new();
     let mut pool_res: Vec<PoolRes> = Vec::new();
     let mut bandwidth_used = [Vec::<bool>::new(), Vec::<bool>::new()];
@@ -307,7 +325,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     token: NONE,
                     fingerprint: raw.fingerprint(),
                     region: NONE,
-                    sg: NONE,
+                    claims: (0, 0),
                     vpc: NONE,
                     pools: Vec::new(),
                     zone_addrs: Vec::new(),
@@ -354,16 +372,6 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                         bandwidth_used[1].push(false);
                     }
                     step.region = r;
-                    let (s, new) = sgs.get(&d.security_group);
-                    if new {
-                        let g = world.security_group(&d.security_group);
-                        sg_res.push(SlotRes {
-                            id: d.security_group.clone(),
-                            limit: g.map_or(u32::MAX, |g| g.instance_limit),
-                            used: g.map_or(0, |g| g.ecs_count),
-                        });
-                    }
-                    step.sg = s;
                     if let Some(q) = d.vpc.as_deref().and_then(|v| world.vpc_quota(v)) {
                         let (v, new) = vpcs.get(&q.vpc_id);
                         if new {
@@ -380,13 +388,33 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                         None if d.candidate_zones.is_empty() => vec![""],
                         None => d.candidate_zones.iter().map(String::as_str).collect(),
                     };
-                    for z in zones {
+                    for z in zones.iter().copied() {
                         let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
                         if new {
                             pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
                         }
                         step.pools.push(p);
                         step.zone_addrs.push(z.as_ptr() as usize);
+                    }
+                    step.claims = (claim_arena.len() as u32, d.claims.len() as u32);
+                    for z in &zones {
+                        for c in &d.claims {
+                            let Some((used, limit)) = world_limit(world, c, z) else {
+                                claim_arena.push((NONE, c.per_instance));
+                                continue;
+                            };
+                            let name = c.name(z);
+                            let (i, new) = limit_names.get(&name);
+                            if new {
+                                limit_res.push(LimitRes {
+                                    name,
+                                    kind: c.kind,
+                                    limit,
+                                    used,
+                                });
+                            }
+                            claim_arena.push((i, c.per_instance));
+                        }
                     }
                     step.vcpus = d.vcpus;
                     step.postpaid = d.postpaid;
@@ -427,8 +455,21 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
             }
         }
     }
-    gauges.extend((0..sg_res.len() as u32).map(Gauge::SecurityGroup));
+    // Groups first and the VPCs after them, as before the other limits were counted.
+    let is_group = |l: &LimitRes| {
+        use crate::validate::claims::LimitKind as K;
+        matches!(l.kind, K::GroupInstances | K::GroupIps | K::GroupEnis)
+    };
+    let limit_gauges = |group: bool| {
+        limit_res
+            .iter()
+            .enumerate()
+            .filter(move |(_, l)| is_group(l) == group)
+            .map(|(i, _)| Gauge::Limit(i as u32))
+    };
+    gauges.extend(limit_gauges(true));
     gauges.extend((0..vpc_res.len() as u32).map(Gauge::Vpc));
+    gauges.extend(limit_gauges(false));
     gauges.extend(
         pool_res
             .iter()
@@ -445,7 +486,8 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         trials: scenario.trials,
         seed: scenario.seed,
         regions: region_res,
-        sgs: sg_res,
+        limits: limit_res,
+        claims: claim_arena,
         vpcs: vpc_res,
         pools: pool_res,
         labels: labels.names,
@@ -512,9 +554,12 @@ impl Plan<'_> {
                     Some(q.bandwidth[i].0),
                 )
             }
-            Gauge::SecurityGroup(i) => {
-                let g = &self.sgs[i as usize];
-                (format!("security_group:{}", g.id), Some(g.limit))
+            Gauge::Limit(i) => {
+                let l = &self.limits[i as usize];
+                (
+                    l.name.clone(),
+                    Some(u32::try_from(l.limit).unwrap_or(u32::MAX)),
+                )
             }
             Gauge::Vpc(i) => {
                 let v = &self.vpcs[i as usize];

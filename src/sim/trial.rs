@@ -106,7 +106,8 @@ type Scheduled = Reverse<(i64, u32, bool)>;
 struct Batch {
     left: u32,
     region: u32,
-    sg: u32,
+    /// Where its claims start in [`Plan::claims`] (the zone it landed in), and how many.
+    claims: (u32, u32),
     vpc: u32,
     pool: u32,
     vcpus: u32,
@@ -130,7 +131,8 @@ struct State {
     region_n: Vec<u32>,
     region_cpu: Vec<u32>,
     bandwidth: Vec<[u32; 2]>,
-    sg: Vec<u32>,
+    /// Use of each counted limit ([`Plan::limits`]).
+    limits: Vec<u64>,
     vpc: Vec<u32>,
     pools: Vec<Pool>,
     batches: Vec<Batch>,
@@ -153,7 +155,7 @@ impl State {
                 .iter()
                 .map(|r| [r.bandwidth[0].1, r.bandwidth[1].1])
                 .collect(),
-            sg: plan.sgs.iter().map(|g| g.used).collect(),
+            limits: plan.limits.iter().map(|l| l.used).collect(),
             vpc: plan.vpcs.iter().map(|v| v.used).collect(),
             pools: plan
                 .pools
@@ -198,7 +200,7 @@ impl State {
             Gauge::Bandwidth(r, c) => {
                 self.bandwidth[r as usize][usize::from(c != InternetChargeType::PayByTraffic)]
             }
-            Gauge::SecurityGroup(i) => self.sg[i as usize],
+            Gauge::Limit(i) => u32::try_from(self.limits[i as usize]).unwrap_or(u32::MAX),
             Gauge::Vpc(i) => self.vpc[i as usize],
             Gauge::Stock(p) => self.pools[p as usize].level.unwrap_or(0),
         }
@@ -214,7 +216,7 @@ impl State {
         }
         batch.left -= k;
         let batch = batch.clone();
-        self.occupy(&batch, k, false);
+        self.occupy(plan, &batch, k, false);
         if let Some(m) = self.meter.as_mut() {
             m.charge(plan, &batch.life, k, now, interrupted);
         }
@@ -224,7 +226,7 @@ impl State {
     /// Takes (`take`) or gives back `k` instances of `batch`'s shape: the region's
     /// pay-as-you-go counters (PostPaid only), public bandwidth, the security group, the VPC,
     /// and (in the opposite direction) the stock pool.
-    fn occupy(&mut self, batch: &Batch, k: u32, take: bool) {
+    fn occupy(&mut self, plan: &Plan, batch: &Batch, k: u32, take: bool) {
         let step = |v: &mut u32, by: u32, up: bool| {
             *v = if up {
                 v.saturating_add(by)
@@ -239,7 +241,18 @@ impl State {
         }
         let bw = &mut self.bandwidth[r][usize::from(!batch.traffic)];
         step(bw, k.saturating_mul(batch.bandwidth), take);
-        step(&mut self.sg[batch.sg as usize], k, take);
+        let (from, n) = batch.claims;
+        for &(i, per) in &plan.claims[from as usize..(from + n) as usize] {
+            if i != NONE {
+                let by = u64::from(k) * u64::from(per);
+                let v = &mut self.limits[i as usize];
+                *v = if take {
+                    v.saturating_add(by)
+                } else {
+                    v.saturating_sub(by)
+                };
+            }
+        }
         if batch.vpc != NONE {
             step(&mut self.vpc[batch.vpc as usize], k, take);
         }
@@ -302,6 +315,17 @@ pub struct TrialView<'a, 'p> {
 }
 
 impl TrialView<'_, '_> {
+    /// The zone's position among the step's pools.
+    fn zone_pos(&self, zone: &str) -> Option<usize> {
+        let addr = zone.as_ptr() as usize;
+        let step = self.step;
+        step.zone_addrs.iter().position(|&a| a == addr).or_else(|| {
+            step.pools
+                .iter()
+                .position(|&p| self.plan.pools[p as usize].zone == zone)
+        })
+    }
+
     fn pool_of(&self, zone: &str) -> Option<usize> {
         let addr = zone.as_ptr() as usize;
         let step = self.step;
@@ -325,9 +349,21 @@ impl CapacityView for TrialView<'_, '_> {
         let r = self.step.region as usize;
         (self.state.region_n[r], self.state.region_cpu[r])
     }
-    fn security_group(&self, _sg: &str) -> (u32, u32) {
-        let g = self.step.sg as usize;
-        (self.state.sg[g], self.plan.sgs[g].limit)
+    fn claim(
+        &self,
+        _d: &crate::validate::capacity::Demand,
+        i: usize,
+        zone: &str,
+    ) -> Option<(u64, u64)> {
+        let (from, n) = self.step.claims;
+        let z = self.zone_pos(zone)?;
+        let (l, _) = self.plan.claims[from as usize + z * n as usize + i];
+        (l != NONE).then(|| {
+            (
+                self.state.limits[l as usize],
+                self.plan.limits[l as usize].limit,
+            )
+        })
     }
     fn vpc(&self, _vpc: &str) -> Option<(u32, u32)> {
         let v = self.step.vpc;
@@ -624,13 +660,12 @@ fn create(
     at: i64,
     releases: &mut BinaryHeap<Scheduled>,
 ) {
-    let (pool, spot_group) = req
+    let zpos = req
         .pools
         .iter()
         .position(|&p| plan.pools[p as usize].zone == zone)
-        .map_or((req.pools[0], req.spot_groups.first()), |i| {
-            (req.pools[i], req.spot_groups.get(i))
-        });
+        .unwrap_or(0);
+    let (pool, spot_group) = (req.pools[zpos], req.spot_groups.get(zpos));
     let horizon = plan.scenario.horizon.num_seconds();
     let life = Life {
         priced: req.shape,
@@ -650,7 +685,7 @@ fn create(
         life,
         left: n,
         region: req.region,
-        sg: req.sg,
+        claims: (req.claims.0 + zpos as u32 * req.claims.1, req.claims.1),
         vpc: req.vpc,
         pool,
         vcpus: req.vcpus,
@@ -658,7 +693,7 @@ fn create(
         traffic: req.traffic,
         postpaid: req.postpaid,
     };
-    state.occupy(&batch, n, true);
+    state.occupy(plan, &batch, n, true);
     let b = state.batches.len() as u32;
     state.batches.push(batch);
     if req.label != NONE {
@@ -692,7 +727,7 @@ mod tests {
         let g = plan
             .gauges
             .iter()
-            .position(|g| matches!(g, Gauge::SecurityGroup(_)))
+            .position(|g| matches!(g, Gauge::Limit(_)))
             .unwrap();
         let r = run_trial(&plan, 0, false);
         r.samples.chunks(plan.gauges.len()).map(|c| c[g]).collect()

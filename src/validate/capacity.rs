@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Check, Ctx, Rule, Tier, Violation};
+use super::claims::{Claim, LimitKind};
+use super::{Bound, Check, Ctx, Rule, Tier, Violation};
 use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
 use crate::cost::DiskSpec;
@@ -46,6 +47,8 @@ pub struct Demand {
     /// primary ENI's in today's forms), so capacity answers name what was sent.
     pub security_group_param: crate::catalog::params::ParamRef,
     pub vswitch_param: crate::catalog::params::ParamRef,
+    /// The counted limits it draws on beyond the region's pool, bandwidth and stock.
+    pub claims: Vec<Claim>,
 }
 
 impl Demand {
@@ -62,12 +65,16 @@ impl Demand {
                 .collect()
         };
         let amount = c.req.amount();
+        let vcpus = c.itype.map_or(0, |t| t.cpu_core_count);
+        // Today spot instances draw on their own vCPU quota, not the pay-as-you-go pool.
+        let pool_counts = c.world.edition == crate::edition::EditionId::Reference2018
+            || c.req.spot_strategy() == SpotStrategy::NoSpot;
         Demand {
             region: c.region.to_string(),
             zone,
             candidate_zones,
-            vcpus: c.itype.map_or(0, |t| t.cpu_core_count),
-            postpaid: c.req.instance_charge_type() == InstanceChargeType::PostPaid,
+            vcpus,
+            postpaid: c.req.instance_charge_type() == InstanceChargeType::PostPaid && pool_counts,
             instance_type: t,
             amount,
             min_amount: c.req.min_amount.unwrap_or(amount),
@@ -112,6 +119,7 @@ impl Demand {
             edition: c.world.edition,
             security_group_param: c.req.security_group_param(),
             vswitch_param: c.req.vswitch_param(),
+            claims: super::claims::claims_of(c, vcpus),
         }
     }
 }
@@ -129,8 +137,8 @@ pub trait CapacityView {
     fn postpaid_limits(&self, region: &str) -> (Option<u32>, Option<u32>);
     /// (instances, vCPUs) pay-as-you-go in use.
     fn postpaid_used(&self, region: &str) -> (u32, u32);
-    /// (used, limit) of a security group.
-    fn security_group(&self, sg: &str) -> (u32, u32);
+    /// (used, limit) of the demand's claim `i` in `zone`; None when nothing limits it.
+    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64)>;
     /// (used, limit) of a VPC, None when the VPC has no limit.
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)>;
     /// (used, limit) public bandwidth in Mbit/s for the charge type.
@@ -190,10 +198,8 @@ impl CapacityView for WorldCapacity<'_> {
             )
         })
     }
-    fn security_group(&self, sg: &str) -> (u32, u32) {
-        self.world
-            .security_group(sg)
-            .map_or((0, u32::MAX), |g| (g.ecs_count, g.instance_limit))
+    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64)> {
+        super::claims::world_limit(self.world, &d.claims[i], zone)
     }
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
         self.world
@@ -253,7 +259,15 @@ pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
                     ParamId::VSwitchId => d.vswitch_param,
                     p => crate::catalog::params::ParamRef::plain(p),
                 };
-                return Err(Violation::new(rule.codes[0], param));
+                return Err(Violation::new(rule.codes[0], param).bound(Bound {
+                    limit: rule.name.to_string(),
+                    unit: "instances",
+                    used: None,
+                    max: None,
+                    per_instance: 1,
+                    room,
+                    asked: d.min_amount,
+                }));
             }
             amount = amount.min(room);
         }
@@ -285,19 +299,58 @@ pub static INSTANCE_QUOTA: Rule = Rule {
     reads: &[ParamId::Amount, ParamId::InstanceType],
     codes: &[ErrorKey::QuotaExceedAfterpayInstance],
     doc: "Pay-as-you-go instances and vCPUs in use in the region plus those requested stay \
-          within the account's quota (PrePaid requests are not counted). Example: 995 of 1000 vCPUs used, Amount=3 of a 2-vCPU \
-          type -> QuotaExceed.AfterpayInstance.",
+          within the account's quota (PrePaid requests are not counted; today spot requests \
+          draw on the spot vCPU quota instead). The answer names the bound that binds \
+          (quota:REGION:instances or quota:REGION:vcpus). Example: 995 of 1000 vCPUs used, \
+          Amount=3 of a 2-vCPU type -> QuotaExceed.AfterpayInstance.",
     check: Check::Capacity(|d, _, v| {
         if !d.postpaid {
             return Ok(None);
         }
         let (max_n, max_cpu) = v.postpaid_limits(&d.region);
         let (used_n, used_cpu) = v.postpaid_used(&d.region);
+        let refuse = |what: &str, unit, used: u32, max: u32, per: u32, room: u32| {
+            Violation::on(ErrorKey::QuotaExceedAfterpayInstance, ParamId::Amount).bound(Bound {
+                limit: format!("quota:{}:{what}", d.region),
+                unit,
+                used: Some(used.into()),
+                max: Some(max.into()),
+                per_instance: per,
+                room,
+                asked: d.min_amount,
+            })
+        };
         let by_count = max_n.map(|m| m.saturating_sub(used_n));
+        if let (Some(m), Some(room)) = (max_n, by_count) {
+            if room < d.min_amount {
+                return Err(refuse("instances", "instances", used_n, m, 1, room));
+            }
+        }
         let by_cpu = max_cpu
             .filter(|_| d.vcpus > 0)
             .map(|m| m.saturating_sub(used_cpu) / d.vcpus);
+        if let (Some(m), Some(room)) = (max_cpu, by_cpu) {
+            if room < d.min_amount {
+                return Err(refuse("vcpus", "vCPUs", used_cpu, m, d.vcpus, room));
+            }
+        }
         Ok(min_room(by_count, by_cpu))
+    }),
+};
+
+pub static TYPE_QUOTA: Rule = Rule {
+    name: "type_and_spot_quota",
+    tier: Tier::Capacity,
+    reads: &[ParamId::InstanceType, ParamId::SpotStrategy],
+    codes: &[ErrorKey::QuotaExceedElasticQuota],
+    doc: "Today's per zone × instance type × billing method vCPU quotas (world \
+          InstanceTypeQuotas) and the region's spot vCPU quota (RegionQuota \
+          MaxSpotInstanceVcpuCount) leave room for the vCPUs asked; either answers \
+          QuotaExceed.ElasticQuota (403). Example: a quota of 8 vCPUs for ecs.g7.large \
+          PostPaid in cn-hangzhou-i with 4 used, Amount=2 (2 vCPUs each) fits, Amount=3 does \
+          not.",
+    check: Check::Capacity(|d, zone, v| {
+        super::claims::room(d, zone, v, &[LimitKind::TypeQuota, LimitKind::SpotVcpus])
     }),
 };
 
@@ -313,13 +366,67 @@ pub static SECURITY_GROUP_LIMIT: Rule = Rule {
     tier: Tier::Capacity,
     reads: &[ParamId::SecurityGroupId],
     codes: &[ErrorKey::SecurityGroupInstanceLimitExceed],
-    doc: "Instances in the security group plus Amount stay within its limit (1000 by the \
-          reference). Example: 999 instances in the group, Amount=2 -> \
-          SecurityGroupInstanceLimitExceed.",
-    check: Check::Capacity(|d, _, v| {
-        let (used, limit) = v.security_group(&d.security_group);
-        Ok(Some(limit.saturating_sub(used)))
+    doc: "Every group the instance joins has room for it, counted by the group's type: a \
+          classic-network group in instances (InstanceLimit, default 1000, the reference's \
+          limit for every group), a basic VPC group in private IPs (the account's \
+          BasicSecurityGroupIpLimit, default 2000). Example: a classic group holding 999 \
+          instances, Amount=2 -> SecurityGroupInstanceLimitExceed.",
+    check: Check::Capacity(|d, zone, v| {
+        super::claims::room(
+            d,
+            zone,
+            v,
+            &[LimitKind::GroupInstances, LimitKind::GroupIps],
+        )
     }),
+};
+
+pub static ENTERPRISE_GROUP_LIMIT: Rule = Rule {
+    name: "enterprise_group_limit",
+    tier: Tier::Capacity,
+    reads: &[ParamId::SecurityGroupId],
+    codes: &[ErrorKey::InvalidOperationEniCountExceeded],
+    doc: "An enterprise (advanced) group the instance joins has room for its ENIs (65,536 by \
+          default; world EniLimit). Example: an enterprise group holding 65,535 ENIs, \
+          Amount=2 -> InvalidOperation.EniCountExceeded.",
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, &[LimitKind::GroupEnis])),
+};
+
+pub static VSWITCH_IPS: Rule = Rule {
+    name: "vswitch_addresses",
+    tier: Tier::Capacity,
+    reads: &[ParamId::VSwitchId],
+    codes: &[ErrorKey::QuotaExceededPrivateIpAddress],
+    doc: "The vSwitch has a free private address for each instance (and each secondary ENI \
+          on it): AvailableIpAddressCount, else the CIDR's addresses less the first and the \
+          last three and the world's instances on it. Example: 3 free addresses, Amount=10 \
+          -> QuotaExceeded.PrivateIpAddress.",
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, &[LimitKind::VSwitchIps])),
+};
+
+pub static DEPLOYMENT_SET_LIMIT: Rule = Rule {
+    name: "deployment_set_limit",
+    tier: Tier::Capacity,
+    reads: &[ParamId::DeploymentSetId],
+    codes: &[ErrorKey::QuotaExceedDeploymentSetInstanceQuotaFull],
+    doc: "A deployment set takes at most its per-zone limit in each zone (7 for the \
+          high-availability strategy; world InstancesPerZoneLimit). Example: a set holding 6 \
+          instances in the zone, Amount=2 -> QuotaExceed.DeploymentSetInstanceQuotaFull.",
+    check: Check::Capacity(|d, zone, v| {
+        super::claims::room(d, zone, v, &[LimitKind::DeploymentSet])
+    }),
+};
+
+pub static PUBLIC_IPS: Rule = Rule {
+    name: "public_ipv4_stock",
+    tier: Tier::Capacity,
+    reads: &[ParamId::InternetMaxBandwidthOut],
+    codes: &[ErrorKey::InvalidOperationPublicIpAddressNoStock],
+    doc: "An instance with public bandwidth takes a public IPv4 address from the region's \
+          stock (world RegionQuota PublicIpAddressStock; unlimited when absent). Example: a \
+          stock of 2, Amount=3 with InternetMaxBandwidthOut=5 -> \
+          InvalidOperation.PublicIpAddressNoStock.",
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, &[LimitKind::PublicIps])),
 };
 
 pub static VPC_LIMIT: Rule = Rule {
@@ -343,13 +450,37 @@ pub static PUBLIC_BANDWIDTH: Rule = Rule {
     codes: &[ErrorKey::InvalidParameterInstanceBandwidth],
     doc: "Amount x InternetMaxBandwidthOut plus the region's public bandwidth in use stays \
           within the account's regional limit for the charge type (PayByTraffic 5 Gbit/s, \
-          PayByBandwidth 50 Gbit/s since 2020-11-27).",
+          PayByBandwidth 50 Gbit/s since 2020-11-27). The reference answers InvalidParameter; \
+          today's API QuotaExceeded.InternetBandwidth.",
     check: Check::Capacity(|d, _, v| {
         if d.bandwidth_out == 0 {
             return Ok(None);
         }
         let (used, limit) = v.bandwidth(&d.region, d.charge);
-        Ok(Some(limit.saturating_sub(used) / d.bandwidth_out))
+        let room = limit.saturating_sub(used) / d.bandwidth_out;
+        if room < d.min_amount {
+            let charge = d.charge.as_str();
+            return Err(Violation::on(
+                ErrorKey::InvalidParameterInstanceBandwidth,
+                ParamId::InternetMaxBandwidthOut,
+            )
+            .arg(format!(
+                "The public bandwidth quota for {charge} in {} is exceeded: {used} of {limit} \
+                 Mbit/s in use, {} Mbit/s asked",
+                d.region,
+                u64::from(d.min_amount) * u64::from(d.bandwidth_out)
+            ))
+            .bound(Bound {
+                limit: format!("bandwidth:{}:{charge}", d.region),
+                unit: "Mbit/s",
+                used: Some(used.into()),
+                max: Some(limit.into()),
+                per_instance: d.bandwidth_out,
+                room,
+                asked: d.min_amount,
+            }));
+        }
+        Ok(Some(room))
     }),
 };
 

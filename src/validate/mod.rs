@@ -16,6 +16,7 @@
 pub mod account;
 pub mod billing;
 pub mod capacity;
+pub mod claims;
 pub mod compat;
 pub mod existence;
 pub mod network;
@@ -43,6 +44,49 @@ pub struct Violation {
     pub args: Vec<String>,
     /// The edition whose wording the message takes (set by [`Violation::answered_in`]).
     pub edition: EditionId,
+    /// For a capacity answer: which limit refused the request, with the numbers.
+    pub bound: Option<Box<Bound>>,
+}
+
+/// Which limit refused a request and by how much: shown in `check --json`, requests.csv and
+/// the report, so a planner sees whether the instance count, the vCPUs, the group's IPs or
+/// the vSwitch bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    /// The limit's name, as timeline.csv names it (`vswitch_ips:vsw-...`).
+    pub limit: String,
+    /// What `used` and `max` count.
+    pub unit: &'static str,
+    /// Units in use and the limit, where the limit is a count.
+    pub used: Option<u64>,
+    pub max: Option<u64>,
+    /// Units one instance takes.
+    pub per_instance: u32,
+    /// Instances the limit leaves room for.
+    pub room: u32,
+    /// Instances asked at least (MinAmount, else Amount).
+    pub asked: u32,
+}
+
+impl Bound {
+    /// One line: `vswitch_ips:vsw-1: room for 3 instances, 10 asked (249 of 252 private IPs
+    /// in use, 1 per instance)`.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{}: room for {} instance{}, {} asked",
+            self.limit,
+            self.room,
+            if self.room == 1 { "" } else { "s" },
+            self.asked
+        );
+        if let (Some(used), Some(max)) = (self.used, self.max) {
+            s.push_str(&format!(
+                " ({used} of {max} {} in use, {} per instance)",
+                self.unit, self.per_instance
+            ));
+        }
+        s
+    }
 }
 
 impl Violation {
@@ -52,6 +96,7 @@ impl Violation {
             param: Some(param),
             args: Vec::new(),
             edition: EditionId::default(),
+            bound: None,
         }
     }
 
@@ -73,7 +118,14 @@ impl Violation {
             param: None,
             args: Vec::new(),
             edition: EditionId::default(),
+            bound: None,
         }
+    }
+
+    /// The limit that refused the request.
+    pub fn bound(mut self, b: Bound) -> Violation {
+        self.bound = Some(Box::new(b));
+        self
     }
 
     pub fn arg(mut self, a: impl Into<String>) -> Violation {
@@ -300,9 +352,14 @@ pub fn rules() -> &'static [&'static Rule] {
         &billing::PURCHASE,
         &network::JOINED_LIMIT,
         &capacity::INSTANCE_QUOTA,
+        &capacity::TYPE_QUOTA,
         &capacity::SECURITY_GROUP_LIMIT,
+        &capacity::ENTERPRISE_GROUP_LIMIT,
         &capacity::VPC_LIMIT,
+        &capacity::VSWITCH_IPS,
+        &capacity::DEPLOYMENT_SET_LIMIT,
         &capacity::PUBLIC_BANDWIDTH,
+        &capacity::PUBLIC_IPS,
         &capacity::SPOT_MARKET,
         &capacity::SERVICE_FAULTS,
         &capacity::STOCK,

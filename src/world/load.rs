@@ -21,9 +21,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
-    Account, AvailableZone, DeploymentSet, HpcCluster, Image, Instance, InstanceType, KeyPair,
-    LaunchTemplateVersion, RamRole, Region, RegionQuota, ResourceGroup, SecurityGroup,
-    ServiceFault, Snapshot, SpotPriceType, StockLevel, VSwitch, Vpc, VpcQuota, World, WorldDoc,
+    Account, AvailableZone, DeploymentSet, HpcCluster, Image, Instance, InstanceType,
+    InstanceTypeQuota, KeyPair, LaunchTemplateVersion, RamRole, Region, RegionQuota, ResourceGroup,
+    SecurityGroup, ServiceFault, Snapshot, SpotPriceType, StockLevel, VSwitch, Vpc, VpcQuota,
+    World, WorldDoc,
 };
 use crate::error::{suggest, Error, Place, Result};
 
@@ -262,6 +263,18 @@ static LISTS: &[ListSpec] = &[
         Some(|| fields_of(VpcQuota::default())),
     ),
     list(
+        "InstanceTypeQuotas",
+        "InstanceTypeQuota",
+        &[
+            ("ZoneId", true),
+            ("InstanceType", true),
+            ("InstanceChargeType", false),
+        ],
+        true,
+        instance_type_quota,
+        Some(|| fields_of(InstanceTypeQuota::default())),
+    ),
+    list(
         "Stock",
         "StockLevel",
         &[("ZoneId", true), ("InstanceType", true)],
@@ -348,6 +361,16 @@ fn image(v: &Value) -> std::result::Result<(), String> {
     utc("CreationTime", &i.creation_time)
 }
 
+fn instance_type_quota(v: &Value) -> std::result::Result<(), String> {
+    let q: InstanceTypeQuota = read(v)?;
+    match q.instance_charge_type.as_str() {
+        "PostPaid" | "PrePaid" | "Spot" => Ok(()),
+        other => Err(format!(
+            "InstanceChargeType {other:?} is not PostPaid, PrePaid or Spot"
+        )),
+    }
+}
+
 fn spot_price(v: &Value) -> std::result::Result<(), String> {
     let p: SpotPriceType = read(v)?;
     utc("Timestamp", &p.timestamp)
@@ -364,6 +387,8 @@ fn region_quota_fields() -> Vec<String> {
     fields_of(RegionQuota {
         max_postpaid_instance_count: Some(0),
         max_postpaid_instance_vcpu_count: Some(0),
+        max_spot_instance_vcpu_count: Some(0),
+        public_ip_address_stock: Some(0),
         ..RegionQuota::default()
     })
 }
@@ -1763,11 +1788,8 @@ mod tests {
                 .and_then(|(_, p)| p.parse().ok())
                 .unwrap_or_else(|| panic!("{}: CidrBlock {:?}", s.v_switch_id, s.cidr_block));
             let usable = (1u64 << (32 - prefix)) - 4;
-            assert!(
-                s.available_ip_address_count > 0 && s.available_ip_address_count <= usable,
-                "{}",
-                s.v_switch_id
-            );
+            let free = s.available_ip_address_count.unwrap_or(usable);
+            assert!(free > 0 && free <= usable, "{}", s.v_switch_id);
         }
         let ds = w.deployment_set("ds-bp1webha7k2m9x4q").unwrap();
         assert_eq!(ds.region_id, "cn-hangzhou");

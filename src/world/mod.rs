@@ -66,6 +66,7 @@ pub struct WorldDoc {
     pub account: Account,
     pub region_quotas: Wrapped<RegionQuota>,
     pub vpc_quotas: Wrapped<VpcQuota>,
+    pub instance_type_quotas: Wrapped<InstanceTypeQuota>,
     pub stock: Wrapped<StockLevel>,
     pub service_health: Wrapped<ServiceFault>,
 }
@@ -107,6 +108,10 @@ pub struct World {
     pub account: Account,
     region_quotas: Map<String, RegionQuota>,
     vpc_quotas: Map<String, VpcQuota>,
+    /// Per zone × type × billing method vCPU quotas, keyed `zone`, `type`, `charge`.
+    type_quotas: Map<(String, String, String), InstanceTypeQuota>,
+    /// Instances of the world on each vSwitch.
+    vswitch_instances: Map<String, u32>,
     /// Stock by zone, then instance type.
     stock: Map<String, Map<String, u32>>,
     faults: Vec<ServiceFault>,
@@ -195,6 +200,11 @@ impl World {
             .sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
         for i in &w.instances {
             let vpc = &i.vpc_attributes;
+            if !vpc.v_switch_id.is_empty() {
+                *w.vswitch_instances
+                    .entry(vpc.v_switch_id.clone())
+                    .or_default() += 1;
+            }
             w.private_ips
                 .entry(vpc.v_switch_id.clone())
                 .or_default()
@@ -218,6 +228,14 @@ impl World {
         }
         for q in doc.vpc_quotas.into_vec() {
             w.vpc_quotas.insert(q.vpc_id.clone(), q);
+        }
+        for q in doc.instance_type_quotas.into_vec() {
+            let key = (
+                q.zone_id.clone(),
+                q.instance_type.clone(),
+                q.instance_charge_type.clone(),
+            );
+            w.type_quotas.insert(key, q);
         }
         for s in doc.stock.into_vec() {
             w.stock
@@ -405,6 +423,29 @@ impl World {
         let mut v: Vec<&RegionQuota> = self.region_quotas.values().collect();
         v.sort_by(|a, b| a.region_id.cmp(&b.region_id));
         v
+    }
+
+    /// The vCPU quota of a type in a zone for a billing method (`PostPaid`, `PrePaid`,
+    /// `Spot`), when the world sets one.
+    pub fn type_quota(&self, zone: &str, itype: &str, charge: &str) -> Option<&InstanceTypeQuota> {
+        self.type_quotas
+            .get(&(zone.to_string(), itype.to_string(), charge.to_string()))
+    }
+
+    /// Free private addresses of a vSwitch now: `AvailableIpAddressCount`, else the CIDR's
+    /// usable addresses (all but the first and the last three) less the world's instances on
+    /// it; None (unlimited) without either.
+    pub fn vswitch_free_ips(&self, id: &str) -> Option<u64> {
+        let v = self.vswitch(id)?;
+        if let Some(n) = v.available_ip_address_count {
+            return Some(n);
+        }
+        let (net, bits) = v.cidr_block.split_once('/')?;
+        net.parse::<std::net::Ipv4Addr>().ok()?;
+        let bits: u32 = bits.parse().ok().filter(|b| *b <= 32)?;
+        let size: u64 = 1u64 << (32 - bits);
+        let used = u64::from(self.vswitch_instances.get(id).copied().unwrap_or(0));
+        Some(size.saturating_sub(4).saturating_sub(used))
     }
 
     pub fn vpc_quota(&self, vpc: &str) -> Option<&VpcQuota> {
@@ -675,7 +716,7 @@ mod tests {
         let t_sw = vsw("vsw-test-t");
         assert_eq!(
             (t_sw.cidr_block.as_str(), t_sw.available_ip_address_count),
-            ("192.168.1.0/24", 251)
+            ("192.168.1.0/24", Some(251))
         );
         let newest = w
             .newest_image_in_family("cn-hangzhou", "test-family")

@@ -230,8 +230,35 @@ pub struct SecurityGroup {
     /// ecsim extension: the region (an export has it at the top of the response).
     pub region_id: String,
     /// ecsim extension: instances the group may hold (default 1000, the reference's limit).
+    /// Today this binds classic-network groups only (docs/capacity.md).
     #[serde(default = "sg_limit")]
     pub instance_limit: u32,
+    /// ecsim extension: private IP addresses a basic (`normal`) VPC group may hold (default:
+    /// the account's `BasicSecurityGroupIpLimit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_limit: Option<u32>,
+    /// ecsim extension: private IP addresses the group's members hold now (default: one per
+    /// instance, `EcsCount`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip_count: Option<u32>,
+    /// ecsim extension: ENIs an enterprise group may hold (default 65,536).
+    #[serde(default = "eni_limit")]
+    pub eni_limit: u32,
+    /// ecsim extension: ENIs in the group now (default: one per instance, `EcsCount`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eni_count: Option<u32>,
+}
+
+impl SecurityGroup {
+    /// A classic-network group (no VPC).
+    pub fn is_classic(&self) -> bool {
+        self.vpc_id.is_empty()
+    }
+
+    /// An advanced (enterprise) group.
+    pub fn is_enterprise(&self) -> bool {
+        self.security_group_type == "enterprise"
+    }
 }
 
 /// `DescribeVpcs` → `Vpcs.Vpc[]`.
@@ -260,8 +287,10 @@ pub struct VSwitch {
     pub status: String,
     #[serde(default)]
     pub cidr_block: String,
-    #[serde(default)]
-    pub available_ip_address_count: u64,
+    /// Free addresses now. When absent, the CIDR's usable addresses (all but the first and
+    /// the last three) less the world's instances on the vSwitch; without a CIDR, unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_ip_address_count: Option<u64>,
 }
 
 /// `DescribeKeyPairs` → `KeyPairs.KeyPair[]`.
@@ -490,6 +519,10 @@ pub struct Account {
     /// ecsim extension: whether business rules let the account buy spot instances at all
     /// (default true; false answers InvalidAccount.NotSupportSpot).
     pub spot_purchase_allowed: bool,
+    /// ecsim extension: private IP addresses one basic (`normal`) VPC security group may
+    /// hold (default 2,000; 6,000 once the quota `q_vpc-normal-security-group-ip-count` is
+    /// raised; docs/capacity.md).
+    pub basic_security_group_ip_limit: u32,
 }
 
 impl Default for Account {
@@ -512,6 +545,7 @@ impl Default for Account {
             joined_security_group_limit: 5,
             payg_available: true,
             spot_purchase_allowed: true,
+            basic_security_group_ip_limit: 2000,
         }
     }
 }
@@ -541,6 +575,31 @@ pub struct RegionQuota {
     pub used_pay_by_traffic_bandwidth: u32,
     #[serde(default)]
     pub used_pay_by_bandwidth_bandwidth: u32,
+    /// Spot vCPUs allowed (`max-spot-instance-vcpu-count`; None: spot draws on no quota of
+    /// its own). Today spot instances count here, not in the pay-as-you-go quota.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_spot_instance_vcpu_count: Option<u32>,
+    #[serde(default)]
+    pub used_spot_instance_vcpu_count: u32,
+    /// Public IPv4 addresses the region can still assign (None: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip_address_stock: Option<u32>,
+}
+
+/// Simulator-only: a per zone × instance type × billing method quota in vCPUs, as ECS's
+/// instance quotas (and DescribeAccountAttributes' dimensioned items) give them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InstanceTypeQuota {
+    pub region_id: String,
+    pub zone_id: String,
+    pub instance_type: String,
+    /// `PostPaid` (pay-as-you-go), `PrePaid` (subscription) or `Spot`.
+    #[serde(default = "postpaid")]
+    pub instance_charge_type: String,
+    pub max_vcpu_count: u32,
+    #[serde(default)]
+    pub used_vcpu_count: u32,
 }
 
 /// Simulator-only: instances per VPC.
@@ -643,6 +702,12 @@ fn running() -> String {
 }
 fn sg_limit() -> u32 {
     1000
+}
+fn postpaid() -> String {
+    "PostPaid".into()
+}
+fn eni_limit() -> u32 {
+    65_536
 }
 fn traffic_bw() -> u32 {
     5120

@@ -14,6 +14,44 @@ pub fn cases() -> Vec<Case> {
     let no_net: &[(&str, &str)] = &[];
     let _ = no_net;
     vec![
+        // Capacity as enforced today (docs/capacity.md).
+        c(
+            K::QuotaExceededPrivateIpAddress,
+            &[("Amount", "4")],
+            r#"{"VSwitches": {"VSwitch": [{"VSwitchId": "vsw-test-t", "VpcId": "vpc-test",
+                "ZoneId": "cn-hangzhou-t", "CidrBlock": "192.168.1.0/24",
+                "AvailableIpAddressCount": 3}]}}"#,
+            p("VSwitchId"),
+        ),
+        c(
+            K::InvalidOperationEniCountExceeded,
+            &[("SecurityGroupId", "sg-test-ent"), ("Amount", "2")],
+            r#"{"SecurityGroups": {"SecurityGroup": [{"SecurityGroupId": "sg-test-ent",
+                "SecurityGroupType": "enterprise", "VpcId": "vpc-test",
+                "RegionId": "cn-hangzhou", "EcsCount": 10, "EniCount": 65535}]}}"#,
+            p("SecurityGroupId"),
+        ),
+        c(
+            K::QuotaExceedDeploymentSetInstanceQuotaFull,
+            &[("DeploymentSetId", "ds-test-full")],
+            "",
+            p("DeploymentSetId"),
+        ),
+        c(
+            K::QuotaExceedElasticQuota,
+            &[("Amount", "2")],
+            r#"{"InstanceTypeQuotas": {"InstanceTypeQuota": [{"RegionId": "cn-hangzhou",
+                "ZoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any",
+                "InstanceChargeType": "PostPaid", "MaxVcpuCount": 4, "UsedVcpuCount": 2}]}}"#,
+            p("InstanceType"),
+        ),
+        c(
+            K::InvalidOperationPublicIpAddressNoStock,
+            &[("InternetMaxBandwidthOut", "5"), ("Amount", "2")],
+            r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou",
+                "PublicIpAddressStock": 1}]}}"#,
+            p("InternetMaxBandwidthOut"),
+        ),
         c(
             K::InvalidUserDataSizeExceeded,
             &[("UserData", "USERDATA_32K_PLUS_1")],

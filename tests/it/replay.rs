@@ -168,11 +168,18 @@ fn public_bandwidth_and_idempotency_answer_their_codes() {
     let r = example("prelaunch-review.json");
     assert_eq!(share(&r, 0, "DryRunOperation"), 1.0);
     assert_eq!(share(&r, 3, "IdempotentParameterMismatch"), 1.0);
-    assert_eq!(share(&r, 4, "InvalidParameter"), 1.0);
+    // Today's code for the regional bandwidth quota (the 2018 reference: InvalidParameter).
+    assert_eq!(share(&r, 4, "QuotaExceeded.InternetBandwidth"), 1.0);
     let bw = r.logs[0].1.iter().find(|a| a.seq == 4).unwrap();
+    let v = bw.violation.as_ref().unwrap();
     assert_eq!(
-        bw.violation.as_ref().unwrap().key,
-        ecsim::catalog::ErrorKey::InvalidParameterInstanceBandwidth
+        v.key,
+        ecsim::catalog::ErrorKey::QuotaExceededInternetBandwidth
+    );
+    assert!(v.message().contains("PayByTraffic"), "{}", v.message());
+    assert_eq!(
+        v.bound.as_ref().map(|b| b.limit.as_str()),
+        Some("bandwidth:cn-hangzhou:PayByTraffic")
     );
 }
 
@@ -198,7 +205,7 @@ fn the_same_client_token_and_parameters_return_the_first_answer_without_creating
     let sg = r
         .timeline
         .iter()
-        .rfind(|p| p.resource == "security_group:sg-bp15ed6xe1yxeycg7o3k")
+        .rfind(|p| p.resource == "security_group_ips:sg-bp15ed6xe1yxeycg7o3k")
         .unwrap();
     assert_eq!(sg.p50, 12 + 5 + 6);
 }
@@ -289,7 +296,7 @@ fn one_and_four_threads_write_identical_files() {
         assert!(a == b, "outputs differ between 1 and 4 threads");
     }
     let requests = String::from_utf8(one[0].clone()).unwrap();
-    assert!(requests.starts_with("scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created\n"));
+    assert!(requests.starts_with("scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created,limit\n"));
     assert!(
         requests
             .lines()
@@ -425,7 +432,7 @@ fn world_files_and_csv_timelines_are_relative_to_the_scenario() {
     std::fs::create_dir_all(format!("{dir}/worlds")).unwrap();
     std::fs::write(
         format!("{dir}/worlds/small-group.json"),
-        r#"{"SecurityGroups": {"SecurityGroup": [{"SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k", "VpcId": "vpc-bp1opxu1zkhn00gzv26cq", "RegionId": "cn-hangzhou", "EcsCount": 12, "InstanceLimit": 15}]}}"#,
+        r#"{"SecurityGroups": {"SecurityGroup": [{"SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k", "VpcId": "vpc-bp1opxu1zkhn00gzv26cq", "RegionId": "cn-hangzhou", "EcsCount": 12, "PrivateIpLimit": 15}]}}"#,
     )
     .unwrap();
     std::fs::write(
@@ -533,12 +540,12 @@ fn quota_wave_reports_match_the_snapshot() {
     }
     assert_eq!(
         read("requests.csv"),
-        "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created\n\
-         quota-wave,0,0,2026-12-01T08:00:00Z,wave-1,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,created,,,,,50\n\
-         quota-wave,0,1,2026-12-01T08:30:00Z,wave-2,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,failed,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,Amount,0\n\
-         quota-wave,0,2,2026-12-01T09:00:00Z,wave-3,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,partial,,,,,30\n\
-         quota-wave,0,3,2026-12-01T13:00:00Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,1,failed,InternalError,500,The request processing has failed due to some unknown error.,,0\n\
-         quota-wave,0,3,2026-12-01T13:00:30Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,2,created,,,,,40\n"
+        "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created,limit\n\
+         quota-wave,0,0,2026-12-01T08:00:00Z,wave-1,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,created,,,,,50,\n\
+         quota-wave,0,1,2026-12-01T08:30:00Z,wave-2,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,failed,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,Amount,0,\"quota:cn-hangzhou:vcpus: room for 30 instances, 50 asked (140 of 200 vCPUs in use, 2 per instance)\"\n\
+         quota-wave,0,2,2026-12-01T09:00:00Z,wave-3,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,partial,,,,,30,\n\
+         quota-wave,0,3,2026-12-01T13:00:00Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,1,failed,InternalError,500,The request processing has failed due to some unknown error.,,0,\n\
+         quota-wave,0,3,2026-12-01T13:00:30Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,2,created,,,,,40,\n"
     );
     assert_eq!(
         read("failures.csv"),
@@ -548,7 +555,9 @@ fn quota_wave_reports_match_the_snapshot() {
     let timeline = read("timeline.csv");
     for row in [
         "quota-wave,2026-12-01T12:00:00Z,quota:cn-hangzhou:vcpus,200,100.0,100,100,100",
-        "quota-wave,2026-12-01T12:00:00Z,security_group:sg-bp15ed6xe1yxeycg7o3k,1000,42.0,42,42,42",
+        "quota-wave,2026-12-01T12:00:00Z,security_group_ips:sg-bp15ed6xe1yxeycg7o3k,2000,42.0,42,42,42",
+        // The vSwitch's free addresses at the start (240), 30 of them taken.
+        "quota-wave,2026-12-01T12:00:00Z,vswitch_ips:vsw-bp1s5fnvk4gn2tws03624,240,30.0,30,30,30",
         "quota-wave,2026-12-01T12:00:00Z,vpc:vpc-bp1opxu1zkhn00gzv26cq,5000,1032.0,1032,1032,1032",
         "quota-wave,2026-12-01T12:00:00Z,stock:cn-hangzhou-i:ecs.g7.large,,370.0,370,370,370",
     ] {

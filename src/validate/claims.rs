@@ -1,0 +1,310 @@
+//! Counted limits a request draws on, beside the region's pay-as-you-go pool, public
+//! bandwidth and stock: vSwitch addresses, security-group capacity by group type, per zone ×
+//! type × billing method vCPU quotas, the spot vCPU quota, deployment sets and public IPv4
+//! addresses (docs/capacity.md).
+//!
+//! A request's [`Claim`]s are worked out once when it is admitted: which resource, how many
+//! units one instance takes, and the parameter to blame. The capacity rules read each claim's
+//! (used, limit) through the [`CapacityView`], so `check` (the world as it stands), the replay
+//! (per-trial counters) and `serve` (the session's counters) share one set of rules.
+
+use super::capacity::{CapacityView, Demand};
+use super::{Bound, Ctx, Violation};
+use crate::catalog::params::{ParamId, ParamRef};
+use crate::catalog::ErrorKey;
+use crate::edition::EditionId;
+use crate::request::typed::{InstanceChargeType, SpotStrategy, Value};
+use crate::world::World;
+
+/// What a claim counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LimitKind {
+    /// Instances in a classic-network group (every group under the 2018 reference).
+    GroupInstances,
+    /// Private IP addresses in a basic (`normal`) VPC group.
+    GroupIps,
+    /// ENIs in an enterprise (advanced) group.
+    GroupEnis,
+    /// Free private addresses of a vSwitch.
+    VSwitchIps,
+    /// vCPUs of a per zone × type × billing method quota.
+    TypeQuota,
+    /// Spot vCPUs of the region.
+    SpotVcpus,
+    /// Instances of a deployment set in one zone.
+    DeploymentSet,
+    /// Public IPv4 addresses the region can still assign.
+    PublicIps,
+}
+
+impl LimitKind {
+    /// The row answered when the limit binds.
+    pub fn code(self) -> ErrorKey {
+        match self {
+            LimitKind::GroupInstances | LimitKind::GroupIps => {
+                ErrorKey::SecurityGroupInstanceLimitExceed
+            }
+            LimitKind::GroupEnis => ErrorKey::InvalidOperationEniCountExceeded,
+            LimitKind::VSwitchIps => ErrorKey::QuotaExceededPrivateIpAddress,
+            LimitKind::TypeQuota | LimitKind::SpotVcpus => ErrorKey::QuotaExceedElasticQuota,
+            LimitKind::DeploymentSet => ErrorKey::QuotaExceedDeploymentSetInstanceQuotaFull,
+            LimitKind::PublicIps => ErrorKey::InvalidOperationPublicIpAddressNoStock,
+        }
+    }
+
+    /// The name's prefix in timeline.csv and in answers (`vswitch_ips:vsw-...`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            LimitKind::GroupInstances => "security_group",
+            LimitKind::GroupIps => "security_group_ips",
+            LimitKind::GroupEnis => "security_group_enis",
+            LimitKind::VSwitchIps => "vswitch_ips",
+            LimitKind::TypeQuota => "type_quota",
+            LimitKind::SpotVcpus => "spot_vcpus",
+            LimitKind::DeploymentSet => "deployment_set",
+            LimitKind::PublicIps => "public_ips",
+        }
+    }
+
+    /// What one unit is.
+    pub fn unit(self) -> &'static str {
+        match self {
+            LimitKind::GroupInstances | LimitKind::DeploymentSet => "instances",
+            LimitKind::GroupIps | LimitKind::VSwitchIps => "private IPs",
+            LimitKind::GroupEnis => "ENIs",
+            LimitKind::TypeQuota | LimitKind::SpotVcpus => "vCPUs",
+            LimitKind::PublicIps => "public IPv4 addresses",
+        }
+    }
+}
+
+/// One counted limit a request draws on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub kind: LimitKind,
+    /// The resource: the group, vSwitch, deployment set or region id; for a type quota
+    /// `instance type:billing method`.
+    pub id: String,
+    /// Counted per zone: the zone chosen at grant time completes the key.
+    pub per_zone: bool,
+    /// Units one instance takes.
+    pub per_instance: u32,
+    /// The parameter an answer names.
+    pub param: ParamRef,
+}
+
+impl Claim {
+    /// The limit's name in answers and timeline.csv: `prefix:id`, then `:zone` for limits
+    /// counted per zone.
+    pub fn name(&self, zone: &str) -> String {
+        if self.per_zone {
+            format!("{}:{}:{}", self.kind.prefix(), zone, self.id)
+        } else {
+            format!("{}:{}", self.kind.prefix(), self.id)
+        }
+    }
+}
+
+/// The claims of a request, in the order the rules check them.
+pub(super) fn claims_of(c: &Ctx, vcpus: u32) -> Vec<Claim> {
+    let r = c.req;
+    let mut out = Vec::new();
+    let reference = c.world.edition == EditionId::Reference2018;
+    // Addresses and ENIs one instance takes: the primary ENI's address, one per secondary
+    // ENI (each on its own vSwitch when it names one, else the primary's).
+    let primary = r.primary_eni();
+    let secondaries: Vec<u16> = r
+        .eni_indices()
+        .into_iter()
+        .filter(|n| Some(*n) != primary)
+        .collect();
+    let enis = 1 + secondaries.len() as u32;
+    let mut groups: Vec<(ParamRef, &str)> = r.security_groups();
+    if groups.is_empty() {
+        if let Some(g) = r.security_group_id.as_deref() {
+            groups.push((r.security_group_param(), g));
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (param, id) in groups {
+        if seen.contains(&id) {
+            continue;
+        }
+        seen.push(id);
+        let Some(g) = c.world.security_group(id) else {
+            continue;
+        };
+        let (kind, per_instance) = if reference || g.is_classic() {
+            (LimitKind::GroupInstances, 1)
+        } else if g.is_enterprise() {
+            (LimitKind::GroupEnis, enis)
+        } else {
+            (LimitKind::GroupIps, enis)
+        };
+        out.push(Claim {
+            kind,
+            id: id.to_string(),
+            per_zone: false,
+            per_instance,
+            param,
+        });
+    }
+    if reference {
+        return out;
+    }
+    if let Some(v) = r.vswitch_id.as_deref() {
+        let mut on_primary = 1;
+        let mut others: Vec<(ParamRef, &str)> = Vec::new();
+        for n in &secondaries {
+            let p = ParamRef::at(ParamId::NetworkInterfaceVSwitchId, *n);
+            match r.at(p.id, *n, 0).and_then(Value::as_str) {
+                Some(other) if other != v => match others.iter().position(|(_, o)| *o == other) {
+                    Some(_) => {}
+                    None => others.push((p, other)),
+                },
+                _ => on_primary += 1,
+            }
+        }
+        out.push(Claim {
+            kind: LimitKind::VSwitchIps,
+            id: v.to_string(),
+            per_zone: false,
+            per_instance: on_primary,
+            param: r.vswitch_param(),
+        });
+        for (p, other) in others {
+            let per_instance = secondaries
+                .iter()
+                .filter(|n| r.at(p.id, **n, 0).and_then(Value::as_str) == Some(other))
+                .count() as u32;
+            out.push(Claim {
+                kind: LimitKind::VSwitchIps,
+                id: other.to_string(),
+                per_zone: false,
+                per_instance,
+                param: p,
+            });
+        }
+    }
+    let spot = r.spot_strategy() != SpotStrategy::NoSpot;
+    if let Some(t) = r.instance_type.as_deref() {
+        let charge = match (spot, r.instance_charge_type()) {
+            (true, _) => "Spot",
+            (false, InstanceChargeType::PrePaid) => "PrePaid",
+            (false, InstanceChargeType::PostPaid) => "PostPaid",
+        };
+        out.push(Claim {
+            kind: LimitKind::TypeQuota,
+            id: format!("{t}:{charge}"),
+            per_zone: true,
+            per_instance: vcpus,
+            param: ParamRef::plain(ParamId::InstanceType),
+        });
+    }
+    if spot {
+        out.push(Claim {
+            kind: LimitKind::SpotVcpus,
+            id: c.region.to_string(),
+            per_zone: false,
+            per_instance: vcpus,
+            param: ParamRef::plain(ParamId::SpotStrategy),
+        });
+    }
+    if let Some(ds) = r.get_str(ParamId::DeploymentSetId) {
+        out.push(Claim {
+            kind: LimitKind::DeploymentSet,
+            id: ds.to_string(),
+            per_zone: true,
+            per_instance: 1,
+            param: ParamRef::plain(ParamId::DeploymentSetId),
+        });
+    }
+    if r.bandwidth_out() > 0 {
+        out.push(Claim {
+            kind: LimitKind::PublicIps,
+            id: c.region.to_string(),
+            per_zone: false,
+            per_instance: 1,
+            param: ParamRef::plain(ParamId::InternetMaxBandwidthOut),
+        });
+    }
+    out
+}
+
+/// (used, limit) of a claim in `zone` as the world stands; None when the world sets no
+/// limit for it.
+pub fn world_limit(world: &World, c: &Claim, zone: &str) -> Option<(u64, u64)> {
+    let g = || world.security_group(&c.id);
+    match c.kind {
+        LimitKind::GroupInstances => g().map(|g| (g.ecs_count.into(), g.instance_limit.into())),
+        LimitKind::GroupIps => g().map(|g| {
+            (
+                g.private_ip_count.unwrap_or(g.ecs_count).into(),
+                g.private_ip_limit
+                    .unwrap_or(world.account.basic_security_group_ip_limit)
+                    .into(),
+            )
+        }),
+        LimitKind::GroupEnis => g().map(|g| {
+            (
+                g.eni_count.unwrap_or(g.ecs_count).into(),
+                g.eni_limit.into(),
+            )
+        }),
+        LimitKind::VSwitchIps => world.vswitch_free_ips(&c.id).map(|free| (0, free)),
+        LimitKind::TypeQuota => {
+            let (t, charge) = c.id.rsplit_once(':')?;
+            world
+                .type_quota(zone, t, charge)
+                .map(|q| (q.used_vcpu_count.into(), q.max_vcpu_count.into()))
+        }
+        LimitKind::SpotVcpus => world.region_quota(&c.id).and_then(|q| {
+            q.max_spot_instance_vcpu_count
+                .map(|m| (q.used_spot_instance_vcpu_count.into(), m.into()))
+        }),
+        LimitKind::DeploymentSet => world.deployment_set(&c.id).map(|d| {
+            (
+                d.instances_in_zone(zone).into(),
+                d.instances_per_zone_limit.into(),
+            )
+        }),
+        LimitKind::PublicIps => world
+            .region_quota(&c.id)
+            .and_then(|q| q.public_ip_address_stock)
+            .map(|n| (0, n.into())),
+    }
+}
+
+/// The room the demand's claims of `kinds` leave in `zone`, in instances; a claim whose room
+/// is below the request's minimum answers with its row, naming the limit and the numbers.
+pub fn room(
+    d: &Demand,
+    zone: &str,
+    v: &dyn CapacityView,
+    kinds: &[LimitKind],
+) -> Result<Option<u32>, Violation> {
+    let mut least: Option<u32> = None;
+    for (i, c) in d.claims.iter().enumerate() {
+        if !kinds.contains(&c.kind) {
+            continue;
+        }
+        let Some((used, limit)) = v.claim(d, i, zone) else {
+            continue;
+        };
+        let per = u64::from(c.per_instance.max(1));
+        let room = u32::try_from(limit.saturating_sub(used) / per).unwrap_or(u32::MAX);
+        if room < d.min_amount {
+            return Err(Violation::new(c.kind.code(), c.param).bound(Bound {
+                limit: c.name(zone),
+                unit: c.kind.unit(),
+                used: Some(used),
+                max: Some(limit),
+                per_instance: c.per_instance,
+                room,
+                asked: d.min_amount,
+            }));
+        }
+        least = Some(least.map_or(room, |l| l.min(room)));
+    }
+    Ok(least)
+}

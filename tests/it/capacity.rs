@@ -1,0 +1,349 @@
+//! Capacity as today's API enforces it (docs/capacity.md): vSwitch addresses, security-group
+//! capacity by group type, per-type and spot vCPU quotas, deployment sets and public IPv4
+//! stock, through `check`, a replay and `serve`; releases give each resource back.
+
+use std::path::Path;
+
+use ecsim::scenario::{file, Scenario};
+use ecsim::sim::{self, Options, ScenarioReport};
+
+use crate::support::{ecsim, json_lines, start_server, stdout, AT};
+
+const SG: &str = "sg-bp15ed6xe1yxeycg7o3k";
+const ENTERPRISE: &str = "sg-bp1enterprise4k7m2q";
+const VSW: &str = "vsw-bp1s5fnvk4gn2tws03624";
+
+/// A valid Hangzhou request (zone cn-hangzhou-i) with `extra` members, as a JSON object.
+fn req(extra: &str) -> String {
+    let base = format!(
+        r#""RegionId": "cn-hangzhou", "ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd", "InstanceType": "ecs.g7.large", "VSwitchId": "{VSW}", "SystemDisk.Category": "cloud_essd""#
+    );
+    if extra.is_empty() {
+        format!("{{{base}, \"SecurityGroupId\": \"{SG}\"}}")
+    } else if extra.contains("SecurityGroup") {
+        format!("{{{base}, {extra}}}")
+    } else {
+        format!("{{{base}, \"SecurityGroupId\": \"{SG}\", {extra}}}")
+    }
+}
+
+/// A vSwitch of the default world with only `free` addresses left.
+fn small_vswitch(free: u32) -> String {
+    format!(
+        r#"{{"VSwitches": {{"VSwitch": [{{"VSwitchId": "{VSW}", "VpcId": "vpc-bp1opxu1zkhn00gzv26cq", "ZoneId": "cn-hangzhou-i", "CidrBlock": "172.16.1.0/24", "AvailableIpAddressCount": {free}}}]}}}}"#
+    )
+}
+
+fn replay(world: &str, timeline: &[String]) -> ScenarioReport {
+    let text = format!(
+        r#"{{"trials": 3, "horizon": "4h", "sample_every": "10m", "world": {world},
+            "timeline": [{}]}}"#,
+        timeline.join(",")
+    );
+    let s: Scenario = file::parse("capacity.json", &text, Path::new("."))
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    sim::run(&[s], &Options::default()).remove(0)
+}
+
+fn request(at: &str, label: &str, body: &str) -> String {
+    format!(r#"{{"at": "{at}", "label": "{label}", "request": {body}}}"#)
+}
+
+/// The code request `seq` answered in every trial ("" for success), or a panic.
+fn answer(r: &ScenarioReport, seq: usize) -> String {
+    let s = &r.stats[seq];
+    assert_eq!(
+        s.answers.len(),
+        1,
+        "one answer in every trial: {:?}",
+        s.answers
+    );
+    ecsim::sim::trial::code_key(s.answers[0].0).map_or(String::new(), |k| k.code().to_string())
+}
+
+/// The use of `resource` at its last sample (the median over trials).
+fn last_use(r: &ScenarioReport, resource: &str) -> u32 {
+    r.timeline
+        .iter()
+        .rfind(|p| p.resource == resource)
+        .unwrap_or_else(|| panic!("{resource} in timeline.csv"))
+        .p50
+}
+
+#[test]
+fn a_vswitch_runs_out_of_addresses_and_a_release_frees_them() {
+    let r = replay(
+        &small_vswitch(10),
+        &[
+            request("+0m", "a", &req(r#""Amount": 6"#)),
+            request("+1m", "b", &req(r#""Amount": 6"#)),
+            request("+2m", "c", &req(r#""Amount": 6, "MinAmount": 1"#)),
+            r#"{"at": "+3m", "release": {"label": "a"}}"#.to_string(),
+            request("+4m", "d", &req(r#""Amount": 6"#)),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "QuotaExceeded.PrivateIpAddress");
+    assert_eq!(answer(&r, 2), "", "MinAmount takes the 4 addresses left");
+    assert_eq!(r.stats[2].created, 3 * 4);
+    assert_eq!(answer(&r, 3), "", "the release gave 6 addresses back");
+    assert_eq!(last_use(&r, &format!("vswitch_ips:{VSW}")), 10);
+}
+
+#[test]
+fn an_enterprise_group_takes_twenty_more_where_it_holds_990() {
+    // Regression: every group held a flat 1000 instances, so 990 + 20 was refused.
+    let world = format!(
+        r#"{{"SecurityGroups": {{"SecurityGroup": [{{"SecurityGroupId": "{ENTERPRISE}", "SecurityGroupType": "enterprise", "VpcId": "vpc-bp1opxu1zkhn00gzv26cq", "RegionId": "cn-hangzhou", "EcsCount": 990}}]}}}}"#
+    );
+    let body = req(&format!(
+        r#""SecurityGroupId": "{ENTERPRISE}", "Amount": 20"#
+    ));
+    let r = replay(&world, &[request("+0m", "a", &body)]);
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(
+        last_use(&r, &format!("security_group_enis:{ENTERPRISE}")),
+        1010
+    );
+    // The 2018 reference counts instances against the group's InstanceLimit (65,536 here).
+    let o = ecsim(
+        &[
+            "check",
+            "--edition",
+            "reference-2018",
+            "--at",
+            AT,
+            "--json",
+            &body,
+        ],
+        None,
+    );
+    assert_eq!(json_lines(&o)[0]["ok"], true, "{}", stdout(&o));
+}
+
+#[test]
+fn an_instance_in_two_groups_counts_in_each() {
+    let body = req(&format!(
+        r#""SecurityGroupIds.1": "{SG}", "SecurityGroupIds.2": "sg-bp1fullgroup9k2m7x4q", "Amount": 4"#
+    ));
+    let r = replay("{}", &[request("+0m", "a", &body)]);
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(last_use(&r, &format!("security_group_ips:{SG}")), 12 + 4);
+    assert_eq!(
+        last_use(&r, "security_group_ips:sg-bp1fullgroup9k2m7x4q"),
+        1990 + 4
+    );
+    // The full group binds though it is the second one named, and the answer names it.
+    let o = ecsim(
+        &[
+            "check",
+            "--at",
+            AT,
+            "--json",
+            &body.replace("\"Amount\": 4", "\"Amount\": 11"),
+        ],
+        None,
+    );
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["code"], "SecurityGroupInstanceLimitExceed", "{line}");
+    assert_eq!(line["parameter"], "SecurityGroupIds.2");
+    assert_eq!(
+        line["limit"]["name"],
+        "security_group_ips:sg-bp1fullgroup9k2m7x4q"
+    );
+    assert_eq!(
+        (
+            line["limit"]["room"].as_u64(),
+            line["limit"]["asked"].as_u64()
+        ),
+        (Some(10), Some(11))
+    );
+}
+
+#[test]
+fn a_type_quota_binds_and_the_fallback_type_launches() {
+    let world = r#"{"InstanceTypeQuotas": {"InstanceTypeQuota": [{"RegionId": "cn-hangzhou", "ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "InstanceChargeType": "PostPaid", "MaxVcpuCount": 20, "UsedVcpuCount": 4}]}}"#;
+    let r = replay(
+        world,
+        &[
+            request("+0m", "a", &req(r#""Amount": 8"#)),
+            request("+1m", "b", &req(r#""Amount": 2"#)),
+            request(
+                "+2m",
+                "fallback",
+                &req(r#""Amount": 2, "InstanceType": "ecs.c7.large""#),
+            ),
+            r#"{"at": "+3m", "release": {"label": "a"}}"#.to_string(),
+            request("+4m", "c", &req(r#""Amount": 2"#)),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "QuotaExceed.ElasticQuota");
+    assert_eq!(answer(&r, 2), "");
+    assert_eq!(answer(&r, 3), "", "the release gave the vCPUs back");
+    assert_eq!(
+        last_use(&r, "type_quota:cn-hangzhou-i:ecs.g7.large:PostPaid"),
+        4 + 4
+    );
+}
+
+#[test]
+fn spot_draws_on_its_own_vcpu_quota_not_the_pay_as_you_go_pool() {
+    let world = r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou", "MaxPostpaidInstanceVcpuCount": 1000, "UsedPostpaidInstanceVcpuCount": 40, "MaxSpotInstanceVcpuCount": 10, "UsedSpotInstanceVcpuCount": 2}]}}"#;
+    let spot = req(r#""Amount": 4, "SpotStrategy": "SpotAsPriceGo""#);
+    let r = replay(
+        world,
+        &[
+            request("+0m", "a", &spot),
+            request("+1m", "b", &spot),
+            request("+2m", "payg", &req(r#""Amount": 4"#)),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "QuotaExceed.ElasticQuota");
+    assert_eq!(answer(&r, 2), "");
+    assert_eq!(last_use(&r, "spot_vcpus:cn-hangzhou"), 2 + 8);
+    assert_eq!(last_use(&r, "quota:cn-hangzhou:vcpus"), 40 + 8);
+}
+
+#[test]
+fn a_deployment_set_takes_seven_per_zone_and_a_release_frees_a_place() {
+    let body = |n: u32| {
+        req(&format!(
+            r#""Amount": {n}, "DeploymentSetId": "ds-bp1webha7k2m9x4q""#
+        ))
+    };
+    let world = r#"{"DeploymentSets": {"DeploymentSet": [{"DeploymentSetId": "ds-bp1webha7k2m9x4q", "RegionId": "cn-hangzhou", "DeploymentStrategy": "Availability", "InstanceAmount": 0}]}}"#;
+    let r = replay(
+        world,
+        &[
+            request("+0m", "a", &body(5)),
+            request("+1m", "b", &body(3)),
+            r#"{"at": "+2m", "release": {"count": 1, "label": "a"}}"#.to_string(),
+            request("+3m", "c", &body(3)),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "QuotaExceed.DeploymentSetInstanceQuotaFull");
+    assert_eq!(answer(&r, 2), "");
+    assert_eq!(
+        last_use(&r, "deployment_set:cn-hangzhou-i:ds-bp1webha7k2m9x4q"),
+        7
+    );
+}
+
+#[test]
+fn public_ipv4_stock_runs_out_for_instances_with_bandwidth_only() {
+    let world = r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou", "PublicIpAddressStock": 3}]}}"#;
+    let r = replay(
+        world,
+        &[
+            request(
+                "+0m",
+                "a",
+                &req(r#""Amount": 2, "InternetMaxBandwidthOut": 5"#),
+            ),
+            request(
+                "+1m",
+                "b",
+                &req(r#""Amount": 2, "InternetMaxBandwidthOut": 5"#),
+            ),
+            request("+2m", "private", &req(r#""Amount": 2"#)),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "InvalidOperation.PublicIpAddressNoStock");
+    assert_eq!(answer(&r, 2), "");
+}
+
+#[test]
+fn check_names_the_limit_that_bound_in_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.json");
+    std::fs::write(&world, small_vswitch(3)).unwrap();
+    let body = req(r#""Amount": 10"#);
+    let w = world.to_str().unwrap();
+    let o = ecsim(&["check", "--at", AT, "--world", w, &body], None);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.contains("400 QuotaExceeded.PrivateIpAddress: Don't have enough private IPs in this switch.")
+            && text.contains(&format!(
+                "limit: vswitch_ips:{VSW}: room for 3 instances, 10 asked (0 of 3 private IPs in use, 1 per instance)"
+            )),
+        "{text}"
+    );
+    let o = ecsim(&["check", "--at", AT, "--world", w, "--json", &body], None);
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["parameter"], "VSwitchId");
+    assert_eq!(line["limit"]["unit"], "private IPs");
+    // A secondary ENI on the same vSwitch takes a second address per instance.
+    let two = req(&format!(
+        r#""SecurityGroupId": "{SG}", "Amount": 2, "NetworkInterface.1.InstanceType": "Secondary", "NetworkInterface.1.SecurityGroupId": "{SG}""#
+    ));
+    let o = ecsim(&["check", "--at", AT, "--world", w, "--json", &two], None);
+    let line = &json_lines(&o)[0];
+    assert_eq!(line["code"], "QuotaExceeded.PrivateIpAddress", "{line}");
+    assert_eq!(line["limit"]["per_instance"], 2);
+}
+
+#[test]
+fn the_regional_bandwidth_cap_answers_todays_code_and_the_reference_keeps_its_own() {
+    let body = req(r#""Amount": 60, "InternetMaxBandwidthOut": 100"#);
+    let today = ecsim(&["check", "--at", AT, "--json", &body], None);
+    let line = &json_lines(&today)[0];
+    assert_eq!(line["code"], "QuotaExceeded.InternetBandwidth", "{line}");
+    assert_eq!(line["limit"]["name"], "bandwidth:cn-hangzhou:PayByTraffic");
+    let old = ecsim(
+        &[
+            "check",
+            "--edition",
+            "reference-2018",
+            "--at",
+            AT,
+            "--json",
+            &body,
+        ],
+        None,
+    );
+    assert_eq!(json_lines(&old)[0]["code"], "InvalidParameter");
+}
+
+#[test]
+fn serve_refuses_past_the_vswitch_and_lists_every_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("world.json");
+    std::fs::write(&world, small_vswitch(3)).unwrap();
+    let server = start_server(&["--world", world.to_str().unwrap()]);
+    let call = |pairs: &[(&str, &str)]| {
+        let q = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        crate::support::http_get(&server.addr, &format!("/?{q}"))
+    };
+    let run = [
+        ("Action", "RunInstances"),
+        ("RegionId", "cn-hangzhou"),
+        ("ZoneId", "cn-hangzhou-i"),
+        ("ImageId", "aliyun_3_x64_20G_alibase_20240528.vhd"),
+        ("InstanceType", "ecs.g7.large"),
+        ("SecurityGroupIds.1", SG),
+        ("SecurityGroupIds.2", "sg-bp1fullgroup9k2m7x4q"),
+        ("VSwitchId", VSW),
+        ("SystemDisk.Category", "cloud_essd"),
+    ];
+    let mut first = run.to_vec();
+    first.push(("Amount", "2"));
+    let (status, body) = call(&first);
+    assert_eq!(status, 200, "{body}");
+    let mut second = run.to_vec();
+    second.push(("Amount", "2"));
+    let (status, body) = call(&second);
+    assert_eq!(status, 400, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["Code"], "QuotaExceeded.PrivateIpAddress");
+    let (_, body) = call(&[("Action", "DescribeInstances"), ("RegionId", "cn-hangzhou")]);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let groups = &v["Instances"]["Instance"][0]["SecurityGroupIds"]["SecurityGroupId"];
+    assert_eq!(groups, &serde_json::json!([SG, "sg-bp1fullgroup9k2m7x4q"]));
+}
