@@ -244,7 +244,11 @@ fn stream(
             r => r.map_err(write_err)?,
         }
     }
-    let _ = reader.join();
+    // The channel closed: the reader is done, or it panicked (its message already printed),
+    // which must not pass for the end of the input.
+    if let Err(panic) = reader.join() {
+        std::panic::resume_unwind(panic);
+    }
     if !json {
         let summary = report::check::text_summary(tally.total, tally.failed);
         match out.write_all(&summary) {
