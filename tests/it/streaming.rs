@@ -271,3 +271,30 @@ fn threads_are_checked_like_runs() {
         assert!(stderr(&o).contains("--threads"), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_without_an_error() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    // 40,000 rows are megabytes: far more than a pipe holds, so the writes hit the closed end.
+    let p = write(
+        dir.path(),
+        "many.jsonl",
+        lines(40_000, usize::MAX).as_bytes(),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["check", "--at", AT, "--json", p.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(":1\",\"ok\":true"), "{first}");
+    // The reader is dropped here, as `| head -1` does.
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
