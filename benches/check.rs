@@ -43,6 +43,21 @@ fn bench_check(c: &mut Criterion) {
     g.bench_function("parse_json_lines_1000", |b| {
         b.iter(|| wire::parse_text("bench.jsonl", black_box(&text)).unwrap())
     });
+    // What `ecsim check` does with a JSON Lines input: open, cut into batches, parse each.
+    g.bench_function("stream_json_lines_1000", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            match wire::open("bench.jsonl", black_box(text.as_bytes())).unwrap() {
+                wire::Opened::Lines(mut lines) => {
+                    while let Some(batch) = lines.next_batch(16 * 1024, 8 << 20) {
+                        n += batch.parse().unwrap().len();
+                    }
+                }
+                wire::Opened::Document(_) => panic!("the corpus is JSON Lines"),
+            }
+            n
+        })
+    });
     g.bench_function("predict_1000", |b| {
         b.iter(|| {
             for r in &raws {

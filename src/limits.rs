@@ -41,9 +41,16 @@ pub const MAX_DURATION_DAYS: i64 = 36_500;
 /// in bytes (64 MiB).
 pub const MAX_INPUT_BYTES: u64 = 64 << 20;
 
-/// The largest request file (or stdin) `ecsim check` reads, in bytes (1 GiB): JSON Lines
-/// files of millions of requests are read and checked in batches.
+/// The largest request document (one JSON object or a JSON array, from a file or stdin)
+/// `ecsim check` reads, in bytes (1 GiB): a document is read whole. JSON Lines and query lines
+/// stream a batch at a time and have no total ceiling, only [`MAX_REQUEST_LINE_BYTES`].
 pub const MAX_REQUEST_BYTES: u64 = 1 << 30;
+
+/// The longest line of a streamed request input (JSON Lines or query strings), in bytes
+/// (1 MiB), line break excluded. One request holds at most about 64 KiB (a 32 KiB UserData
+/// and 20 tags), and a line is held whole while it is read: the ceiling keeps a file without
+/// line breaks (a device, a binary file) from filling memory.
+pub const MAX_REQUEST_LINE_BYTES: u64 = 1 << 20;
 
 /// The highest price an input may give, per unit (instance-hour, GiB-hour, GB, Mbps-hour),
 /// in the region's currency: one million. The most expensive ECS instance lists below 1,000
@@ -288,41 +295,88 @@ pub fn read_capped(path: &Path, kind: InputKind) -> Result<String> {
     if regular && file.metadata().is_ok_and(|m| m.len() > cap) {
         return Err(too_big(true));
     }
-    read_all(file, cap).map_err(|e| match e {
+    read_all(file, cap, &path.display().to_string()).map_err(|e| match e {
         ReadError::Io(e) => Error::io(path, e),
         ReadError::TooBig => too_big(regular),
+        ReadError::NotUtf8(e) => *e,
     })
 }
 
-/// Reads stdin as text, at most [`MAX_REQUEST_BYTES`].
-pub fn read_stdin_capped() -> Result<String> {
-    read_all(std::io::stdin().lock(), MAX_REQUEST_BYTES).map_err(|e| match e {
-        ReadError::Io(e) => Error::io("-", e),
-        ReadError::TooBig => Error::input(
-            Place::new("-"),
-            format!(
-                "stdin gave more than the {} ceiling for requests; {} (docs/reliability.md)",
-                format_bytes(MAX_REQUEST_BYTES),
-                InputKind::Requests.fix()
-            ),
+/// The input error for a request document (from a file, or `-` for stdin) past
+/// [`MAX_REQUEST_BYTES`].
+pub fn request_document_too_big(source: &str) -> Error {
+    Error::input(
+        Place::new(source),
+        format!(
+            "the request document (one JSON object or array, read whole) is larger than the \
+             {} ceiling; split it into several files, or write it as JSON Lines, which are \
+             read a batch at a time (docs/reliability.md)",
+            format_bytes(MAX_REQUEST_BYTES),
         ),
-    })
+    )
 }
 
 enum ReadError {
     Io(std::io::Error),
     TooBig,
+    NotUtf8(Box<Error>),
 }
 
-fn read_all(r: impl Read, cap: u64) -> std::result::Result<String, ReadError> {
-    let mut text = String::new();
+fn read_all(r: impl Read, cap: u64, source: &str) -> std::result::Result<String, ReadError> {
+    let mut bytes = Vec::new();
     r.take(cap.saturating_add(1))
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
-    if text.len() as u64 > cap {
+    if bytes.len() as u64 > cap {
         return Err(ReadError::TooBig);
     }
-    Ok(text)
+    text_of(source, bytes, 0).map_err(|e| ReadError::NotUtf8(Box::new(e)))
+}
+
+/// `bytes` as text, or an input error placing the first byte that is not UTF-8 (see
+/// [`not_utf8`]). `skipped` is how many bytes of the input came before `bytes` on their first
+/// line without being part of them (a byte-order mark), for the byte offset.
+pub fn text_of(source: &str, bytes: Vec<u8>, skipped: u64) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        let column = utf8_column(&bytes[line_start..at]);
+        not_utf8(source, line, column, skipped + at as u64, is_utf16(bytes))
+    })
+}
+
+/// The 1-based column, in characters, just after `valid`, a UTF-8 prefix of a line.
+pub fn utf8_column(valid: &[u8]) -> usize {
+    // Every byte that does not continue a character starts one.
+    1 + valid.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// Whether `bytes` start with a UTF-16 byte-order mark (as PowerShell's `>` writes).
+pub fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
+/// The input error for text that is not UTF-8: the line and column (in characters) of the
+/// first bad byte, its byte offset in the input, and the fix. The byte itself is never shown:
+/// it may be part of a secret.
+pub fn not_utf8(source: &str, line: usize, column: usize, offset: u64, utf16: bool) -> Error {
+    let why = if utf16 {
+        "the input starts with a UTF-16 byte-order mark (PowerShell's `>` writes UTF-16); "
+    } else {
+        ""
+    };
+    Error::input(
+        Place::at(source, line, column),
+        format!(
+            "this byte is not UTF-8 (byte offset {offset} of the input); {why}save the file as \
+             UTF-8 (an editor's \"save with encoding\", or `iconv -f <its encoding> -t UTF-8`)"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -376,12 +430,33 @@ mod tests {
         let p = dir.path().join("w.json");
         std::fs::write(&p, "{}").unwrap();
         assert_eq!(read_capped(&p, InputKind::World).unwrap(), "{}");
-        assert!(matches!(read_all(&b"abcdef"[..], 6), Ok(s) if s == "abcdef"));
+        assert!(matches!(read_all(&b"abcdef"[..], 6, "t"), Ok(s) if s == "abcdef"));
         assert!(matches!(
-            read_all(&b"abcdefg"[..], 6),
+            read_all(&b"abcdefg"[..], 6, "t"),
             Err(ReadError::TooBig)
         ));
         let e = read_capped(&dir.path().join("missing.json"), InputKind::World).unwrap_err();
         assert!(matches!(e, Error::Io { .. }), "{e}");
+    }
+
+    #[test]
+    fn invalid_utf8_in_any_file_was_unplaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.json");
+        // line 2, after a space, "é" (two bytes, one character) and "x": column 4, offset 7
+        std::fs::write(&p, b"{}\n \xC3\xA9x\xFFy\n").unwrap();
+        let e = read_capped(&p, InputKind::World).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}:2:4: ", p.display())), "{e}");
+        assert!(
+            e.contains("byte offset 7 ") && e.contains("save the file as UTF-8"),
+            "{e}"
+        );
+        assert!(!e.contains("UTF-16"), "{e}");
+        std::fs::write(&p, b"\xFF\xFE{\x00}\x00").unwrap();
+        let e = read_capped(&p, InputKind::World).unwrap_err().to_string();
+        assert!(
+            e.contains(":1:1: ") && e.contains("UTF-16 byte-order mark"),
+            "{e}"
+        );
     }
 }

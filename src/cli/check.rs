@@ -1,6 +1,14 @@
 //! `ecsim check`: predict RunInstances' answer for each request given.
+//!
+//! JSON Lines and query lines stream: a reading thread cuts each input into batches of whole
+//! lines ([`wire::LineReader`]) one batch ahead; each batch is parsed and predicted in
+//! parallel and its report written to stdout, in input order, before the next batch is
+//! checked. Memory stays flat in the input's size. A JSON document (an array, or one object
+//! over several lines) is read whole. docs/input-forms.md says what an error mid-stream leaves.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 
 use clap::Args;
 use rayon::prelude::*;
@@ -9,7 +17,8 @@ use super::Output;
 use crate::edition::EditionId;
 use crate::error::{Error, Place};
 use crate::report;
-use crate::request::{wire, RawRequest};
+use crate::request::wire::{self, Opened};
+use crate::request::RawRequest;
 use crate::validate::{self, Prediction};
 use crate::world::load::{load_doc, WorldSource};
 
@@ -31,27 +40,39 @@ pub struct CheckArgs {
     /// One JSON object per request per line instead of the text report.
     #[arg(long)]
     pub json: bool,
+    /// Worker threads (default: one per core; at most 256). The output does not depend on it.
+    #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
+    pub threads: Option<u16>,
 }
 
-/// One input named on the command line: its display name and its text.
+/// One input named on the command line, opened: its display name and a reader.
 pub struct Input {
     pub name: String,
-    pub text: String,
+    pub reader: Box<dyn BufRead + Send>,
 }
 
-/// Reads every input named on the command line, in order (files, `-`, inline requests).
-pub fn read_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
+/// The read buffer of each input.
+const READ_BUFFER: usize = 1 << 20;
+
+/// Opens every input named on the command line, in order (files, `-`, inline requests),
+/// before any is read, so a missing file stops the run before any report is written. A path
+/// that exists and is not a directory is read as a file (FIFOs and `<(...)` too).
+pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
     let mut out = Vec::new();
     for (i, a) in args.iter().enumerate() {
-        let (name, text) = if a == "-" {
-            ("-".to_string(), crate::limits::read_stdin_capped()?)
-        } else if std::path::Path::new(a).is_file() {
+        let path = std::path::Path::new(a);
+        let (name, reader): (String, Box<dyn BufRead + Send>) = if a == "-" {
+            let stdin = BufReader::with_capacity(READ_BUFFER, std::io::stdin());
+            ("-".to_string(), Box::new(stdin))
+        } else if path.metadata().is_ok_and(|m| !m.is_dir()) {
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
             (
                 a.clone(),
-                crate::limits::read_capped(a.as_ref(), crate::limits::InputKind::Requests)?,
+                Box::new(BufReader::with_capacity(READ_BUFFER, file)),
             )
         } else if a.trim_start().starts_with('{') || a.contains('=') {
-            (format!("argument {}", i + 1), a.clone())
+            let text = std::io::Cursor::new(a.clone().into_bytes());
+            (format!("argument {}", i + 1), Box::new(text))
         } else {
             return Err(Error::input(
                 Place::new(format!("argument {}", i + 1)),
@@ -61,16 +82,23 @@ pub fn read_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
                 ),
             ));
         };
-        out.push(Input { name, text });
+        out.push(Input { name, reader });
     }
     Ok(out)
 }
 
-/// Reads every request named on the command line, in order.
+/// Reads every request named on the command line, in order, into memory.
 pub fn read_requests(args: &[String]) -> crate::Result<Vec<RawRequest>> {
     let mut out = Vec::new();
-    for input in read_inputs(args)? {
-        out.extend(wire::parse_text(&input.name, &input.text)?);
+    for input in open_inputs(args)? {
+        match wire::open(&input.name, input.reader)? {
+            Opened::Document(reqs) => out.extend(reqs),
+            Opened::Lines(mut lines) => {
+                while let Some(batch) = lines.next_batch(BATCH_LINES, BATCH_BYTES) {
+                    out.extend(batch.parse()?);
+                }
+            }
+        }
     }
     Ok(out)
 }
@@ -85,48 +113,151 @@ pub fn parse_at(at: Option<&str>) -> crate::Result<chrono::DateTime<chrono::Utc>
     }
 }
 
-/// Requests per batch: JSON Lines are parsed, predicted and reported a batch at a time, so
-/// memory stays bounded and the allocator reuses what the previous batch freed.
-const BATCH: usize = 16 * 1024;
+/// Lines per batch, at most: JSON Lines and query lines are parsed, predicted and reported a
+/// batch at a time, so memory stays flat in the input's size and the allocator reuses what the
+/// previous batch freed.
+const BATCH_LINES: usize = 16 * 1024;
+
+/// Bytes per batch, about: a batch ends after the line that takes it past this.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// What the reading thread hands over, in input order.
+enum Piece {
+    Lines(wire::Batch),
+    Document(Vec<RawRequest>),
+    Failed(Error),
+}
+
+/// Reads the inputs in order, a batch at a time, one batch ahead of the checking; stops at
+/// the first error, or when nobody receives.
+fn read_ahead(inputs: Vec<Input>, tx: SyncSender<Piece>) {
+    for input in inputs {
+        match wire::open(&input.name, input.reader) {
+            Err(e) => {
+                let _ = tx.send(Piece::Failed(e));
+                return;
+            }
+            Ok(Opened::Document(reqs)) => {
+                if tx.send(Piece::Document(reqs)).is_err() {
+                    return;
+                }
+            }
+            Ok(Opened::Lines(mut lines)) => {
+                while let Some(batch) = lines.next_batch(BATCH_LINES, BATCH_BYTES) {
+                    let last = batch.has_error();
+                    if tx.send(Piece::Lines(batch)).is_err() || last {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs `f` in `pool` when `--threads` gave one, else in rayon's global pool.
+fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// Requests checked so far.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    total: usize,
+    failed: usize,
+}
 
 pub fn run(a: CheckArgs) -> crate::Result<Output> {
     let at = parse_at(a.at.as_deref())?;
+    let pool = match a.threads {
+        None => None,
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(usize::from(n))
+                .build()
+                .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?,
+        ),
+    };
     let sources: Vec<WorldSource> = a.world.iter().map(|p| WorldSource::File(p)).collect();
     let doc = load_doc(&sources)?;
     crate::cost::spot::check_world_prices(&doc, &super::serve::world_names(&a.world))?;
     let mut world = crate::world::World::from_doc(doc);
     world.edition = a.edition;
-    let inputs = read_inputs(&a.requests)?;
-    let mut stdout = Vec::new();
-    let (mut total, mut failed) = (0, 0);
-    let mut emit = |raws: Vec<RawRequest>| {
-        let preds: Vec<Prediction> = raws
-            .par_iter()
-            .map(|r| validate::predict(r, &world, at))
-            .collect();
-        total += preds.len();
-        failed += preds.iter().filter(|p| !p.outcome.ok()).count();
-        stdout.extend(if a.json {
-            report::check::json_lines(&preds)
-        } else {
-            report::check::text_rows(&preds)
-        });
-    };
-    for input in &inputs {
-        if wire::is_json_lines(&input.text) {
-            for chunk in wire::content_lines(&input.text).chunks(BATCH) {
-                emit(wire::parse_lines(&input.name, chunk)?);
+    let inputs = open_inputs(&a.requests)?;
+    let stdout = std::io::stdout();
+    let tally = stream(
+        inputs,
+        &world,
+        at,
+        a.json,
+        pool.as_ref(),
+        &mut stdout.lock(),
+    )?;
+    Ok(Output {
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        status: u8::from(tally.failed > 0),
+    })
+}
+
+/// Checks `inputs` in order and writes each batch's report to `out` as soon as the whole
+/// batch is parsed and predicted (the text summary last). An input error stops the run:
+/// nothing of the batch that holds it is written, earlier batches' rows already are. A closed
+/// pipe on `out` (`ecsim check ... | head`) ends the run quietly with what was checked.
+fn stream(
+    inputs: Vec<Input>,
+    world: &crate::world::World,
+    at: chrono::DateTime<chrono::Utc>,
+    json: bool,
+    pool: Option<&rayon::ThreadPool>,
+    out: &mut impl Write,
+) -> crate::Result<Tally> {
+    // Not a scoped thread: on an error the run ends without waiting for a read that may
+    // block (a slow pipe on stdin).
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let reader = std::thread::spawn(move || read_ahead(inputs, tx));
+    let mut tally = Tally::default();
+    let write_err = |e: std::io::Error| Error::io("stdout", e);
+    for piece in rx.iter() {
+        let reqs = match piece {
+            Piece::Lines(batch) => in_pool(pool, || batch.parse())?,
+            Piece::Document(reqs) => reqs,
+            Piece::Failed(e) => return Err(e),
+        };
+        let bytes = in_pool(pool, || {
+            let preds: Vec<Prediction> = reqs
+                .par_iter()
+                .map(|r| validate::predict(r, world, at))
+                .collect();
+            tally.total += preds.len();
+            tally.failed += preds.iter().filter(|p| !p.outcome.ok()).count();
+            if json {
+                report::check::json_lines(&preds)
+            } else {
+                report::check::text_rows(&preds)
             }
-        } else {
-            emit(wire::parse_text(&input.name, &input.text)?);
+        });
+        match out.write_all(&bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(tally),
+            r => r.map_err(write_err)?,
         }
     }
-    if !a.json {
-        stdout.extend(report::check::text_summary(total, failed));
+    // The channel closed: the reader is done, or it panicked (its message already printed),
+    // which must not pass for the end of the input.
+    if let Err(panic) = reader.join() {
+        std::panic::resume_unwind(panic);
     }
-    Ok(Output {
-        stdout,
-        stderr: Vec::new(),
-        status: u8::from(failed > 0),
-    })
+    if !json {
+        let summary = report::check::text_summary(tally.total, tally.failed);
+        match out.write_all(&summary) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(tally),
+            r => r.map_err(write_err)?,
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(tally),
+        r => r.map(|_| tally).map_err(write_err),
+    }
 }

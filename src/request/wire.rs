@@ -7,8 +7,15 @@
 //! and `.`, and an unknown name after a secret pair are bad input, placed at their column and
 //! never echoed (each may be a piece of a value cut by an unencoded `&`). Nested values (`"DataDisk": [...]`) are input errors with the flat
 //! spelling as the fix.
+//!
+//! A leading UTF-8 byte-order mark is skipped in every form. [`open`] reads an input from a
+//! reader: JSON Lines and query lines come back as a [`LineReader`] that yields [`Batch`]es
+//! of whole lines (memory stays flat in the input's size); a JSON document (an array, or one
+//! object over several lines) is read whole under [`MAX_REQUEST_BYTES`](crate::limits). A byte
+//! that is not UTF-8 is an input error at its line, column and byte offset.
 
 use std::fmt;
+use std::io::{BufRead, Read};
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
@@ -18,7 +25,8 @@ use crate::error::{Error, Place, Result};
 
 /// Reads every request in `text`, which came from `source` (a path, `-`, or `argument N`).
 pub fn parse_text(source: &str, text: &str) -> Result<Vec<RawRequest>> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(Error::input(
             Place::new(source),
@@ -195,24 +203,318 @@ pub struct Pairs(pub Vec<(String, Value)>);
 
 /// Query strings or URLs, one per non-blank line (`#` starts a comment line).
 pub fn parse_query_lines(source: &str, text: &str) -> Result<Vec<RawRequest>> {
-    let reqs: Vec<RawRequest> = text
-        .lines()
+    text.lines()
         .enumerate()
-        .filter(|(_, l)| {
-            let t = l.trim();
-            !t.is_empty() && !t.starts_with('#')
-        })
-        .map(|(i, l)| {
-            let src = format!("{source}:{}", i + 1);
-            let t = l.trim();
-            let indent = l[..l.len() - l.trim_start().len()].chars().count();
-            read_query(&src, t).map_err(|e| match e.column {
-                Some(c) => Error::input(Place::at(source, i + 1, indent + c), e.message),
-                None => Error::input(Place::new(src), e.message),
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(reqs)
+        .filter_map(|(i, l)| query_line(source, i + 1, l))
+        .collect()
+}
+
+/// Line `number` of a query-lines input: None when it is blank or a comment.
+fn query_line(source: &str, number: usize, l: &str) -> Option<Result<RawRequest>> {
+    let t = l.trim();
+    if t.is_empty() || t.starts_with('#') {
+        return None;
+    }
+    let src = format!("{source}:{number}");
+    let indent = l[..l.len() - l.trim_start().len()].chars().count();
+    Some(read_query(&src, t).map_err(|e| match e.column {
+        Some(c) => Error::input(Place::at(source, number, indent + c), e.message),
+        None => Error::input(Place::new(src), e.message),
+    }))
+}
+
+/// How a streamed input is laid out, decided by its first non-blank line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One flat JSON object per non-blank line (the first line is a whole `{...}`).
+    JsonLines,
+    /// One query string or URL per non-blank line; `#` starts a comment line.
+    QueryLines,
+}
+
+/// A request input once [`open`]ed.
+pub enum Opened<R> {
+    /// JSON Lines or query lines, to read a batch at a time.
+    Lines(LineReader<R>),
+    /// A JSON array, or one JSON object over several lines: read whole and parsed.
+    Document(Vec<RawRequest>),
+}
+
+/// The UTF-8 byte-order mark some Windows editors write first.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Opens the request input `r`, named `source` (a path, `-`, or `argument N`): skips a UTF-8
+/// byte-order mark and blank lines, then decides from the first non-blank line. `[`, or a `{`
+/// that does not close on its line, starts a JSON document, read whole (at most
+/// [`MAX_REQUEST_BYTES`](crate::limits::MAX_REQUEST_BYTES)) and parsed by [`parse_text`]; a
+/// whole `{...}` line starts JSON Lines; anything else starts query lines. A one-line object
+/// is JSON Lines of one line, which reads the same as the object.
+pub fn open<R: BufRead>(source: &str, mut r: R) -> Result<Opened<R>> {
+    use crate::limits::{self, MAX_REQUEST_BYTES};
+    let io = |e| Error::io(source, e);
+    let (mut number, mut offset) = (1usize, 0u64);
+    let (mut blank_lines, mut blank_bytes) = (0usize, 0u64);
+    let mut bom = 0u64;
+    let mut line = Vec::new();
+    let too_long =
+        loop {
+            line.clear();
+            let read = read_line(&mut r, &mut line).map_err(io)?;
+            if number == 1 {
+                if limits::is_utf16(&line) {
+                    return Err(limits::not_utf8(source, 1, 1, 0, true));
+                }
+                if line.starts_with(BOM) {
+                    line.drain(..BOM.len());
+                    bom = BOM.len() as u64;
+                    offset = bom;
+                }
+            }
+            match read {
+                ReadLine::End => return Err(Error::input(
+                    Place::new(source),
+                    "no request found; give a JSON object of flat parameters, JSON Lines, or a \
+                     query string",
+                )),
+                ReadLine::TooLong => break true,
+                ReadLine::Line { .. } if line.trim_ascii().is_empty() => {
+                    number += 1;
+                    blank_lines += 1;
+                    blank_bytes += line.len() as u64;
+                    offset += line.len() as u64;
+                }
+                ReadLine::Line { .. } => break false,
+            }
+        };
+    let content = line.trim_ascii();
+    let layout = match content.first() {
+        Some(b'{') if !too_long && content.ends_with(b"}") => Layout::JsonLines,
+        Some(b'[' | b'{') => {
+            // A document: its blank lines stand as bare line breaks, so lines keep their
+            // numbers; `skipped` puts byte offsets back on the input's.
+            let before = bom + blank_bytes;
+            let mut doc = vec![b'\n'; blank_lines];
+            doc.extend_from_slice(&line);
+            let room = (MAX_REQUEST_BYTES + 1).saturating_sub(before + line.len() as u64);
+            r.take(room).read_to_end(&mut doc).map_err(io)?;
+            if before + (doc.len() - blank_lines) as u64 > MAX_REQUEST_BYTES {
+                return Err(limits::request_document_too_big(source));
+            }
+            let skipped = before - blank_lines as u64;
+            let text = limits::text_of(source, doc, skipped)?;
+            return parse_text(source, &text).map(Opened::Document);
+        }
+        _ if too_long => return Err(line_too_long(source, number)),
+        _ => Layout::QueryLines,
+    };
+    Ok(Opened::Lines(LineReader {
+        source: source.to_string(),
+        reader: r,
+        layout,
+        number,
+        offset,
+        first: Some(line),
+        done: false,
+    }))
+}
+
+fn line_too_long(source: &str, number: usize) -> Error {
+    Error::input(
+        Place::at(source, number, 1),
+        format!(
+            "this line runs past the {} ceiling for one request without a line break; a \
+             request line holds one JSON object or query string, so this is not a request \
+             file or its line breaks were lost (docs/reliability.md)",
+            crate::limits::format_bytes(crate::limits::MAX_REQUEST_LINE_BYTES)
+        ),
+    )
+}
+
+/// What [`read_line`] found.
+enum ReadLine {
+    /// A line (its break included) was appended; `content` is its length without the break.
+    Line { content: usize },
+    /// No line break within [`MAX_REQUEST_LINE_BYTES`](crate::limits::MAX_REQUEST_LINE_BYTES).
+    TooLong,
+    /// The input has ended.
+    End,
+}
+
+/// Appends the next line of `r` to `buf`, its `\n` (or `\r\n`) included, reading at most
+/// the line ceiling and its break.
+fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<ReadLine> {
+    let cap = crate::limits::MAX_REQUEST_LINE_BYTES;
+    let start = buf.len();
+    let n = r.take(cap + 2).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(ReadLine::End);
+    }
+    let content = content_len(&buf[start..]);
+    Ok(if content as u64 > cap {
+        ReadLine::TooLong
+    } else {
+        ReadLine::Line { content }
+    })
+}
+
+/// The length of `line` without its `\n` or `\r\n` (as [`str::lines`] cuts).
+fn content_len(line: &[u8]) -> usize {
+    match line {
+        [rest @ .., b'\r', b'\n'] | [rest @ .., b'\n'] => rest.len(),
+        _ => line.len(),
+    }
+}
+
+/// A JSON Lines or query-lines input, read a [`Batch`] of whole lines at a time.
+pub struct LineReader<R> {
+    source: String,
+    reader: R,
+    layout: Layout,
+    /// The 1-based number of the next line.
+    number: usize,
+    /// The byte offset of the next line in the input.
+    offset: u64,
+    /// The first non-blank line, read by [`open`] (without a byte-order mark).
+    first: Option<Vec<u8>>,
+    done: bool,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// The input's layout.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The next lines, at most `max_lines` of them, stopping after the line that takes the
+    /// batch past `max_bytes`; None once the input has ended. A read that fails (an I/O error,
+    /// a line past the ceiling) ends the batch with the error, for after its lines.
+    pub fn next_batch(&mut self, max_lines: usize, max_bytes: usize) -> Option<Batch> {
+        if self.done {
+            return None;
+        }
+        let mut b = Batch {
+            source: self.source.clone(),
+            layout: self.layout,
+            buf: Vec::with_capacity(max_bytes + (1 << 16)),
+            lines: Vec::with_capacity(max_lines.min(1 << 16)),
+            base: self.offset,
+            error: None,
+        };
+        if let Some(first) = self.first.take() {
+            b.buf.extend_from_slice(&first);
+            b.push(self.number, 0, content_len(&first));
+            self.number += 1;
+        }
+        while b.lines.len() < max_lines && b.buf.len() < max_bytes {
+            let start = b.buf.len();
+            match read_line(&mut self.reader, &mut b.buf) {
+                Ok(ReadLine::Line { content }) => {
+                    b.push(self.number, start, start + content);
+                    self.number += 1;
+                }
+                Ok(ReadLine::End) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(ReadLine::TooLong) => {
+                    b.buf.truncate(start);
+                    b.error = Some(line_too_long(&self.source, self.number));
+                    self.done = true;
+                    break;
+                }
+                Err(e) => {
+                    b.buf.truncate(start);
+                    b.error = Some(Error::io(&self.source, e));
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        self.offset = b.base + b.buf.len() as u64;
+        (!b.lines.is_empty() || b.error.is_some()).then_some(b)
+    }
+}
+
+/// Whole lines of one input, as read: the unit `check` parses, predicts and reports before
+/// it writes anything of them.
+pub struct Batch {
+    source: String,
+    layout: Layout,
+    buf: Vec<u8>,
+    lines: Vec<Span>,
+    /// The byte offset of `buf[0]` in the input.
+    base: u64,
+    error: Option<Error>,
+}
+
+/// One line of a batch: its number and its bytes in the batch, line break excluded.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    number: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Batch {
+    fn push(&mut self, number: usize, start: usize, end: usize) {
+        self.lines.push(Span { number, start, end });
+    }
+
+    /// The number of lines read, blank ones included.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the batch holds no lines (only a read error).
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Whether reading stopped after this batch with an error.
+    pub fn has_error(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The batch's requests in line order, parsed in parallel. The first error in line order
+    /// is returned, whatever the thread count: a byte that is not UTF-8, a line that is not a
+    /// request, then the read error that ended the batch.
+    pub fn parse(self) -> Result<Vec<RawRequest>> {
+        use rayon::prelude::*;
+        let parsed: Vec<Result<RawRequest>> = self
+            .lines
+            .par_iter()
+            .with_min_len(256)
+            .filter_map(|s| self.parse_line(s))
+            .collect();
+        let reqs = parsed.into_iter().collect::<Result<Vec<_>>>()?;
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(reqs),
+        }
+    }
+
+    fn parse_line(&self, s: &Span) -> Option<Result<RawRequest>> {
+        let bytes = &self.buf[s.start..s.end];
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.valid_up_to();
+                return Some(Err(crate::limits::not_utf8(
+                    &self.source,
+                    s.number,
+                    crate::limits::utf8_column(&bytes[..at]),
+                    self.base + (s.start + at) as u64,
+                    false,
+                )));
+            }
+        };
+        match self.layout {
+            Layout::JsonLines => {
+                (!text.trim().is_empty()).then(|| parse_json_object(&self.source, s.number, text))
+            }
+            Layout::QueryLines => query_line(&self.source, s.number, text),
+        }
+    }
 }
 
 /// One query string or URL. Line breaks before `&` (as in the reference's example) are
@@ -454,5 +756,127 @@ mod tests {
         assert_eq!(r[0].get("RegionId"), Some("x"));
         let r = parse_text("u", "https://ecs.aliyuncs.com/?RegionId=x&Amount=2").unwrap();
         assert_eq!(r[0].get("Amount"), Some("2"));
+    }
+
+    fn opened(text: &[u8]) -> Result<Opened<&[u8]>> {
+        open("t", text)
+    }
+
+    #[test]
+    fn the_first_non_blank_line_decides_the_layout() {
+        let layout = |t: &[u8]| match opened(t) {
+            Ok(Opened::Lines(l)) => Some(l.layout()),
+            Ok(Opened::Document(_)) => None,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            layout(b"\n  \n{\"RegionId\":\"a\"}\n"),
+            Some(Layout::JsonLines)
+        );
+        assert_eq!(
+            layout(b"\xEF\xBB\xBF{\"RegionId\":\"a\"}"),
+            Some(Layout::JsonLines)
+        );
+        assert_eq!(
+            layout(b"# note\n{\"RegionId\":\"a\"}"),
+            Some(Layout::QueryLines)
+        );
+        assert_eq!(layout(b"RegionId=a"), Some(Layout::QueryLines));
+        assert_eq!(layout(b"{\n\"RegionId\":\"a\"\n}"), None);
+        assert_eq!(layout(b"\n[{\"RegionId\":\"a\"}]"), None);
+        let e = opened(b"\n \r\n").err().unwrap().to_string();
+        assert!(e.starts_with("t: no request found"), "{e}");
+    }
+
+    #[test]
+    fn batches_number_lines_across_their_ends() {
+        let text = b"{\"RegionId\":\"a\"}\r\n\r\n{\"RegionId\":\"b\"}\n{\"RegionId\":\"c\"}\n{\"RegionId\":\"d\"}";
+        let Ok(Opened::Lines(mut r)) = opened(text) else {
+            panic!("JSON Lines")
+        };
+        let mut got = Vec::new();
+        let mut sizes = Vec::new();
+        while let Some(b) = r.next_batch(2, 1 << 20) {
+            sizes.push(b.len());
+            got.extend(b.parse().unwrap());
+        }
+        assert_eq!(sizes, [2, 2, 1], "blank lines count toward a batch");
+        let seen: Vec<(&str, Option<&str>)> = got
+            .iter()
+            .map(|q| (q.source.as_str(), q.get("RegionId")))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("t:1", Some("a")),
+                ("t:3", Some("b")),
+                ("t:4", Some("c")),
+                ("t:5", Some("d"))
+            ]
+        );
+        // A batch ends after the line that takes it past the byte budget.
+        let Ok(Opened::Lines(mut r)) = opened(text) else {
+            panic!("JSON Lines")
+        };
+        assert_eq!(r.next_batch(100, 1).map(|b| b.len()), Some(1));
+        assert_eq!(r.next_batch(100, 19).map(|b| b.len()), Some(2));
+        assert_eq!(r.next_batch(100, 20).map(|b| b.len()), Some(2));
+    }
+
+    #[test]
+    fn a_bad_byte_in_a_later_batch_is_placed_in_the_whole_input() {
+        // CRLF line breaks and a BOM count in byte offsets, not in columns.
+        let text = b"\xEF\xBB\xBFRegionId=a\r\nRegionId=b\r\nRegionId=\xFF\r\n";
+        let Ok(Opened::Lines(mut r)) = opened(text) else {
+            panic!("query lines")
+        };
+        let first = r.next_batch(2, 1 << 20).unwrap();
+        assert_eq!(first.parse().unwrap().len(), 2);
+        let e = r
+            .next_batch(2, 1 << 20)
+            .unwrap()
+            .parse()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t:3:10: this byte is not UTF-8 (byte offset 36 "),
+            "{e}"
+        );
+        assert!(r.next_batch(2, 1 << 20).is_none());
+    }
+
+    #[test]
+    fn a_line_error_comes_after_the_earlier_lines_errors() {
+        // Line 1 is not a query; line 2 runs past the ceiling: line 1's error is the one shown.
+        let mut text = b"RegionId=a\nnot a query\n".to_vec();
+        text.extend(std::iter::repeat_n(
+            b'x',
+            (crate::limits::MAX_REQUEST_LINE_BYTES + 5) as usize,
+        ));
+        let Ok(Opened::Lines(mut r)) = opened(&text) else {
+            panic!("query lines")
+        };
+        let b = r.next_batch(100, 1 << 30).unwrap();
+        assert!(b.has_error());
+        let e = b.parse().unwrap_err().to_string();
+        assert!(e.starts_with("t:2: not a query string"), "{e}");
+        let mut text = b"RegionId=a\n".to_vec();
+        text.extend(std::iter::repeat_n(
+            b'x',
+            (crate::limits::MAX_REQUEST_LINE_BYTES + 5) as usize,
+        ));
+        let Ok(Opened::Lines(mut r)) = opened(&text) else {
+            panic!("query lines")
+        };
+        let e = r
+            .next_batch(100, 1 << 30)
+            .unwrap()
+            .parse()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t:2:1: this line runs past the 1 MiB ceiling"),
+            "{e}"
+        );
     }
 }

@@ -12,4 +12,5 @@ mod replay;
 mod reports;
 mod secrets;
 mod serve;
+mod streaming;
 mod support;
