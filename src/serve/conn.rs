@@ -172,6 +172,7 @@ async fn connection(
                 draining = true;
                 conn.as_mut().graceful_shutdown();
             }
+            _ = activity.changed.notified() => {}
             _ = sleep_until(deadline) => {
                 if activity.deadline(&limits).is_some_and(|d| d <= Instant::now()) {
                     break;
@@ -274,9 +275,7 @@ fn refusal(req: &httparse::Request<'_, '_>) -> Option<(String, bool)> {
 /// Answers a refused head in the API's shape, then closes: write side first, then what the
 /// client still sends is read and dropped (bounded) so it sees the answer, not a reset.
 async fn refuse(mut stream: TcpStream, app: &App, arg: &str, xml: bool, drain_for: Duration) {
-    let reply = app
-        .session
-        .reject(ErrorKey::InvalidParameterGeneric, arg);
+    let reply = app.session.reject(ErrorKey::InvalidParameterGeneric, arg);
     let (content_type, body) = encode(&reply, xml);
     let status = axum::http::StatusCode::from_u16(reply.status)
         .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
@@ -306,9 +305,13 @@ async fn refuse(mut stream: TcpStream, app: &App, arg: &str, xml: bool, drain_fo
     let _ = tokio::time::timeout(drain_for, drain).await;
 }
 
-/// When a connection last changed phase, and whether a request is being answered.
+/// When a connection last changed phase, and whether a request is being answered; `changed`
+/// wakes the connection's watch to recompute its deadline.
 #[derive(Debug)]
-struct Activity(Mutex<Phase>);
+struct Activity {
+    phase: Mutex<Phase>,
+    changed: tokio::sync::Notify,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Phase {
@@ -323,15 +326,18 @@ struct InFlight(Arc<Activity>);
 
 impl Activity {
     fn new() -> Activity {
-        Activity(Mutex::new(Phase {
-            in_flight: 0,
-            since: Instant::now(),
-            reading_head: false,
-        }))
+        Activity {
+            phase: Mutex::new(Phase {
+                in_flight: 0,
+                since: Instant::now(),
+                reading_head: false,
+            }),
+            changed: tokio::sync::Notify::new(),
+        }
     }
 
     fn phase(&self) -> std::sync::MutexGuard<'_, Phase> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.phase.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Bytes arrived: between requests, a new head has started.
@@ -340,6 +346,8 @@ impl Activity {
         if p.in_flight == 0 && !p.reading_head {
             p.reading_head = true;
             p.since = Instant::now();
+            drop(p);
+            self.changed.notify_one();
         }
     }
 
@@ -347,6 +355,8 @@ impl Activity {
         let mut p = self.phase();
         p.in_flight += 1;
         p.reading_head = false;
+        drop(p);
+        self.changed.notify_one();
         InFlight(self.clone())
     }
 
@@ -372,6 +382,8 @@ impl Drop for InFlight {
             p.since = Instant::now();
             p.reading_head = false;
         }
+        drop(p);
+        self.0.changed.notify_one();
     }
 }
 

@@ -11,4 +11,5 @@ mod replay;
 mod reports;
 mod secrets;
 mod serve;
+mod serve_edges;
 mod support;
