@@ -67,9 +67,9 @@ const MAX_TIMEOUT_SECS: i64 = 24 * 3600;
 fn parse_timeout(s: &str) -> std::result::Result<std::time::Duration, String> {
     let fix = "write a duration from 1s to 1d, e.g. 10s, 2m";
     match crate::scenario::when::parse_duration(s) {
-        Ok(d) if (1..=MAX_TIMEOUT_SECS).contains(&d.num_seconds()) => {
-            Ok(std::time::Duration::from_secs(d.num_seconds().unsigned_abs()))
-        }
+        Ok(d) if (1..=MAX_TIMEOUT_SECS).contains(&d.num_seconds()) => Ok(
+            std::time::Duration::from_secs(d.num_seconds().unsigned_abs()),
+        ),
         Ok(_) => Err(format!("{s:?} is outside 1s..=1d; {fix}")),
         Err(_) => Err(format!("{s:?} is not a duration; {fix}")),
     }
