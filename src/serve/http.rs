@@ -117,8 +117,10 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
 /// byte, a `%` not followed by two hex digits stays as it is; empty names are skipped).
 /// A name or value that decodes to bytes that are not UTF-8 text, or that holds a NUL,
 /// is refused: the error is the `InvalidParameter` argument, naming the parameter (never
-/// its value).
+/// its value). After a secret, a name ecsim does not know may be the rest of the secret's
+/// value cut at an unencoded `&`, so it is named by its place instead.
 fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) -> Result<(), String> {
+    let mut after_secret = false;
     for (i, pair) in bytes.split(|b| *b == b'&').enumerate() {
         if pair.is_empty() {
             continue;
@@ -137,8 +139,15 @@ fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) -> Result<(), String> {
             continue;
         }
         let Some(value) = text(percent_decode(v)) else {
-            return Err(format!("{key} (not UTF-8 text, or holds a NUL byte)"));
+            let shown = crate::request::is_secret(&key)
+                || crate::catalog::params::lookup(&key).is_some()
+                || (!after_secret && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.'));
+            return Err(match shown {
+                true => format!("{key} (not UTF-8 text, or holds a NUL byte)"),
+                false => format!("parameter {} (not UTF-8 text, or holds a NUL byte)", i + 1),
+            });
         };
+        after_secret |= crate::request::is_secret(&key);
         raw.push(key, value);
     }
     Ok(())

@@ -179,6 +179,19 @@ fn nul_or_invalid_utf8_in_a_parameter_gets_invalid_parameter_naming_it() {
         .unwrap()
         .to_string();
     assert!(msg.contains("Password") && !msg.contains("Secret"), "{msg}");
+    // The tail of a secret cut at an unencoded `&` is not shown as a parameter name.
+    let r = exchange(
+        &s.addr,
+        &get("/?Action=RunInstances&Password=Capture&Passw0rdTail=%FF"),
+    );
+    let msg = assert_api_error(&r, "InvalidParameter")["Message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("parameter 3") && !msg.contains("Passw0rd"),
+        "{msg}"
+    );
     // Raw bytes that are not UTF-8 in a form body.
     let body = b"Action=DescribeInstances&RegionId=cn-\xff\xfe";
     let mut req = format!(
