@@ -93,9 +93,9 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    let mut pushed = push_pairs(&mut raw, query.as_bytes());
+    let mut pushed = push_pairs(&mut raw, query.as_bytes(), "query string");
     if form && !bytes.is_empty() && pushed.is_ok() {
-        pushed = push_pairs(&mut raw, &bytes);
+        pushed = push_pairs(&mut raw, &bytes, "body");
     }
     if let Err(arg) = pushed {
         let reply = app.session.reject(ErrorKey::InvalidParameterGeneric, &arg);
@@ -119,7 +119,7 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
 /// is refused: the error is the `InvalidParameter` argument, naming the parameter (never
 /// its value). After a secret, a name ecsim does not know may be the rest of the secret's
 /// value cut at an unencoded `&`, so it is named by its place instead.
-fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) -> Result<(), String> {
+fn push_pairs(raw: &mut RawRequest, bytes: &[u8], source: &str) -> Result<(), String> {
     let mut after_secret = false;
     for (i, pair) in bytes.split(|b| *b == b'&').enumerate() {
         if pair.is_empty() {
@@ -131,7 +131,7 @@ fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) -> Result<(), String> {
         };
         let Some(key) = text(percent_decode(k)) else {
             return Err(format!(
-                "parameter {} (its name is not UTF-8 text, or holds a NUL byte)",
+                "parameter {} of the {source} (its name is not UTF-8 text, or holds a NUL byte)",
                 i + 1
             ));
         };
@@ -144,7 +144,10 @@ fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) -> Result<(), String> {
                 || (!after_secret && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.'));
             return Err(match shown {
                 true => format!("{key} (not UTF-8 text, or holds a NUL byte)"),
-                false => format!("parameter {} (not UTF-8 text, or holds a NUL byte)", i + 1),
+                false => format!(
+                    "parameter {} of the {source} (not UTF-8 text, or holds a NUL byte)",
+                    i + 1
+                ),
             });
         };
         after_secret |= crate::request::is_secret(&key);

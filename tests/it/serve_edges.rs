@@ -189,7 +189,7 @@ fn nul_or_invalid_utf8_in_a_parameter_gets_invalid_parameter_naming_it() {
         .unwrap()
         .to_string();
     assert!(
-        msg.contains("parameter 3") && !msg.contains("Passw0rd"),
+        msg.contains("parameter 3 of the query string") && !msg.contains("Passw0rd"),
         "{msg}"
     );
     // Raw bytes that are not UTF-8 in a form body.
@@ -213,7 +213,7 @@ fn nul_or_invalid_utf8_in_a_parameter_gets_invalid_parameter_naming_it() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(msg.contains("parameter 2"), "{msg}");
+    assert!(msg.contains("parameter 2 of the query string"), "{msg}");
     describe_still_answers(&s.addr);
 }
 
