@@ -52,6 +52,27 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core; at most 256).
     #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
     pub threads: Option<u16>,
+    /// Time a request head, and then its body, may take to arrive (`10s`, `1m`).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_timeout, hide = true)]
+    pub header_timeout: std::time::Duration,
+    /// Time a keep-alive connection may wait for its next request.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_timeout, hide = true)]
+    pub idle_timeout: std::time::Duration,
+}
+
+/// Longest `--header-timeout` / `--idle-timeout`.
+const MAX_TIMEOUT_SECS: i64 = 24 * 3600;
+
+/// A timeout option: a duration (`10s`, `2m`) from 1 second to a day.
+fn parse_timeout(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let fix = "write a duration from 1s to 1d, e.g. 10s, 2m";
+    match crate::scenario::when::parse_duration(s) {
+        Ok(d) if (1..=MAX_TIMEOUT_SECS).contains(&d.num_seconds()) => Ok(
+            std::time::Duration::from_secs(d.num_seconds().unsigned_abs()),
+        ),
+        Ok(_) => Err(format!("{s:?} is outside 1s..=1d; {fix}")),
+        Err(_) => Err(format!("{s:?} is not a duration; {fix}")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,6 +95,9 @@ pub fn run(a: ServeArgs) -> crate::Result<Output> {
             )
         })?,
     };
+    if let Some(dir) = &a.out {
+        check_out_dir(dir)?;
+    }
     let sources: Vec<WorldSource> = a.world.iter().map(|p| WorldSource::File(p)).collect();
     let doc = load_doc(&sources)?;
     crate::cost::spot::check_world_prices(&doc, &world_names(&a.world))?;
@@ -98,6 +122,11 @@ pub fn run(a: ServeArgs) -> crate::Result<Output> {
         session: session.clone(),
         shutdown: tokio::sync::Notify::new(),
         sink,
+        limits: crate::serve::conn::Limits {
+            header_timeout: a.header_timeout,
+            idle_timeout: a.idle_timeout,
+            ..Default::default()
+        },
     });
 
     let mut rt = tokio::runtime::Builder::new_multi_thread();
@@ -151,6 +180,34 @@ pub(crate) fn world_names(files: &[PathBuf]) -> String {
     }
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     names.join(", ")
+}
+
+/// Makes sure the report can be written into `dir` before serving: creates it when missing,
+/// then creates and removes a probe file of a fresh name. A failure is bad input (exit 2),
+/// so a session's report is never lost at shutdown to an unwritable `--out`.
+fn check_out_dir(dir: &Path) -> crate::Result<()> {
+    let refuse = |what: &str, e: std::io::Error| {
+        Error::input(
+            Place::new("--out"),
+            format!(
+                "{}: {what} ({e}); give a directory ecsim can write, or fix its permissions",
+                dir.display()
+            ),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|e| refuse("cannot create the report directory", e))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let probe = dir.join(format!(".ecsim-probe-{}-{nanos}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| refuse("cannot write a file in the report directory", e))?;
+    std::fs::remove_file(&probe)
+        .map_err(|e| refuse("cannot remove a file in the report directory", e))?;
+    Ok(())
 }
 
 /// Writes `requests.csv` and `failures.csv` into `dir`, each atomically (temporary file,

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::body::Reply;
 use super::ids::request_id;
-use super::report::RequestRow;
+use super::report::Entry;
 use super::session::{Instance, RunResult, Session};
 use crate::catalog::ErrorKey;
 use crate::request::typed::{parse_bool, parse_int};
@@ -102,7 +102,7 @@ impl Session {
             "DescribeAccountAttributes" => self.describe_account_attributes(raw, &rid),
             _ => self.refused(ErrorKey::InvalidActionNotFound, &rid),
         };
-        self.record(seq, at, &rid, action, raw, done)
+        self.record(seq, at, action, raw, done)
     }
 
     /// Answers a request refused before its parameters were read (too large, bad method).
@@ -111,50 +111,46 @@ impl Session {
         let rid = request_id(self.seed, seq);
         let at = self.clock.now();
         let done = self.failed(key, arg, &rid);
-        self.record(seq, at, &rid, String::new(), &RawRequest::default(), done)
+        self.record(seq, at, String::new(), &RawRequest::default(), done)
     }
 
     fn record(
         &self,
         seq: u64,
         at: DateTime<Utc>,
-        rid: &str,
         action: String,
         raw: &RawRequest,
         done: Done,
     ) -> Reply {
         let reply = done.reply;
         let message = match &reply.error {
-            Some(_) => reply.body["Message"].as_str().unwrap_or("").to_string(),
-            None => String::new(),
+            Some(_) => reply.body["Message"].as_str().unwrap_or(""),
+            None => "",
         };
-        let zone = if done.zone.is_empty() {
-            raw.get("ZoneId").unwrap_or("").to_string()
-        } else {
-            done.zone
+        let zone = match done.zone.as_str() {
+            "" => raw.get("ZoneId").unwrap_or(""),
+            z => z,
         };
-        let instance_type = if done.instance_type.is_empty() {
-            raw.get("InstanceType").unwrap_or("").to_string()
-        } else {
-            done.instance_type
+        let instance_type = match done.instance_type.as_str() {
+            "" => raw.get("InstanceType").unwrap_or(""),
+            t => t,
         };
-        let row = RequestRow {
+        let row = Entry {
             seq,
-            at: format_utc(at),
-            request_id: rid.to_string(),
-            action,
-            region: raw.get("RegionId").unwrap_or("").to_string(),
+            at,
+            action: &action,
+            region: raw.get("RegionId").unwrap_or(""),
             zone,
             instance_type,
-            amount: raw.get("Amount").unwrap_or("").to_string(),
+            amount: raw.get("Amount").unwrap_or(""),
             outcome: done.outcome,
             code: reply.error.map_or("", |k| k.code()),
             http_status: reply.status,
             message,
-            parameter: done.parameter,
+            parameter: &done.parameter,
             instances_created: done.count,
         };
-        self.log(row, reply.error);
+        self.log(&row, reply.error);
         reply
     }
 

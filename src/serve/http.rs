@@ -1,7 +1,8 @@
 //! The HTTP face: axum routes for the API (any path, GET or POST) and the admin routes
 //! under `/_ecsim/`. Parameters come from the query string and from an
 //! `application/x-www-form-urlencoded` body; the action from `Action` or `x-acs-action`.
-//! Signatures and AccessKeys are accepted without verification.
+//! Signatures and AccessKeys are accepted without verification. The accept loop, timeouts and
+//! the first-head check are in [`super::conn`].
 
 use std::sync::Arc;
 
@@ -19,8 +20,16 @@ use super::session::Session;
 use crate::catalog::ErrorKey;
 use crate::request::RawRequest;
 
-/// Largest query string and largest body accepted, in bytes.
-pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+/// Largest query string accepted, in bytes: under hyper's URI limit
+/// ([`super::conn::MAX_TARGET_BYTES`]) so the API's `InvalidParameter` answers it.
+pub const MAX_QUERY_BYTES: usize = 60 * 1024;
+/// Largest body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The `InvalidParameter` argument of a query string over [`MAX_QUERY_BYTES`].
+pub fn query_too_long() -> String {
+    format!("query string (over {} KiB)", MAX_QUERY_BYTES / 1024)
+}
 
 /// Writes a report somewhere (the CLI writes CSV files); answers what was written.
 pub type ReportSink = dyn Fn(&SessionReport) -> Result<Vec<String>, String> + Send + Sync;
@@ -31,6 +40,8 @@ pub struct App {
     /// Notified by `POST /_ecsim/shutdown`.
     pub shutdown: Notify,
     pub sink: Option<Box<ReportSink>>,
+    /// Timeouts and the connection cap.
+    pub limits: super::conn::Limits,
 }
 
 /// The routes.
@@ -53,31 +64,42 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
             .reject(ErrorKey::InvalidActionNotFound, "method");
         return render(&reply, xml_wanted);
     }
-    if query.len() > MAX_REQUEST_BYTES {
-        let reply = app.session.reject(
-            ErrorKey::InvalidParameterGeneric,
-            "query string (over 64 KiB)",
-        );
+    if query.len() > MAX_QUERY_BYTES {
+        let reply = app
+            .session
+            .reject(ErrorKey::InvalidParameterGeneric, &query_too_long());
         return render(&reply, xml_wanted);
     }
-    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
-        Ok(b) => b,
+    let read = axum::body::to_bytes(body, MAX_BODY_BYTES);
+    let bytes = match tokio::time::timeout(app.limits.header_timeout, read).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
+            let arg = format!("body (over {} KiB, or cut short)", MAX_BODY_BYTES / 1024);
+            let reply = app.session.reject(ErrorKey::InvalidParameterGeneric, &arg);
+            return render(&reply, xml_wanted);
+        }
         Err(_) => {
-            let reply = app
-                .session
-                .reject(ErrorKey::InvalidParameterGeneric, "body (over 64 KiB)");
+            let arg = format!(
+                "body (not received within {}s, --header-timeout)",
+                app.limits.header_timeout.as_secs()
+            );
+            let reply = app.session.reject(ErrorKey::InvalidParameterGeneric, &arg);
             return render(&reply, xml_wanted);
         }
     };
     let mut raw = RawRequest::new(format!("{} {}", parts.method, parts.uri.path()));
-    push_pairs(&mut raw, query.as_bytes());
     let form = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if form && !bytes.is_empty() {
-        push_pairs(&mut raw, &bytes);
+    let mut pushed = push_pairs(&mut raw, query.as_bytes(), "query string");
+    if form && !bytes.is_empty() && pushed.is_ok() {
+        pushed = push_pairs(&mut raw, &bytes, "body");
+    }
+    if let Err(arg) = pushed {
+        let reply = app.session.reject(ErrorKey::InvalidParameterGeneric, &arg);
+        return render(&reply, xml_wanted);
     }
     raw.action_header = parts
         .headers
@@ -91,25 +113,93 @@ async fn api(State(app): State<Arc<App>>, req: Request) -> Response {
     render(&reply, xml)
 }
 
-fn push_pairs(raw: &mut RawRequest, bytes: &[u8]) {
-    for (k, v) in form_urlencoded::parse(bytes) {
-        if !k.is_empty() {
-            raw.push(k.into_owned(), v.into_owned());
+/// Adds the `name=value` pairs of a query string or form body (`+` is a space, `%XX` a
+/// byte, a `%` not followed by two hex digits stays as it is; empty names are skipped).
+/// A name or value that decodes to bytes that are not UTF-8 text, or that holds a NUL,
+/// is refused: the error is the `InvalidParameter` argument, naming the parameter (never
+/// its value). After a secret, a name ecsim does not know may be the rest of the secret's
+/// value cut at an unencoded `&`, so it is named by its place instead.
+fn push_pairs(raw: &mut RawRequest, bytes: &[u8], source: &str) -> Result<(), String> {
+    let mut after_secret = false;
+    for (i, pair) in bytes.split(|b| *b == b'&').enumerate() {
+        if pair.is_empty() {
+            continue;
         }
+        let (k, v) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &pair[pair.len()..]),
+        };
+        let Some(key) = text(percent_decode(k)) else {
+            return Err(format!(
+                "parameter {} of the {source} (its name is not UTF-8 text, or holds a NUL byte)",
+                i + 1
+            ));
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let Some(value) = text(percent_decode(v)) else {
+            let shown = crate::request::is_secret(&key)
+                || crate::catalog::params::lookup(&key).is_some()
+                || (!after_secret && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.'));
+            return Err(match shown {
+                true => format!("{key} (not UTF-8 text, or holds a NUL byte)"),
+                false => format!(
+                    "parameter {} of the {source} (not UTF-8 text, or holds a NUL byte)",
+                    i + 1
+                ),
+            });
+        };
+        after_secret |= crate::request::is_secret(&key);
+        raw.push(key, value);
     }
+    Ok(())
 }
 
-fn wants_xml(query: &str) -> bool {
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                s.get(i + 1).and_then(|&b| hex(b)),
+                s.get(i + 2).and_then(|&b| hex(b)),
+            ) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn text(bytes: Vec<u8>) -> Option<String> {
+    String::from_utf8(bytes).ok().filter(|s| !s.contains('\0'))
+}
+
+pub(crate) fn wants_xml(query: &str) -> bool {
     form_urlencoded::parse(query.as_bytes())
         .any(|(k, v)| k == "Format" && v.eq_ignore_ascii_case("xml"))
 }
 
-fn render(reply: &Reply, xml: bool) -> Response {
-    let (ct, bytes) = if xml {
+/// The body of `reply` and its content type.
+pub(crate) fn encode(reply: &Reply, xml: bool) -> (&'static str, Vec<u8>) {
+    if xml {
         ("text/xml;charset=utf-8", to_xml(reply))
     } else {
         ("application/json;charset=utf-8", to_json(reply))
-    };
+    }
+}
+
+fn render(reply: &Reply, xml: bool) -> Response {
+    let (ct, bytes) = encode(reply, xml);
     let mut resp = Response::new(Body::from(bytes));
     *resp.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
     resp.headers_mut()
@@ -186,20 +276,30 @@ async fn clock(State(app): State<Arc<App>>, req: Request) -> Response {
     )
 }
 
-/// `POST /_ecsim/report`: writes the report so far (needs `--out`).
+/// `POST /_ecsim/report`: writes the report so far (needs `--out`). The snapshot and the
+/// writing run on a blocking thread, outside the session's locks, so requests go on.
 async fn report(State(app): State<Arc<App>>) -> Response {
-    let Some(sink) = &app.sink else {
+    if app.sink.is_none() {
         return admin(
             StatusCode::CONFLICT,
             serde_json::json!({"Error": "no report directory; start the server with --out DIR"}),
         );
-    };
-    let report = app.session.report();
-    match sink(&report) {
-        Ok(files) => admin(StatusCode::OK, serde_json::json!({ "Written": files })),
-        Err(e) => admin(
+    }
+    let writer = app.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        let report = writer.session.report();
+        writer.sink.as_ref().map(|sink| sink(&report))
+    })
+    .await;
+    match written {
+        Ok(Some(Ok(files))) => admin(StatusCode::OK, serde_json::json!({ "Written": files })),
+        Ok(Some(Err(e))) => admin(
             StatusCode::INTERNAL_SERVER_ERROR,
             serde_json::json!({ "Error": e }),
+        ),
+        Ok(None) | Err(_) => admin(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            serde_json::json!({ "Error": "the report writer stopped before finishing" }),
         ),
     }
 }
@@ -233,10 +333,7 @@ pub async fn shutdown_signal(app: Arc<App>) {
     }
 }
 
-/// Serves until a shutdown signal, then returns.
+/// Serves until a shutdown signal, lets the requests in flight finish, then returns.
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
-    let router = router(app.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal(app))
-        .await
+    super::conn::serve(listener, app.clone(), shutdown_signal(app)).await
 }

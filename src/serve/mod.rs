@@ -6,12 +6,14 @@
 //! - [`actions`]: one function per API action, answers shaped as the service shapes them;
 //! - [`body`]: JSON and XML bodies, the error body with the catalog's HTTP status;
 //! - [`http`]: the axum routes (API and `/_ecsim/` admin routes);
+//! - [`conn`]: the accept loop, timeouts, the connection cap and the first-head check;
 //! - [`clock`]: the simulated clock; [`ids`]: deterministic RequestIds and instance ids;
 //! - [`report`]: `requests.csv` and `failures.csv` as pure writers.
 
 pub mod actions;
 pub mod body;
 pub mod clock;
+pub mod conn;
 pub mod http;
 pub mod ids;
 pub mod report;

@@ -1,7 +1,8 @@
 //! The session: live capacity counters seeded from the world, the instances created,
-//! ClientTokens seen, and the request log. One mutex guards it; a request is admitted (the
-//! static tiers) outside the lock, then decided and applied inside it, so concurrent
-//! requests each see and change the world atomically.
+//! ClientTokens seen, and the request log. One mutex guards the live state; a request is
+//! admitted (the static tiers) outside the lock, then decided and applied inside it, so
+//! concurrent requests each see and change the world atomically. The request log and the
+//! error counts have a mutex of their own, held only to append a row or take a snapshot.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,7 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 
 use super::clock::{Clock, ClockMode};
-use super::report::{FailureRow, RequestRow, SessionReport};
+use super::report::{Entry, FailureRow, RequestLog, SessionReport};
 use crate::catalog::ErrorKey;
 use crate::edition::EditionId;
 use crate::request::typed::{InternetChargeType, SpotStrategy};
@@ -231,8 +232,12 @@ struct State {
     tokens: HashMap<String, (u64, Vec<String>)>,
     /// Instances created so far (numbers ids).
     created: u64,
-    log: Vec<RequestRow>,
-    not_kept: u64,
+}
+
+/// The request log and the error counts over every request.
+#[derive(Debug)]
+struct Log {
+    rows: RequestLog,
     failures: BTreeMap<ErrorKey, u64>,
 }
 
@@ -269,8 +274,8 @@ pub struct Session {
     pub clock: Clock,
     pub(super) seed: u64,
     seq: AtomicU64,
-    log_limit: usize,
     state: Mutex<State>,
+    log: Mutex<Log>,
 }
 
 impl Session {
@@ -298,8 +303,11 @@ impl Session {
             clock: Clock::new(config.start, config.clock),
             seed: config.seed,
             seq: AtomicU64::new(0),
-            log_limit: config.log_limit,
             state: Mutex::new(State::default()),
+            log: Mutex::new(Log {
+                rows: RequestLog::new(config.log_limit),
+                failures: BTreeMap::new(),
+            }),
         }
     }
 
@@ -527,35 +535,31 @@ impl Session {
     }
 
     /// Records one answered request.
-    pub fn log(&self, row: RequestRow, error: Option<ErrorKey>) {
-        let mut st = self.lock();
+    pub fn log(&self, row: &Entry<'_>, error: Option<ErrorKey>) {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(k) = error {
-            *st.failures.entry(k).or_insert(0) += 1;
+            *log.failures.entry(k).or_insert(0) += 1;
         }
-        if st.log.len() < self.log_limit {
-            st.log.push(row);
-        } else {
-            st.not_kept += 1;
-        }
+        log.rows.push(row);
     }
 
-    /// The report so far: rows in request order, errors most frequent first.
+    /// The report so far: rows in request order, errors most frequent first. The log's
+    /// lock is held only to take a snapshot (see `report::RequestLog`).
     pub fn report(&self) -> SessionReport {
-        let st = self.lock();
-        let mut requests = st.log.clone();
-        let not_kept = st.not_kept;
-        let mut failures: Vec<FailureRow> = st
-            .failures
-            .iter()
-            .map(|(k, &count)| FailureRow {
+        let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        let requests = log.rows.snapshot(self.seed);
+        let not_kept = log.rows.not_kept();
+        let counts: Vec<(ErrorKey, u64)> = log.failures.iter().map(|(k, &n)| (*k, n)).collect();
+        drop(log);
+        let mut failures: Vec<FailureRow> = counts
+            .into_iter()
+            .map(|(k, count)| FailureRow {
                 code: k.code(),
                 http_status: k.http_status(),
                 message: self.world.edition.get().message(k.entry()),
                 count,
             })
             .collect();
-        drop(st);
-        requests.sort_by_key(|r| r.seq);
         failures.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
         SessionReport {
             requests,
@@ -643,14 +647,26 @@ mod tests {
     fn the_log_keeps_its_limit_and_counts_every_error() {
         let s = session();
         for i in 0..15 {
-            let row = RequestRow {
+            let row = Entry {
                 seq: i,
-                ..RequestRow::default()
+                at: s.clock.now(),
+                action: "RunInstances",
+                region: "",
+                zone: "",
+                instance_type: "",
+                amount: "",
+                outcome: "dry_run",
+                code: "DryRunOperation",
+                http_status: 400,
+                message: "",
+                parameter: "",
+                instances_created: 0,
             };
-            s.log(row, Some(ErrorKey::DryRunOperation));
+            s.log(&row, Some(ErrorKey::DryRunOperation));
         }
         let r = s.report();
         assert_eq!(r.requests.len(), 10);
+        assert_eq!(r.requests.rows().last().unwrap().seq, 9);
         assert_eq!(r.requests_not_kept, 5);
         assert_eq!(r.failures[0].count, 15);
     }

@@ -12,5 +12,6 @@ mod replay;
 mod reports;
 mod secrets;
 mod serve;
+mod serve_edges;
 mod streaming;
 mod support;
