@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per area.
 
+mod atomic;
 mod cli;
 mod codes;
 mod costs;
