@@ -12,7 +12,7 @@
 //! - [`report`]: pure writers that turn finished results into bytes;
 //! - [`output`]: the one writer of output directories (atomic sets with a `run.json`
 //!   manifest) and their verifier;
-//! - [`cli`]: argument parsing and the one place that touches files and stdout;
+//! - [`cli`]: argument parsing and the one place that touches stdout and stderr;
 //! - [`limits`]: the ceilings inputs are checked against, and the one capped file reader.
 //!
 //! The library never prints.
