@@ -168,7 +168,11 @@ pub fn write_set(dir: &Path, info: SetInfo, files: &[OutFile]) -> crate::Result<
     sync_dir(dir)?;
 
     // 3. Temporary files of killed runs, in every directory the sets use.
-    let subdirs: BTreeSet<PathBuf> = owned.iter().map(|p| parent_of(dir, p)).collect();
+    let subdirs: BTreeSet<PathBuf> = owned
+        .iter()
+        .filter(|p| real_parents(dir, p))
+        .map(|p| parent_of(dir, p))
+        .collect();
     for d in &subdirs {
         remove_stale_temps(d);
     }
