@@ -10,7 +10,9 @@
 //! - [`scenario`]: scenario files (JSON, CSV timelines) → typed scenarios;
 //! - [`sim`]: the replay engine: seeded trials of a scenario against capacity over time;
 //! - [`report`]: pure writers that turn finished results into bytes;
-//! - [`cli`]: argument parsing and the one place that touches files and stdout;
+//! - [`output`]: the one writer of output directories (atomic sets with a `run.json`
+//!   manifest) and their verifier;
+//! - [`cli`]: argument parsing and the one place that touches stdout and stderr;
 //! - [`limits`]: the ceilings inputs are checked against, and the one capped file reader.
 //!
 //! The library never prints.
@@ -21,6 +23,7 @@ pub mod cost;
 pub mod edition;
 pub mod error;
 pub mod limits;
+pub mod output;
 pub mod report;
 pub mod request;
 pub mod scenario;

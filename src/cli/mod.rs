@@ -8,6 +8,7 @@ pub mod check;
 pub mod codes;
 pub mod run;
 pub mod serve;
+pub mod verify;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,6 +33,9 @@ pub enum Command {
     Run(run::RunArgs),
     /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
     Serve(serve::ServeArgs),
+    /// Check an output directory against its run.json manifest (exit 0 verified, 1 not).
+    #[command(hide = true)]
+    Verify(verify::VerifyArgs),
 }
 
 /// What a command produced: bytes for stdout, notes for stderr, and the exit status.
@@ -49,6 +53,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
         Command::Codes(a) => codes::run(a),
         Command::Run(a) => run::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Verify(a) => verify::run(a),
     }
 }
 

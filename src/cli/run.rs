@@ -4,7 +4,7 @@
 //! not a gate); with `--check`, 1 when an expectation fails; 2 bad input or usage.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use super::Output;
 use crate::edition::EditionId;
 use crate::error::Error;
 use crate::limits;
+use crate::output::{OutFile, ScenarioEntry, SetInfo};
 use crate::report::replay as report;
 use crate::scenario::{self, Scenario};
 use crate::sim::{self, gen, Options};
@@ -167,36 +168,43 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         finished.store(true, Ordering::Relaxed);
         reports
     })?;
-    let files = [
-        ("requests.csv", report::requests_csv(&reports)),
-        ("failures.csv", report::failures_csv(&reports)),
-        ("timeline.csv", report::timeline_csv(&reports)),
-        ("costs.csv", crate::report::costs::costs_csv(&reports)),
-        ("internet.csv", crate::report::costs::internet_csv(&reports)),
-        ("spot.csv", crate::report::costs::spot_csv(&reports)),
+    let mut files: Vec<OutFile> = vec![
+        OutFile::new("requests.csv", report::requests_csv(&reports)),
+        OutFile::new("failures.csv", report::failures_csv(&reports)),
+        OutFile::new("timeline.csv", report::timeline_csv(&reports)),
+        OutFile::new("costs.csv", crate::report::costs::costs_csv(&reports)),
+        OutFile::new("internet.csv", crate::report::costs::internet_csv(&reports)),
+        OutFile::new("spot.csv", crate::report::costs::spot_csv(&reports)),
     ];
-    std::fs::create_dir_all(&a.out).map_err(|e| Error::io(&a.out, e))?;
     let mut stdout = report::summary(&reports);
-    for (name, bytes) in &files {
-        write_atomically(&a.out, name, bytes)?;
-    }
     let charts = if a.no_charts {
         Vec::new()
     } else {
         crate::report::charts::charts(&reports)
     };
-    if !charts.is_empty() {
-        let dir = a.out.join("charts");
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        for c in &charts {
-            write_atomically(&dir, &format!("{}.svg", c.stem), &c.svg)?;
-            write_atomically(&dir, &format!("{}.png", c.stem), &c.png)?;
-        }
-    }
     let html = crate::report::html::report_html(&reports, &scenarios, &charts);
-    write_atomically(&a.out, "report.html", &html)?;
+    let chart_files = charts.len() * 2;
+    for c in charts {
+        files.push(OutFile::new(format!("charts/{}.svg", c.stem), c.svg));
+        files.push(OutFile::new(format!("charts/{}.png", c.stem), c.png));
+    }
+    files.push(OutFile::new("report.html", html));
     let comparison = crate::report::compare::comparison_csv(&reports);
-    write_atomically(&a.out, "comparison.csv", &comparison)?;
+    files.push(OutFile::new("comparison.csv", comparison));
+    let info = SetInfo {
+        command: "run",
+        scenarios: reports
+            .iter()
+            .map(|r| ScenarioEntry {
+                name: r.name.clone(),
+                source: r.source.clone(),
+                seed: r.seed,
+                trials: r.trials,
+            })
+            .collect(),
+    };
+    // One set: every file through a fresh temporary file, run.json last (src/output.rs).
+    let manifest = crate::output::write_set(&a.out, info, &files)?;
     stdout.extend_from_slice(
         format!(
             "wrote {}, {}, {}\n",
@@ -207,13 +215,20 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         .as_bytes(),
     );
     // A note on stderr: stdout's summary is pinned by a snapshot and read by scripts.
-    let stderr = vec![format!(
-        "wrote {}, {}, {} chart file(s) in {}",
-        a.out.join("report.html").display(),
-        a.out.join("comparison.csv").display(),
-        charts.len() * 2,
-        a.out.join("charts").display()
-    )];
+    let stderr = vec![
+        format!(
+            "wrote {}, {}, {} chart file(s) in {}",
+            a.out.join("report.html").display(),
+            a.out.join("comparison.csv").display(),
+            chart_files,
+            a.out.join("charts").display()
+        ),
+        format!(
+            "wrote {}: the manifest of {} file(s) (docs/reliability.md)",
+            a.out.join(crate::output::MANIFEST).display(),
+            manifest.files.len()
+        ),
+    ];
     if a.json {
         stdout = crate::report::compare::summary_json(&reports);
     }
@@ -248,12 +263,4 @@ fn progress_bar(done: &AtomicU64, total: u64, finished: &AtomicBool) {
     }
     let _ = write!(err, "\r\x1b[K");
     let _ = err.flush();
-}
-
-/// Writes `dir/.name.tmp`, then renames it to `dir/name`: readers never see half a file.
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> crate::Result<()> {
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let dest = dir.join(name);
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))
 }

@@ -210,21 +210,19 @@ fn check_out_dir(dir: &Path) -> crate::Result<()> {
     Ok(())
 }
 
-/// Writes `requests.csv` and `failures.csv` into `dir`, each atomically (temporary file,
-/// then rename), so a reader never sees half a report.
+/// Writes `requests.csv` and `failures.csv` into `dir` as one output set with its `run.json`
+/// manifest (src/output.rs: temporary files, fsync, rename, the manifest last), so a reader
+/// never sees half a report or a report of two moments. Returns the two reports' paths.
 pub fn write_report(dir: &Path, r: &SessionReport) -> crate::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    use crate::output::{write_set, OutFile, SetInfo};
     let files = [
-        ("requests.csv", requests_csv(&r.requests)),
-        ("failures.csv", failures_csv(&r.failures)),
+        OutFile::new("requests.csv", requests_csv(&r.requests)),
+        OutFile::new("failures.csv", failures_csv(&r.failures)),
     ];
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, &bytes).map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
+    let info = SetInfo {
+        command: "serve",
+        scenarios: Vec::new(),
+    };
+    write_set(dir, info, &files)?;
+    Ok(files.iter().map(|f| dir.join(&f.path)).collect())
 }

@@ -551,8 +551,10 @@ pub struct Chart {
     /// File name without extension, unique in the run: `quota-wave.failures`.
     pub stem: String,
     pub kind: Kind,
-    /// The scenario it belongs to; None for the comparison.
-    pub scenario: Option<String>,
+    /// The index of the scenario's report it belongs to, in the reports given to
+    /// [`charts`]; None for the comparison. An index, not a name: names can collide once
+    /// made into file names.
+    pub scenario: Option<usize>,
     pub title: String,
     pub svg: Vec<u8>,
     pub png: Vec<u8>,
@@ -815,11 +817,11 @@ pub fn comparison_cost_bars(reports: &[ScenarioReport]) -> Option<Bars> {
     })
 }
 
-fn bars_chart(stem: String, kind: Kind, scenario: Option<&str>, b: &Bars) -> Chart {
+fn bars_chart(stem: String, kind: Kind, scenario: Option<usize>, b: &Bars) -> Chart {
     Chart {
         stem,
         kind,
-        scenario: scenario.map(str::to_string),
+        scenario,
         title: b.title.clone(),
         svg: bars(b, Format::Svg),
         png: bars(b, Format::Png),
@@ -830,9 +832,9 @@ fn bars_chart(stem: String, kind: Kind, scenario: Option<&str>, b: &Bars) -> Cha
 /// (unless every trial cost 0) and the breakdown by component; the first currency's stems have
 /// no suffix, further currencies add `-usd`. Then one spot chart per spot group with a trace,
 /// at most [`SPOT_CHARTS`].
-fn cost_charts(r: &ScenarioReport, base: &str, out: &mut Vec<Chart>) {
+fn cost_charts(r: &ScenarioReport, index: usize, base: &str, out: &mut Vec<Chart>) {
     let Some(costs) = &r.costs else { return };
-    let scenario = Some(r.name.as_str());
+    let scenario = Some(index);
     for (i, c) in costs.currencies.iter().enumerate() {
         let cur = c.currency.as_str();
         let suffix = if i == 0 {
@@ -850,7 +852,7 @@ fn cost_charts(r: &ScenarioReport, base: &str, out: &mut Vec<Chart>) {
             out.push(Chart {
                 stem: format!("{base}.cost-distribution{suffix}"),
                 kind: Kind::CostDistribution,
-                scenario: scenario.map(str::to_string),
+                scenario,
                 svg: distribution(&title, &x_desc, &c.per_trial, Format::Svg),
                 png: distribution(&title, &x_desc, &c.per_trial, Format::Png),
                 title,
@@ -870,7 +872,7 @@ fn cost_charts(r: &ScenarioReport, base: &str, out: &mut Vec<Chart>) {
         out.push(Chart {
             stem: format!("{base}.spot-{}", i + 1),
             kind: Kind::Spot,
-            scenario: scenario.map(str::to_string),
+            scenario,
             title: s.title.clone(),
             svg: spot(&s, Format::Svg),
             png: spot(&s, Format::Png),
@@ -884,7 +886,7 @@ fn cost_charts(r: &ScenarioReport, base: &str, out: &mut Vec<Chart>) {
 pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    for r in reports {
+    for (index, r) in reports.iter().enumerate() {
         let mut base = slug(&r.name);
         if seen.contains(&base) {
             base = format!("{base}-{}", seen.len() + 1);
@@ -895,7 +897,7 @@ pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
             out.push(bars_chart(
                 format!("{base}.failures"),
                 Kind::Failures,
-                Some(&r.name),
+                Some(index),
                 &fb,
             ));
         }
@@ -905,13 +907,13 @@ pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
             out.push(Chart {
                 stem: format!("{base}.usage"),
                 kind: Kind::Usage,
-                scenario: Some(r.name.clone()),
+                scenario: Some(index),
                 svg: usage(&title, &panels, Format::Svg),
                 png: usage(&title, &panels, Format::Png),
                 title,
             });
         }
-        cost_charts(r, &base, &mut out);
+        cost_charts(r, index, &base, &mut out);
     }
     if reports.len() > 1 {
         let cb = comparison_bars(reports);
@@ -1195,7 +1197,7 @@ mod tests {
         );
         assert!(all
             .iter()
-            .all(|c| c.kind.is_cost() && c.scenario.as_deref() == Some("web tier")));
+            .all(|c| c.kind.is_cost() && c.scenario == Some(0)));
 
         let d = svg_of(find(&all, "web-tier.cost-distribution"));
         // totals 592.8 .. 596.8: P50 594.8, P95 596.6 (interpolated), drawn rounded

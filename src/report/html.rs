@@ -72,7 +72,8 @@ fn figure(s: &mut String, c: &Chart) {
 }
 
 /// The page. `scenarios` are matched to reports by name (a report without its scenario shows
-/// no inputs); `charts` by their `scenario` field (None: the comparison).
+/// no inputs); `charts` by their `scenario` field, the report's index in `reports` (None: the
+/// comparison).
 pub fn report_html(
     reports: &[ScenarioReport],
     scenarios: &[Scenario],
@@ -109,9 +110,9 @@ pub fn report_html(
     if reports.len() > 1 {
         comparison(&mut s, reports, charts);
     }
-    for r in reports {
+    for (index, r) in reports.iter().enumerate() {
         let sc = scenarios.iter().find(|x| x.name == r.name);
-        scenario(&mut s, r, sc, charts);
+        scenario(&mut s, r, index, sc, charts);
     }
     s.push_str("</body>\n</html>\n");
     s.into_bytes()
@@ -170,7 +171,13 @@ fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
     s.push_str("</section>\n");
 }
 
-fn scenario(s: &mut String, r: &ScenarioReport, sc: Option<&Scenario>, charts: &[Chart]) {
+fn scenario(
+    s: &mut String,
+    r: &ScenarioReport,
+    index: usize,
+    sc: Option<&Scenario>,
+    charts: &[Chart],
+) {
     let _ = writeln!(
         s,
         "<section id=\"s-{}\" class=\"scenario\">\n<h2>{}</h2>",
@@ -257,7 +264,7 @@ fn scenario(s: &mut String, r: &ScenarioReport, sc: Option<&Scenario>, charts: &
 
     let (cost_charts, mine): (Vec<&Chart>, Vec<&Chart>) = charts
         .iter()
-        .filter(|c| c.scenario.as_deref() == Some(r.name.as_str()))
+        .filter(|c| c.scenario == Some(index))
         .partition(|c| c.kind.is_cost());
     if !mine.is_empty() {
         s.push_str("<h3>Charts</h3>\n");
@@ -543,6 +550,25 @@ mod tests {
         ));
         assert!(comparison.contains("id=\"chart-comparison-cost\""));
         assert_eq!(page.matches("<svg").count(), 5);
+    }
+
+    #[test]
+    fn each_section_shows_the_charts_of_its_own_report() {
+        // Two reports whose names are one file name: matched by name, the first section
+        // showed the second's charts too.
+        use crate::report::charts::{charts, fixtures};
+        let reports = [
+            fixtures::report("web tier", Some(fixtures::costs())),
+            fixtures::report("web tier", Some(fixtures::costs())),
+        ];
+        let page = String::from_utf8(report_html(&reports, &[], &charts(&reports))).unwrap();
+        let first = between(&page, "<section id=\"s-web-tier\"", "</section>");
+        assert!(first.contains("id=\"chart-web-tier.cost-distribution\""));
+        assert!(!first.contains("id=\"chart-web-tier-2."), "{first}");
+        let second_at = page.rfind("<section id=\"s-web-tier\"").unwrap();
+        let second = between(&page[second_at..], "<section", "</section>");
+        assert!(second.contains("id=\"chart-web-tier-2.cost-distribution\""));
+        assert!(!second.contains("id=\"chart-web-tier.cost"), "{second}");
     }
 
     #[test]

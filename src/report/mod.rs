@@ -1,5 +1,5 @@
-//! Report writers: pure functions from finished results to bytes. Files and stdout are
-//! owned by `cli`.
+//! Report writers: pure functions from finished results to bytes. Output directories are
+//! written by [`crate::output`], stdout by `cli`.
 
 pub mod charts;
 pub mod check;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per area.
 
+mod atomic;
 mod capacity;
 mod cli;
 mod codes;
