@@ -184,7 +184,7 @@ impl CapacityView for LiveView<'_> {
         let r = self.counters.region(self.world, region);
         (r[0], r[1])
     }
-    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64)> {
+    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64, u32)> {
         let c = &d.claims[i];
         let (world_used, limit) = world_limit(self.world, c, zone)?;
         let used = self
@@ -193,7 +193,7 @@ impl CapacityView for LiveView<'_> {
             .get(&c.name(zone))
             .copied()
             .unwrap_or(world_used);
-        Some((used, limit))
+        Some((used, limit, c.per_instance))
     }
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
         self.base

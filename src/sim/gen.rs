@@ -76,7 +76,14 @@ pub fn generate(spec: GenSpec) -> String {
             "SecurityGroups": {"SecurityGroup": [{
                 "SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k", "SecurityGroupName": "generated",
                 "VpcId": "vpc-bp1opxu1zkhn00gzv26cq", "RegionId": "cn-hangzhou",
-                "EcsCount": 12, "InstanceLimit": 1000000
+                "EcsCount": 12, "InstanceLimit": 1000000, "PrivateIpLimit": 1000000
+            }]},
+            // A synthetic vSwitch with room for any generated fleet (a real one holds at
+            // most a /16): the bench measures the engine, not one wall.
+            "VSwitches": {"VSwitch": [{
+                "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624", "VpcId": "vpc-bp1opxu1zkhn00gzv26cq",
+                "ZoneId": "cn-hangzhou-i", "CidrBlock": "172.16.1.0/24",
+                "AvailableIpAddressCount": 1000000
             }]},
             "VpcQuotas": {"VpcQuota": [{
                 "VpcId": "vpc-bp1opxu1zkhn00gzv26cq", "InstanceLimit": 1000000, "InstanceCount": 1002

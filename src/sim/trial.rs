@@ -354,14 +354,15 @@ impl CapacityView for TrialView<'_, '_> {
         _d: &crate::validate::capacity::Demand,
         i: usize,
         zone: &str,
-    ) -> Option<(u64, u64)> {
+    ) -> Option<(u64, u64, u32)> {
         let (from, n) = self.step.claims;
         let z = self.zone_pos(zone)?;
-        let (l, _) = self.plan.claims[from as usize + z * n as usize + i];
+        let (l, per) = self.plan.claims[from as usize + z * n as usize + i];
         (l != NONE).then(|| {
             (
                 self.state.limits[l as usize],
                 self.plan.limits[l as usize].limit,
+                per,
             )
         })
     }

@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::claims::{Claim, LimitKind};
+use super::claims::{
+    Claim, SLOT_DEPLOYMENT_SET, SLOT_ENTERPRISE, SLOT_GROUPS, SLOT_PUBLIC_IPS, SLOT_QUOTAS,
+    SLOT_VSWITCH,
+};
 use super::{Bound, Check, Ctx, Rule, Tier, Violation};
 use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
@@ -49,6 +52,8 @@ pub struct Demand {
     pub vswitch_param: crate::catalog::params::ParamRef,
     /// The counted limits it draws on beyond the region's pool, bandwidth and stock.
     pub claims: Vec<Claim>,
+    /// The span of `claims` each claim-reading rule checks (`claims::SLOTS`).
+    pub claim_spans: [(u8, u8); super::claims::SLOTS],
 }
 
 impl Demand {
@@ -69,6 +74,12 @@ impl Demand {
         // Today spot instances draw on their own vCPU quota, not the pay-as-you-go pool.
         let pool_counts = c.world.edition == crate::edition::EditionId::Reference2018
             || c.req.spot_strategy() == SpotStrategy::NoSpot;
+        let zones: Vec<&str> = match &zone {
+            Some(z) => vec![z.as_str()],
+            None if candidate_zones.is_empty() => vec![""],
+            None => candidate_zones.iter().map(String::as_str).collect(),
+        };
+        let (claims, claim_spans) = super::claims::claims_of(c, vcpus, &zones);
         Demand {
             region: c.region.to_string(),
             zone,
@@ -119,7 +130,8 @@ impl Demand {
             edition: c.world.edition,
             security_group_param: c.req.security_group_param(),
             vswitch_param: c.req.vswitch_param(),
-            claims: super::claims::claims_of(c, vcpus),
+            claims,
+            claim_spans,
         }
     }
 }
@@ -137,8 +149,10 @@ pub trait CapacityView {
     fn postpaid_limits(&self, region: &str) -> (Option<u32>, Option<u32>);
     /// (instances, vCPUs) pay-as-you-go in use.
     fn postpaid_used(&self, region: &str) -> (u32, u32);
-    /// (used, limit) of the demand's claim `i` in `zone`; None when nothing limits it.
-    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64)>;
+    /// (used, limit, units per instance) of the demand's claim `i` in `zone`; None when
+    /// nothing limits it. The replay answers from its own arrays without touching
+    /// `d.claims`, which is only read to word a refusal.
+    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64, u32)>;
     /// (used, limit) of a VPC, None when the VPC has no limit.
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)>;
     /// (used, limit) public bandwidth in Mbit/s for the charge type.
@@ -198,8 +212,9 @@ impl CapacityView for WorldCapacity<'_> {
             )
         })
     }
-    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64)> {
-        super::claims::world_limit(self.world, &d.claims[i], zone)
+    fn claim(&self, d: &Demand, i: usize, zone: &str) -> Option<(u64, u64, u32)> {
+        let c = &d.claims[i];
+        super::claims::world_limit(self.world, c, zone).map(|(u, l)| (u, l, c.per_instance))
     }
     fn vpc(&self, vpc: &str) -> Option<(u32, u32)> {
         self.world
@@ -243,14 +258,26 @@ fn capacity_fn(rule: &Rule) -> Option<super::CapacityFn> {
     }
 }
 
+/// The capacity rules in registry order, with their checks, picked out once: a replay asks
+/// for them on every attempt.
+fn capacity_rules() -> &'static [(&'static Rule, super::CapacityFn)] {
+    static LIST: std::sync::OnceLock<Vec<(&'static Rule, super::CapacityFn)>> =
+        std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        super::rules()
+            .iter()
+            .filter_map(|r| capacity_fn(r).map(|f| (*r, f)))
+            .collect()
+    })
+}
+
 /// Chooses the zone and runs every capacity rule in registry order. Each rule reports the
 /// room it leaves; the grant is the least room capped at Amount, and a rule whose room is
 /// below the request's minimum (MinAmount, else Amount) answers with its code.
 pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
     let zone = choose_zone(d, view);
     let mut amount = d.amount;
-    for rule in super::rules() {
-        let Some(f) = capacity_fn(rule) else { continue };
+    for &(rule, f) in capacity_rules() {
         // The zone is passed separately so that `Demand` stays immutable across trials.
         if let Some(room) = f(d, zone, view)? {
             if room < d.min_amount {
@@ -349,9 +376,7 @@ pub static TYPE_QUOTA: Rule = Rule {
           QuotaExceed.ElasticQuota (403). Example: a quota of 8 vCPUs for ecs.g7.large \
           PostPaid in cn-hangzhou-i with 4 used, Amount=2 (2 vCPUs each) fits, Amount=3 does \
           not.",
-    check: Check::Capacity(|d, zone, v| {
-        super::claims::room(d, zone, v, &[LimitKind::TypeQuota, LimitKind::SpotVcpus])
-    }),
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_QUOTAS)),
 };
 
 fn min_room(a: Option<u32>, b: Option<u32>) -> Option<u32> {
@@ -371,14 +396,7 @@ pub static SECURITY_GROUP_LIMIT: Rule = Rule {
           limit for every group), a basic VPC group in private IPs (the account's \
           BasicSecurityGroupIpLimit, default 2000). Example: a classic group holding 999 \
           instances, Amount=2 -> SecurityGroupInstanceLimitExceed.",
-    check: Check::Capacity(|d, zone, v| {
-        super::claims::room(
-            d,
-            zone,
-            v,
-            &[LimitKind::GroupInstances, LimitKind::GroupIps],
-        )
-    }),
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_GROUPS)),
 };
 
 pub static ENTERPRISE_GROUP_LIMIT: Rule = Rule {
@@ -389,7 +407,7 @@ pub static ENTERPRISE_GROUP_LIMIT: Rule = Rule {
     doc: "An enterprise (advanced) group the instance joins has room for its ENIs (65,536 by \
           default; world EniLimit). Example: an enterprise group holding 65,535 ENIs, \
           Amount=2 -> InvalidOperation.EniCountExceeded.",
-    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, &[LimitKind::GroupEnis])),
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_ENTERPRISE)),
 };
 
 pub static VSWITCH_IPS: Rule = Rule {
@@ -401,7 +419,7 @@ pub static VSWITCH_IPS: Rule = Rule {
           on it): AvailableIpAddressCount, else the CIDR's addresses less the first and the \
           last three and the world's instances on it. Example: 3 free addresses, Amount=10 \
           -> QuotaExceeded.PrivateIpAddress.",
-    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, &[LimitKind::VSwitchIps])),
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_VSWITCH)),
 };
 
 pub static DEPLOYMENT_SET_LIMIT: Rule = Rule {
@@ -412,9 +430,7 @@ pub static DEPLOYMENT_SET_LIMIT: Rule = Rule {
     doc: "A deployment set takes at most its per-zone limit in each zone (7 for the \
           high-availability strategy; world InstancesPerZoneLimit). Example: a set holding 6 \
           instances in the zone, Amount=2 -> QuotaExceed.DeploymentSetInstanceQuotaFull.",
-    check: Check::Capacity(|d, zone, v| {
-        super::claims::room(d, zone, v, &[LimitKind::DeploymentSet])
-    }),
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_DEPLOYMENT_SET)),
 };
 
 pub static PUBLIC_IPS: Rule = Rule {
@@ -426,7 +442,7 @@ pub static PUBLIC_IPS: Rule = Rule {
           stock (world RegionQuota PublicIpAddressStock; unlimited when absent). Example: a \
           stock of 2, Amount=3 with InternetMaxBandwidthOut=5 -> \
           InvalidOperation.PublicIpAddressNoStock.",
-    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, &[LimitKind::PublicIps])),
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_PUBLIC_IPS)),
 };
 
 pub static VPC_LIMIT: Rule = Rule {

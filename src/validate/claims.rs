@@ -37,7 +37,28 @@ pub enum LimitKind {
     PublicIps,
 }
 
+/// The capacity rules that read claims, in registry order: each reads one slot.
+pub const SLOTS: usize = 6;
+pub const SLOT_QUOTAS: usize = 0;
+pub const SLOT_GROUPS: usize = 1;
+pub const SLOT_ENTERPRISE: usize = 2;
+pub const SLOT_VSWITCH: usize = 3;
+pub const SLOT_DEPLOYMENT_SET: usize = 4;
+pub const SLOT_PUBLIC_IPS: usize = 5;
+
 impl LimitKind {
+    /// The slot of the rule that checks this kind.
+    pub fn slot(self) -> usize {
+        match self {
+            LimitKind::TypeQuota | LimitKind::SpotVcpus => SLOT_QUOTAS,
+            LimitKind::GroupInstances | LimitKind::GroupIps => SLOT_GROUPS,
+            LimitKind::GroupEnis => SLOT_ENTERPRISE,
+            LimitKind::VSwitchIps => SLOT_VSWITCH,
+            LimitKind::DeploymentSet => SLOT_DEPLOYMENT_SET,
+            LimitKind::PublicIps => SLOT_PUBLIC_IPS,
+        }
+    }
+
     /// The row answered when the limit binds.
     pub fn code(self) -> ErrorKey {
         match self {
@@ -105,8 +126,30 @@ impl Claim {
     }
 }
 
-/// The claims of a request, in the order the rules check them.
-pub(super) fn claims_of(c: &Ctx, vcpus: u32) -> Vec<Claim> {
+/// The claims of a request that the world limits somewhere among `zones` (the fixed zone or
+/// the candidates), grouped by the slot of the rule that checks them (sent order within a
+/// slot), with each slot's span: a replay checks them on every attempt, so claims nothing
+/// limits are left out here once.
+pub(super) fn claims_of(c: &Ctx, vcpus: u32, zones: &[&str]) -> (Vec<Claim>, [(u8, u8); SLOTS]) {
+    let mut all = every_claim(c, vcpus);
+    all.retain(|claim| {
+        zones
+            .iter()
+            .any(|z| world_limit(c.world, claim, z).is_some())
+    });
+    all.truncate(usize::from(u8::MAX));
+    all.sort_by_key(|claim| claim.kind.slot());
+    let mut spans = [(0u8, 0u8); SLOTS];
+    for (slot, span) in spans.iter_mut().enumerate() {
+        let from = all.partition_point(|x| x.kind.slot() < slot);
+        let to = all.partition_point(|x| x.kind.slot() <= slot);
+        *span = (from as u8, to as u8);
+    }
+    (all, spans)
+}
+
+/// Every claim of a request, limited or not.
+fn every_claim(c: &Ctx, vcpus: u32) -> Vec<Claim> {
     let r = c.req;
     let mut out = Vec::new();
     let reference = c.world.edition == EditionId::Reference2018;
@@ -277,23 +320,26 @@ pub fn world_limit(world: &World, c: &Claim, zone: &str) -> Option<(u64, u64)> {
 
 /// The room the demand's claims of `kinds` leave in `zone`, in instances; a claim whose room
 /// is below the request's minimum answers with its row, naming the limit and the numbers.
+#[inline]
 pub fn room(
     d: &Demand,
     zone: &str,
     v: &dyn CapacityView,
-    kinds: &[LimitKind],
+    slot: usize,
 ) -> Result<Option<u32>, Violation> {
+    let (from, to) = d.claim_spans[slot];
+    if from == to {
+        return Ok(None);
+    }
     let mut least: Option<u32> = None;
-    for (i, c) in d.claims.iter().enumerate() {
-        if !kinds.contains(&c.kind) {
-            continue;
-        }
-        let Some((used, limit)) = v.claim(d, i, zone) else {
+    for i in usize::from(from)..usize::from(to) {
+        let Some((used, limit, per_instance)) = v.claim(d, i, zone) else {
             continue;
         };
-        let per = u64::from(c.per_instance.max(1));
+        let per = u64::from(per_instance.max(1));
         let room = u32::try_from(limit.saturating_sub(used) / per).unwrap_or(u32::MAX);
         if room < d.min_amount {
+            let c = &d.claims[i];
             return Err(Violation::new(c.kind.code(), c.param).bound(Bound {
                 limit: c.name(zone),
                 unit: c.kind.unit(),
