@@ -438,24 +438,14 @@ pub fn load_world_sources(sources: &[WorldSource]) -> Result<World> {
 
 /// The merged document before indexing (what `load_world_sources` indexes).
 pub fn load_doc(sources: &[WorldSource]) -> Result<WorldDoc> {
-    let mut base = Value::Object(Map::new());
-    for (name, text) in DEFAULT_FRAGMENTS {
-        merge_text(&mut base, name, text)?;
-    }
+    let mut base = default_base()?;
     let mut last = "data/world".to_string();
     for source in sources {
         match source {
             WorldSource::File(path) => {
                 let text = crate::limits::read_capped(path, crate::limits::InputKind::World)?;
                 last = path.display().to_string();
-                if last.ends_with(".csv") {
-                    // A spot price history in CSV: the DescribeSpotPriceHistory columns.
-                    let records = crate::cost::spot::read_history(&text, &last)?;
-                    let fragment = serde_json::json!({"SpotPrices": {"SpotPriceType": records}});
-                    merge_fragment(&mut base, fragment, &last)?;
-                } else {
-                    merge_text(&mut base, &last, &text)?;
-                }
+                merge_file_text(&mut base, &last, &text)?;
             }
             WorldSource::Inline { value, place } => {
                 last = place.to_string();
@@ -467,6 +457,11 @@ pub fn load_doc(sources: &[WorldSource]) -> Result<WorldDoc> {
             }
         }
     }
+    finish(base, last)
+}
+
+/// The merged document read as a world document; `last` names the last source merged.
+fn finish(base: Value, last: String) -> Result<WorldDoc> {
     // Every item and the account were read as their records before merging, so this only
     // fails on a loader bug; say so rather than blame an input.
     serde_json::from_value(base).map_err(|e| {
@@ -478,6 +473,36 @@ pub fn load_doc(sources: &[WorldSource]) -> Result<WorldDoc> {
             ),
         )
     })
+}
+
+/// The default world with the text of one world file merged over it, read as `--world
+/// source` would be (a name ending in `.csv` is a spot price history), before indexing. The
+/// entry point for fuzzing and property tests: no file is read.
+pub fn load_doc_text(source: &str, text: &str) -> Result<WorldDoc> {
+    let mut base = default_base()?;
+    merge_file_text(&mut base, source, text)?;
+    finish(base, source.to_string())
+}
+
+/// The embedded default fragments merged into one document.
+fn default_base() -> Result<Value> {
+    let mut base = Value::Object(Map::new());
+    for (name, text) in DEFAULT_FRAGMENTS {
+        merge_text(&mut base, name, text)?;
+    }
+    Ok(base)
+}
+
+/// Merges the text of a world file named `source`: JSON, or a spot price history in CSV (the
+/// DescribeSpotPriceHistory columns) when the name ends in `.csv`.
+fn merge_file_text(base: &mut Value, source: &str, text: &str) -> Result<()> {
+    if source.ends_with(".csv") {
+        let records = crate::cost::spot::read_history(text, source)?;
+        let fragment = serde_json::json!({"SpotPrices": {"SpotPriceType": records}});
+        merge_fragment(base, fragment, source)
+    } else {
+        merge_text(base, source, text)
+    }
 }
 
 /// Merges one parsed fragment into `base` (a world document being built; `Null` counts as
@@ -1049,6 +1074,27 @@ mod tests {
     }
 
     // ------------------------------------------------------------------ loader
+
+    #[test]
+    fn text_entry_point_reads_as_the_file_does() {
+        let text = r#"{"Account": {"Arrearage": true}}"#;
+        let dir = tempfile::tempdir().unwrap();
+        let from_file = load_doc(&[WorldSource::File(&write(&dir, "w.json", text))]).unwrap();
+        let from_text = load_doc_text("w.json", text).unwrap();
+        assert_eq!(
+            serde_json::to_value(&from_text).unwrap(),
+            serde_json::to_value(&from_file).unwrap()
+        );
+        assert_ne!(
+            serde_json::to_value(&from_text).unwrap(),
+            serde_json::to_value(default_doc()).unwrap()
+        );
+        // errors are placed in the named text, and a `.csv` name reads a spot price history
+        let e = load_doc_text("w.json", "{\n  \"Account\": [1,\n").unwrap_err();
+        assert!(e.to_string().starts_with("w.json:3:"), "{e}");
+        let e = load_doc_text("p.csv", "ZoneId,InstanceType\nx,y\n").unwrap_err();
+        assert!(e.to_string().starts_with("p.csv:2:"), "{e}");
+    }
 
     #[test]
     fn default_world_loads() {

@@ -9,6 +9,7 @@ mod current;
 mod editions;
 mod limits;
 mod metadata;
+mod properties;
 mod replay;
 mod reports;
 mod secrets;
