@@ -372,9 +372,13 @@ fn instance_type_quota(v: &Value) -> std::result::Result<(), String> {
     }
 }
 
+/// A spot price record: its time, and its prices in range ([`crate::cost::spot::check_record`]),
+/// so a bad price is placed at its record's line when the file is read. The same check runs
+/// again on the merged world (`check_world_prices`) as a backstop for worlds built in code.
 fn spot_price(v: &Value) -> std::result::Result<(), String> {
     let p: SpotPriceType = read(v)?;
-    utc("Timestamp", &p.timestamp)
+    utc("Timestamp", &p.timestamp)?;
+    crate::cost::spot::check_record(&p)
 }
 
 fn fields_of<T: Serialize>(sample: T) -> Vec<String> {
