@@ -81,6 +81,90 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A serde or CSV reader's message about one value (`invalid type: string "500", expected
+/// u32`, `number out of range`, `invalid float literal`) in a reader's words, with the fix.
+/// Messages it does not know come back unchanged. Values are shown at most 40 characters long.
+pub fn plain(raw: &str) -> String {
+    // serde_json's own " at line L column C" tail: the place is given by the caller.
+    let raw = match raw.rfind(" at line ") {
+        Some(i) if raw[i + 9..].contains(" column ") => &raw[..i],
+        _ => raw,
+    };
+    let what = |expected: &str| match expected.trim() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number >= 0".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a boolean" | "bool" => "true or false".to_string(),
+        other => other.to_string(),
+    };
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.rsplit_once(", expected ") {
+            let want = what(expected);
+            let found = clip(found);
+            if let Some(text) = found.strip_prefix("string ") {
+                let inner = text.trim_matches('"');
+                if inner.trim().parse::<f64>().is_ok() && want.contains("number") {
+                    return format!(
+                        "{found} is text, not {want}; write the number without quotes: {inner}"
+                    );
+                }
+            }
+            return format!("{found} where {want} is expected; write {want} here");
+        }
+    }
+    if raw.starts_with("number out of range") {
+        return "a number too large for a 64-bit float (about 1.8e308; JSON has no NaN or \
+                infinity); write a finite number"
+            .to_string();
+    }
+    if let Some(field) = raw
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        return format!("{field} is given twice; remove one of them");
+    }
+    for (needle, fix) in [
+        (
+            "invalid float literal",
+            "not a number; write a number like 0.25",
+        ),
+        (
+            "invalid digit found in string",
+            "not a whole number; write a whole number like 3",
+        ),
+        (
+            "number too large to fit in target type",
+            "a whole number too large for its field; write a smaller number",
+        ),
+        (
+            "cannot parse integer from empty string",
+            "empty; write a whole number",
+        ),
+    ] {
+        if raw.contains(needle) {
+            // csv: "CSV deserialize error: record 1 (line: 2, byte: 52): field 2: invalid ..."
+            let field = raw
+                .split(": field ")
+                .nth(1)
+                .and_then(|r| r.split(':').next())
+                .and_then(|n| n.trim().parse::<usize>().ok());
+            return match field {
+                Some(n) => format!("field {} is {fix}", n + 1),
+                None => fix.to_string(),
+            };
+        }
+    }
+    raw.to_string()
+}
+
+/// `s` cut to 40 characters, with `…` when cut, so a message never echoes a long value.
+pub fn clip(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// The closest of `candidates` to `word` (edit distance at most 3), for "did you mean" hints.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
@@ -110,6 +194,25 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_serde_messages_get_a_fix() {
+        assert_eq!(
+            plain(r#"invalid type: string "500", expected u32"#),
+            r#"string "500" is text, not a whole number >= 0; write the number without quotes: 500"#
+        );
+        assert_eq!(
+            plain("invalid type: map, expected f64"),
+            "map where a number is expected; write a number here"
+        );
+        assert!(plain("number out of range").contains("write a finite number"));
+        assert_eq!(
+            plain("CSV deserialize error: record 1 (line: 2, byte: 52): field 2: invalid float literal"),
+            "field 3 is not a number; write a number like 0.25"
+        );
+        assert_eq!(plain("something else"), "something else");
+        assert_eq!(clip(&"x".repeat(50)).chars().count(), 41);
+    }
 
     #[test]
     fn place_prints_file_line_column() {

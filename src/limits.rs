@@ -316,6 +316,9 @@ pub fn request_document_too_big(source: &str) -> Error {
     )
 }
 
+/// The UTF-8 byte-order mark, dropped from the start of every file read.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 enum ReadError {
     Io(std::io::Error),
     TooBig,
@@ -330,7 +333,14 @@ fn read_all(r: impl Read, cap: u64, source: &str) -> std::result::Result<String,
     if bytes.len() as u64 > cap {
         return Err(ReadError::TooBig);
     }
-    text_of(source, bytes, 0).map_err(|e| ReadError::NotUtf8(Box::new(e)))
+    // A UTF-8 byte-order mark (Notepad and Excel write one) is not part of the text.
+    let skipped = if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..UTF8_BOM.len());
+        UTF8_BOM.len() as u64
+    } else {
+        0
+    };
+    text_of(source, bytes, skipped).map_err(|e| ReadError::NotUtf8(Box::new(e)))
 }
 
 /// `bytes` as text, or an input error placing the first byte that is not UTF-8 (see

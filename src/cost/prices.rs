@@ -99,7 +99,7 @@ fn check_price<E: de::Error>(v: f64) -> std::result::Result<f64, E> {
         )))
     } else {
         Err(E::custom(format!(
-            "price {v} is negative; a price is a number >= 0 per unit in the region's currency"
+            "price {v} is negative; write a price >= 0 per unit in the region's currency"
         )))
     }
 }
@@ -545,7 +545,7 @@ fn set(slot: &mut Option<Figure>, new: Option<FigureIn>, file: &str) {
 fn strip_position(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
+    crate::error::plain(msg.strip_suffix(&suffix).unwrap_or(&msg))
 }
 
 #[cfg(test)]

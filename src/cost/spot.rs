@@ -114,8 +114,9 @@ pub fn read_history(text: &str, source: &str) -> Result<Vec<SpotPriceType>> {
                 Error::input(
                     Place::at(source, line, 1),
                     format!(
-                        "{e}; a spot price CSV has the header \
-                         ZoneId,InstanceType,SpotPrice,OriginPrice,Timestamp"
+                        "{}; a spot price CSV has the header \
+                         ZoneId,InstanceType,SpotPrice,OriginPrice,Timestamp",
+                        crate::error::plain(&e.to_string())
                     ),
                 )
             })?;
@@ -127,8 +128,9 @@ pub fn read_history(text: &str, source: &str) -> Result<Vec<SpotPriceType>> {
             Error::input(
                 Place::at(source, e.line(), e.column()),
                 format!(
-                    "{e}; a spot price file is a DescribeSpotPriceHistory response: \
-                     {{\"SpotPrices\": {{\"SpotPriceType\": [...]}}}}"
+                    "{}; a spot price file is a DescribeSpotPriceHistory response: \
+                     {{\"SpotPrices\": {{\"SpotPriceType\": [...]}}}}",
+                    crate::error::plain(&e.to_string())
                 ),
             )
         })?;
@@ -149,8 +151,11 @@ pub fn read_history(text: &str, source: &str) -> Result<Vec<SpotPriceType>> {
             return Err(Error::input(
                 place,
                 format!(
-                    "Timestamp {:?} of {} in {} is not a UTC time like 2026-01-01T00:00:00Z",
-                    r.timestamp, r.instance_type, r.zone_id
+                    "Timestamp {:?} of {} in {} is not a UTC time; write one like \
+                     2026-01-01T00:00:00Z",
+                    crate::error::clip(&r.timestamp),
+                    r.instance_type,
+                    r.zone_id
                 ),
             ));
         }
@@ -169,7 +174,8 @@ pub fn check_record(r: &SpotPriceType) -> std::result::Result<(), String> {
         let shown = crate::limits::show(v);
         if !(v.is_finite() && v >= 0.0) {
             return Err(format!(
-                "{name} {shown} of {} in {} at {} is not a price >= 0",
+                "{name} {shown} of {} in {} at {} is not a price >= 0; write a price >= 0 per \
+                 hour",
                 r.instance_type, r.zone_id, r.timestamp
             ));
         }

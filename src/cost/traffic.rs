@@ -79,7 +79,10 @@ impl HourlyTrace {
                 let line = e.position().map_or(i + 2, |p| p.line() as usize);
                 Error::input(
                     Place::at(source, line, 1),
-                    format!("{e}; a traffic trace has the header `hour,gb` and rows like `0,1.5`"),
+                    format!(
+                        "{}; a traffic trace has the header `hour,gb` and rows like `0,1.5`",
+                        crate::error::plain(&e.to_string())
+                    ),
                 )
             })?;
             let place = Place::at(source, i + 2, 1);
@@ -93,7 +96,8 @@ impl HourlyTrace {
                 return Err(Error::input(
                     place,
                     format!(
-                        "gb {} is not a number >= 0 (GB out per instance in that hour)",
+                        "gb {} is not a number >= 0 (GB out per instance in that hour); write \
+                         a number >= 0",
                         row.gb
                     ),
                 ));
@@ -129,7 +133,9 @@ impl TrafficModel {
         let max = crate::limits::MAX_GB_PER_HOUR;
         let nonneg = |name: &str, v: f64| {
             if !(v.is_finite() && v >= 0.0) {
-                Err(format!("{name} {v} must be a number >= 0"))
+                Err(format!(
+                    "{name} {v} must be a number >= 0; write a number >= 0"
+                ))
             } else {
                 Ok(())
             }

@@ -163,7 +163,13 @@ fn json_error(source: &str, line_offset: usize, e: &serde_json::Error) -> Error 
         serde_json::error::Category::Data => {
             "expected a JSON object of flat RunInstances parameters".to_string()
         }
-        _ => format!("invalid JSON: {e}"),
+        _ => {
+            let full = e.to_string();
+            let msg = full
+                .rfind(" at line ")
+                .map_or(full.as_str(), |i| &full[..i]);
+            format!("invalid JSON: {}", crate::error::plain(msg))
+        }
     };
     let place = if e.line() > 0 {
         Place::at(source, e.line() + line_offset, e.column())
@@ -324,7 +330,8 @@ fn line_too_long(source: &str, number: usize) -> Error {
         format!(
             "this line runs past the {} ceiling for one request without a line break; a \
              request line holds one JSON object or query string, so this is not a request \
-             file or its line breaks were lost (docs/reliability.md)",
+             file or its line breaks were lost; give a file of one request per line \
+             (docs/reliability.md)",
             crate::limits::format_bytes(crate::limits::MAX_REQUEST_LINE_BYTES)
         ),
     )

@@ -758,15 +758,15 @@ pub(crate) fn explain(e: &serde_json::Error) -> String {
         let hint = match suggest(name, expected.iter().copied()) {
             Some(m) => format!(" (did you mean {m:?}?)"),
             None if expected.is_empty() => String::new(),
-            None => format!("; expected one of: {}", expected.join(", ")),
+            None => format!("; write one of: {}", expected.join(", ")),
         };
         return format!("unknown {what} {name:?}{hint}");
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
-        return format!("missing field {name:?}");
+        return format!("missing field {name:?}; add it");
     }
-    msg.to_string()
+    crate::error::plain(msg)
 }
 
 #[cfg(test)]

@@ -80,6 +80,8 @@ pub fn parse_timeline(source: &str, text: &str, start: DateTime<Utc>) -> Result<
 
 struct Row {
     line: usize,
+    /// The 1-based column, in characters, where the row's `at` cell starts.
+    at_column: usize,
     at: String,
     label: Option<String>,
     expect: Option<String>,
@@ -155,12 +157,18 @@ fn read_rows(source: &str, text: &str) -> Result<Vec<Row>> {
             ));
         }
     }
+    let at_index = headers.iter().position(|h| h == "at").unwrap_or(0);
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_error)?;
         let line = rec.position().map_or(0, |p| line_at(p.byte()));
+        let at_column = body
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map_or(1, |l| field_column(l, at_index));
         let mut row = Row {
             line,
+            at_column,
             at: String::new(),
             label: None,
             expect: None,
@@ -183,6 +191,24 @@ fn read_rows(source: &str, text: &str) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The 1-based column, in characters, where field `index` of a CSV `line` starts (commas
+/// inside double quotes do not separate fields).
+fn field_column(line: &str, index: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (column, c) in line.chars().enumerate() {
+        if field == index {
+            return column + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
 fn to_events(source: &str, rows: Vec<Row>, start: DateTime<Utc>) -> Result<Vec<Event>> {
     rows.into_iter()
         .map(|r| {
@@ -192,7 +218,12 @@ fn to_events(source: &str, rows: Vec<Row>, start: DateTime<Utc>) -> Result<Vec<E
                 column: None,
             };
             let bad = |m: String| Error::input(place.clone(), m);
-            let at = when::parse_at(&r.at, start).map_err(|e| bad(e.explain("at", &r.at, AT_HINT)))?;
+            let at = when::parse_at(&r.at, start).map_err(|e| {
+                Error::input(
+                    Place::at(source, r.line, r.at_column),
+                    e.explain("at", &r.at, AT_HINT),
+                )
+            })?;
             let kind = match r.release {
                 Some(rel) => {
                     if !r.params.is_empty() || r.expect.is_some() {

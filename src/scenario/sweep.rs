@@ -73,7 +73,9 @@ pub fn load_expanded(path: &Path) -> Result<Vec<Scenario>> {
     {
         return Ok(vec![base]);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    // Through the capped reader like the first read (a byte-order mark dropped, the size
+    // ceiling kept even if the file grew in between).
+    let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
     match parse(&path.display().to_string(), &text)? {
         None => Ok(vec![base]),
         Some(s) => expand(&base, &s),

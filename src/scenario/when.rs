@@ -18,6 +18,7 @@ impl WhenError {
     /// The message for `what` written as `text`; `hint` is the fix for a malformed value
     /// ([`DURATION_HINT`] or [`AT_HINT`]).
     pub fn explain(self, what: &str, text: &str, hint: &str) -> String {
+        let text = crate::error::clip(text);
         match self {
             WhenError::Malformed => format!("{what} {text:?}: {hint}"),
             WhenError::TooLong => format!(

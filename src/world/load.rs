@@ -330,14 +330,15 @@ fn typed<T: DeserializeOwned>(v: &Value) -> std::result::Result<(), String> {
 }
 
 fn read<T: DeserializeOwned>(v: &Value) -> std::result::Result<T, String> {
-    T::deserialize(v).map_err(|e| e.to_string())
+    T::deserialize(v).map_err(|e| crate::error::plain(&e.to_string()))
 }
 
 fn utc(field: &str, value: &str) -> std::result::Result<(), String> {
     match crate::time::parse_utc(value) {
         Some(_) => Ok(()),
         None => Err(format!(
-            "{field} {value:?} is not a UTC time like 2026-01-01T00:00:00Z"
+            "{field} {:?} is not a UTC time; write one like 2026-01-01T00:00:00Z",
+            crate::error::clip(value)
         )),
     }
 }
@@ -371,9 +372,13 @@ fn instance_type_quota(v: &Value) -> std::result::Result<(), String> {
     }
 }
 
+/// A spot price record: its time, and its prices in range ([`crate::cost::spot::check_record`]),
+/// so a bad price is placed at its record's line when the file is read. The same check runs
+/// again on the merged world (`check_world_prices`) as a backstop for worlds built in code.
 fn spot_price(v: &Value) -> std::result::Result<(), String> {
     let p: SpotPriceType = read(v)?;
-    utc("Timestamp", &p.timestamp)
+    utc("Timestamp", &p.timestamp)?;
+    crate::cost::spot::check_record(&p)
 }
 
 fn fields_of<T: Serialize>(sample: T) -> Vec<String> {
@@ -538,7 +543,7 @@ fn merge_text(base: &mut Value, source: &str, text: &str) -> Result<()> {
 fn strip_position(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    msg.strip_suffix(&suffix).unwrap_or(&msg).to_string()
+    crate::error::plain(msg.strip_suffix(&suffix).unwrap_or(&msg))
 }
 
 /// Where a fragment came from.
@@ -676,7 +681,8 @@ fn unknown_key(k: &str, origin: &Origin) -> Error {
     origin.error(
         &[key(k)],
         format!(
-            "unknown key \"{k}\"{hint}; the world file takes {}",
+            "unknown key \"{k}\"{hint}; remove it, or use one of the keys a world file \
+             takes: {}",
             keys.join(", ")
         ),
     )
@@ -1196,7 +1202,7 @@ mod tests {
         ));
         assert_eq!((place.line, place.column), (Some(3), Some(3)));
         assert!(place.source.ends_with("mine.json"));
-        assert!(msg.starts_with("unknown key \"Imagez\" (did you mean \"Images\"?); the world file takes Regions, AvailableZones,"), "{msg}");
+        assert!(msg.starts_with("unknown key \"Imagez\" (did you mean \"Images\"?); remove it, or use one of the keys a world file takes: Regions, AvailableZones,"), "{msg}");
         assert!(msg.contains("SpotPrices, Account, RegionQuotas"), "{msg}");
     }
 
@@ -1240,7 +1246,7 @@ mod tests {
         assert_eq!((place.line, place.column), (Some(3), Some(4)));
         assert!(
             msg.starts_with(
-                "InstanceTypes.InstanceType[0] (InstanceTypeId \"ecs.x\"): invalid type"
+                "InstanceTypes.InstanceType[0] (InstanceTypeId \"ecs.x\"): string \"two\" where a whole number >= 0 is expected; write a whole number >= 0 here"
             ),
             "{msg}"
         );
@@ -1280,7 +1286,7 @@ mod tests {
         assert!(msg.contains("(did you mean \"ZoneId\"?)"), "{msg}");
         let (place, msg) = input_error(load_text("{\"Account\": {\n  \"KmsEnabled\": \"no\"}}"));
         assert_eq!((place.line, place.column), (Some(2), Some(3)));
-        assert!(msg.starts_with("Account.KmsEnabled: invalid type"), "{msg}");
+        assert!(msg.starts_with("Account.KmsEnabled: string \"no\" where true or false is expected; write true or false here"), "{msg}");
         // Describe*-shaped records take the extra fields real exports carry.
         load_text(r#"{"Vpcs": {"Vpc": [{"VpcId": "vpc-x", "RegionId": "cn-hangzhou", "IsDefault": false}]}}"#).unwrap();
     }

@@ -59,7 +59,7 @@ fn a_huge_offset_in_a_csv_timeline_is_a_located_error_not_a_panic() {
     let (_d, p) = write("at.csv", text);
     let e = refused(&[&p]);
     assert!(
-        e.contains(&format!("{p}:3: at \"+9000000000000000s\"")),
+        e.contains(&format!("{p}:3:1: at \"+9000000000000000s\"")),
         "{e}"
     );
     assert!(e.contains("36500d"), "{e}");
@@ -72,7 +72,7 @@ fn a_huge_offset_in_a_csv_timeline_is_a_located_error_not_a_panic() {
     let sp = dir.path().join("s.json");
     std::fs::write(&sp, json).unwrap();
     let e = refused(&[sp.to_str().unwrap()]);
-    assert!(e.contains("at.csv:3: at \"+9000000000000000s\""), "{e}");
+    assert!(e.contains("at.csv:3:1: at \"+9000000000000000s\""), "{e}");
 }
 
 #[test]
@@ -360,7 +360,11 @@ fn a_spot_price_of_1e308_in_a_trace_is_refused_at_load_not_charted_for_ever() {
     let s = dir.path().join("s.json");
     for (world, place) in [
         ("spot.csv", ":3:1: SpotPrice 1e308"),
-        ("spot.json", ": SpotPrices: SpotPrice 1e308"),
+        // A world JSON file's record is placed where it starts, when the file is read.
+        (
+            "spot.json",
+            ":1:35: SpotPrices.SpotPriceType[0] (ZoneId \"cn-hangzhou-i\"): SpotPrice 1e308",
+        ),
     ] {
         std::fs::write(&s, scenario(&format!("\"world\": \"{world}\""))).unwrap();
         let e = refused(&[s.to_str().unwrap()]);

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per area.
 
 mod atomic;
+mod badinput;
 mod capacity;
 mod cli;
 mod codes;
