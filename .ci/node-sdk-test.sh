@@ -22,14 +22,14 @@ PACKAGES=(@alicloud/ecs20140526 @alicloud/openapi-client)
 
 skip() {
     echo "================================================================"
-    echo "SKIPPED: Node.js SDK test: $1"
-    echo "         (the SDK could not be installed; nothing was tested)"
+    echo "SKIPPED: $1"
+    echo "         (Node.js SDK test: the SDK could not be installed; nothing was tested)"
     echo "================================================================"
     exit 0
 }
 
-command -v node >/dev/null || skip "node is not installed"
-command -v npm >/dev/null || skip "npm is not installed"
+command -v node >/dev/null || skip "node not installed"
+command -v npm >/dev/null || skip "npm not installed"
 
 cargo build --release --quiet
 
