@@ -31,6 +31,9 @@ pub const ACTIONS: &[&str] = &[
     "DescribeAccountAttributes",
 ];
 
+/// Catalog rows only these actions answer (no RunInstances rule returns them).
+pub const ACTION_CODES: &[ErrorKey] = &[ErrorKey::InvalidInstanceIdNotFound];
+
 /// What one action produced: the reply and the report columns beyond the common ones.
 struct Done {
     reply: Reply,
@@ -200,7 +203,7 @@ impl Session {
             },
             None => None,
         };
-        let (page, size) = match paging(raw) {
+        let paging = match Paging::read(raw, self.seed) {
             Ok(p) => p,
             Err(name) => return self.failed(ErrorKey::InvalidParameterGeneric, name, rid),
         };
@@ -220,16 +223,31 @@ impl Session {
             }
         }
         let total = all.len();
-        let shown: Vec<Value> = all
-            .iter()
-            .skip((page - 1).saturating_mul(size) as usize)
-            .take(size as usize)
-            .map(instance_json)
-            .collect();
         let mut m = Map::new();
+        let (shown, next): (Vec<&Instance>, String) = match paging {
+            Paging::Pages { number, size } => {
+                m.insert("PageNumber".into(), json!(number));
+                m.insert("PageSize".into(), json!(size));
+                let skip = u64::from(number - 1) * u64::from(size);
+                let shown = all
+                    .iter()
+                    .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+                    .take(size as usize)
+                    .collect();
+                (shown, String::new())
+            }
+            Paging::Token { from, max } => {
+                let mut rest = all.iter().filter(|i| i.seq >= from);
+                let shown: Vec<&Instance> = rest.by_ref().take(max as usize).collect();
+                let next = rest
+                    .next()
+                    .map_or_else(String::new, |i| next_token(self.seed, i.seq));
+                (shown, next)
+            }
+        };
         m.insert("TotalCount".into(), json!(total));
-        m.insert("PageNumber".into(), json!(page));
-        m.insert("PageSize".into(), json!(size));
+        m.insert("NextToken".into(), json!(next));
+        let shown: Vec<Value> = shown.into_iter().map(instance_json).collect();
         m.insert("Instances".into(), json!({ "Instance": shown }));
         Done::reply(Reply::ok("DescribeInstances", rid, m))
     }
@@ -272,6 +290,18 @@ impl Session {
         let dry_run = raw.get("DryRun").and_then(parse_bool).unwrap_or(false);
         let param = if many { "InstanceId.N" } else { "InstanceId" };
         match self.delete(&ids, dry_run) {
+            // Today's API has a row of its own; the 2018 reference answers InvalidParameter.
+            Err(_)
+                if self
+                    .world
+                    .edition
+                    .get()
+                    .has_row(ErrorKey::InvalidInstanceIdNotFound.entry()) =>
+            {
+                let mut d = self.refused(ErrorKey::InvalidInstanceIdNotFound, rid);
+                d.parameter = param.to_string();
+                d
+            }
             Err(_) => self.failed(ErrorKey::InvalidParameterGeneric, param, rid),
             Ok(_) if dry_run => {
                 let mut d = self.refused(ErrorKey::DryRunOperation, rid);
@@ -534,13 +564,61 @@ fn run_reply(rid: &str, ids: &[String]) -> Reply {
     Reply::ok("RunInstances", rid, m)
 }
 
-/// `PageNumber` (from 1) and `PageSize` (1..=100, default 10), or the bad parameter's name.
-fn paging(raw: &RawRequest) -> Result<(u32, u32), &'static str> {
-    let read = |name: &'static str, default: u32, max: u32| match raw.get(name) {
-        None | Some("") => Ok(default),
-        Some(v) => parse_int(v).filter(|n| (1..=max).contains(n)).ok_or(name),
-    };
-    Ok((read("PageNumber", 1, u32::MAX)?, read("PageSize", 10, 100)?))
+/// How DescribeInstances pages, from its parameters and today's metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Paging {
+    /// `PageNumber` (from 1, default 1) and `PageSize` (1..=100, default 10), the older
+    /// form: out of range is refused.
+    Pages { number: u32, size: u32 },
+    /// `MaxResults` and `NextToken`, used when either is sent: instances from creation
+    /// number `from` on, `max` of them (MaxResults below 10 or absent reads as 10, above 100
+    /// as 100, as the metadata says).
+    Token { from: u64, max: u32 },
+}
+
+impl Paging {
+    /// The paging a request asks for, or the name of the parameter that is not valid.
+    fn read(raw: &RawRequest, seed: u64) -> Result<Paging, &'static str> {
+        let given = |name: &str| raw.get(name).filter(|v| !v.is_empty());
+        if given("MaxResults").is_some() || given("NextToken").is_some() {
+            let max = match given("MaxResults") {
+                None => 10,
+                Some(v) => parse_int(v).ok_or("MaxResults")?.clamp(10, 100),
+            };
+            let from = match given("NextToken") {
+                None => 0,
+                Some(t) => token_cursor(seed, t).ok_or("NextToken")?,
+            };
+            return Ok(Paging::Token { from, max });
+        }
+        let read = |name: &'static str, default: u32, max: u32| match given(name) {
+            None => Ok(default),
+            Some(v) => parse_int(v).filter(|n| (1..=max).contains(n)).ok_or(name),
+        };
+        Ok(Paging::Pages {
+            number: read("PageNumber", 1, u32::MAX)?,
+            size: read("PageSize", 10, 100)?,
+        })
+    }
+}
+
+/// The NextToken that resumes a listing at creation number `seq`: 32 hex digits, the
+/// cursor masked by the seed and a check, so a token from another session or edited by
+/// hand is refused rather than read as some other place.
+fn next_token(seed: u64, seq: u64) -> String {
+    let mask = super::ids::mix(seed ^ 0x4e65_7874_546f_6b65);
+    format!("{:016x}{:016x}", seq ^ mask, super::ids::mix(seq ^ mask))
+}
+
+/// The creation number a NextToken resumes at (None: not a token this session gave).
+fn token_cursor(seed: u64, token: &str) -> Option<u64> {
+    if token.len() != 32 || !token.is_ascii() {
+        return None;
+    }
+    let masked = u64::from_str_radix(&token[..16], 16).ok()?;
+    let mask = super::ids::mix(seed ^ 0x4e65_7874_546f_6b65);
+    let seq = masked ^ mask;
+    (next_token(seed, seq) == token).then_some(seq)
 }
 
 /// Status and StatusCategory of an offer from live stock.
@@ -556,6 +634,8 @@ fn live_status(stock: Option<u32>, world_category: &str) -> (&'static str, &'sta
 
 /// One instance as DescribeInstances shows it.
 fn instance_json(i: &Instance) -> Value {
+    let private: Vec<String> = i.private_ip.iter().map(|ip| ip.to_string()).collect();
+    let public: Vec<String> = i.public_ip.iter().map(|ip| ip.to_string()).collect();
     let tags: Vec<Value> = i
         .tags
         .iter()
@@ -587,8 +667,19 @@ fn instance_json(i: &Instance) -> Value {
         "VpcAttributes": {
             "VpcId": i.vpc.clone().unwrap_or_default(),
             "VSwitchId": i.vswitch.clone().unwrap_or_default(),
-            "PrivateIpAddress": {"IpAddress": []},
+            "PrivateIpAddress": {"IpAddress": private},
+            "NatIpAddress": "",
         },
+        "PublicIpAddress": {"IpAddress": public},
+        "InnerIpAddress": {"IpAddress": []},
+        "EipAddress": {"IpAddress": "", "AllocationId": "", "Bandwidth": 0},
+        "NetworkInterfaces": {"NetworkInterface": [{
+            "Type": "Primary",
+            "PrimaryIpAddress": private.first().cloned().unwrap_or_default(),
+            "PrivateIpSets": {"PrivateIpSet": private.iter().map(|ip| json!({
+                "PrivateIpAddress": ip, "Primary": true,
+            })).collect::<Vec<_>>()},
+        }]},
         "Tags": {"Tag": tags},
     });
     if let Some(limit) = i.spot_price_limit {

@@ -5,6 +5,7 @@
 //! error counts have a mutex of their own, held only to append a row or take a snapshot.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -36,6 +37,8 @@ pub struct SessionConfig {
 /// One instance created in the session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Instance {
+    /// Creation number in the session (orders DescribeInstances, cursors its NextToken).
+    pub seq: u64,
     pub id: String,
     pub region: String,
     pub zone: String,
@@ -53,6 +56,10 @@ pub struct Instance {
     pub security_groups: Vec<String>,
     pub vpc: Option<String>,
     pub vswitch: Option<String>,
+    /// The primary private address, from the vSwitch's CIDR block (None: no CIDR known).
+    pub private_ip: Option<Ipv4Addr>,
+    /// The public address, when InternetMaxBandwidthOut > 0.
+    pub public_ip: Option<Ipv4Addr>,
     pub internet_charge: InternetChargeType,
     pub bandwidth_out: u32,
     pub spot: SpotStrategy,
@@ -232,6 +239,10 @@ struct State {
     tokens: HashMap<String, (u64, Vec<String>)>,
     /// Instances created so far (numbers ids).
     created: u64,
+    /// Private addresses live session instances hold, by vSwitch.
+    private_ips: HashMap<String, BTreeSet<u32>>,
+    /// Public addresses live session instances hold.
+    public_ips: BTreeSet<u32>,
 }
 
 /// The request log and the error counts over every request.
@@ -247,11 +258,61 @@ impl State {
             return false;
         };
         self.by_id.remove(&i.id);
+        if let (Some(v), Some(ip)) = (&i.vswitch, i.private_ip) {
+            if let Some(held) = self.private_ips.get_mut(v) {
+                held.remove(&u32::from(ip));
+            }
+        }
+        if let Some(ip) = i.public_ip {
+            self.public_ips.remove(&u32::from(ip));
+        }
         if let Some(t) = i.auto_release {
             self.releases.remove(&(t.timestamp_millis(), n));
         }
         self.counters.occupy(world, &i, false);
         true
+    }
+
+    /// Whether a live session instance holds `ip` on `vswitch`.
+    fn holds_private(&self, vswitch: &str, ip: u32) -> bool {
+        self.private_ips
+            .get(vswitch)
+            .is_some_and(|held| held.contains(&ip))
+    }
+
+    /// The private address of the next instance on `vswitch`: `wanted` when the request
+    /// names one (already checked free), else the lowest usable address of the CIDR that
+    /// neither the world's instances nor the session's hold. None without a CIDR or when
+    /// every address is taken (capacity counting refuses that before).
+    fn allocate_private(
+        &mut self,
+        world: &World,
+        vswitch: &str,
+        wanted: Option<u32>,
+    ) -> Option<Ipv4Addr> {
+        let ip = match wanted {
+            Some(ip) => ip,
+            None => {
+                let (first, last) = usable_range(&world.vswitch(vswitch)?.cidr_block)?;
+                (first..=last).find(|&x| {
+                    !self.holds_private(vswitch, x)
+                        && !world.private_ip_in_use(vswitch, &Ipv4Addr::from(x).to_string())
+                })?
+            }
+        };
+        self.private_ips
+            .entry(vswitch.to_string())
+            .or_default()
+            .insert(ip);
+        Some(Ipv4Addr::from(ip))
+    }
+
+    /// The lowest free address of the public pool (`PUBLIC_POOL`).
+    fn allocate_public(&mut self) -> Option<Ipv4Addr> {
+        let (first, last) = usable_range(PUBLIC_POOL)?;
+        let ip = (first..=last).find(|x| !self.public_ips.contains(x))?;
+        self.public_ips.insert(ip);
+        Some(Ipv4Addr::from(ip))
     }
 
     /// Releases every instance whose AutoReleaseTime has passed.
@@ -264,6 +325,23 @@ impl State {
             self.release(world, n);
         }
     }
+}
+
+/// Where public addresses come from: 198.18.0.0/15, reserved for benchmarking (RFC 2544),
+/// so a simulated address never names a real host.
+pub const PUBLIC_POOL: &str = "198.18.0.0/15";
+
+/// The addresses of a CIDR block instances may take: all but the first and the last three
+/// (the reserved ones, as `validate::network` checks). None when the block is not IPv4
+/// CIDR text or too small to leave any.
+fn usable_range(cidr: &str) -> Option<(u32, u32)> {
+    let (net, bits) = cidr.split_once('/')?;
+    let net: Ipv4Addr = net.parse().ok()?;
+    let bits: u32 = bits.parse().ok().filter(|b| *b <= 30)?;
+    let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+    let base = u32::from(net) & mask;
+    let last = base | !mask;
+    Some((base + 1, last - 3))
 }
 
 /// A running session.
@@ -360,6 +438,9 @@ impl Session {
                 };
             }
         }
+        if let Some(v) = self.held_address(&st, admitted) {
+            return RunResult::Failed(v);
+        }
         let view = LiveView {
             base: WorldCapacity::new(&self.world, at),
             world: &self.world,
@@ -384,6 +465,34 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// The requested PrivateIpAddress (and, for Amount > 1, the consecutive ones after it)
+    /// as the instances will take them: None when the request names none.
+    fn requested_ips(admitted: &Admitted) -> Option<(String, u32)> {
+        let req = &admitted.request;
+        let ip: Ipv4Addr = req
+            .get_str(crate::catalog::params::ParamId::PrivateIpAddress)?
+            .parse()
+            .ok()?;
+        Some((req.vswitch_id.clone()?, u32::from(ip)))
+    }
+
+    /// InvalidPrivateIpAddress.Duplicated when a live session instance holds the requested
+    /// PrivateIpAddress or one of the consecutive addresses Amount > 1 takes after it (the
+    /// static rule has refused the world's own instances' addresses already).
+    fn held_address(&self, st: &State, admitted: &Admitted) -> Option<crate::validate::Violation> {
+        let (vswitch, first) = Self::requested_ips(admitted)?;
+        let taken = (0..admitted.request.amount())
+            .filter_map(|k| first.checked_add(k))
+            .any(|ip| st.holds_private(&vswitch, ip));
+        taken.then(|| {
+            crate::validate::Violation::on(
+                ErrorKey::InvalidPrivateIpAddressDuplicated,
+                crate::catalog::params::ParamId::PrivateIpAddress,
+            )
+            .answered_in(self.world.edition)
+        })
     }
 
     fn create(
@@ -413,11 +522,24 @@ impl Session {
         if groups.is_empty() && !d.security_group.is_empty() {
             groups.push(d.security_group.clone());
         }
-        for _ in 0..grant.amount {
+        let requested = Self::requested_ips(admitted);
+        for k in 0..grant.amount {
             let n = st.created;
             st.created += 1;
             let id = super::ids::instance_id(self.seed, n);
+            let private_ip = req.vswitch_id.as_deref().and_then(|v| {
+                let wanted = requested.as_ref().and_then(|(_, ip)| ip.checked_add(k));
+                st.allocate_private(&self.world, v, wanted)
+            });
+            let public_ip = if d.bandwidth_out > 0 {
+                st.allocate_public()
+            } else {
+                None
+            };
             let inst = Instance {
+                seq: n,
+                private_ip,
+                public_ip,
                 id: id.clone(),
                 region: d.region.clone(),
                 zone: grant.zone.clone(),

@@ -1061,7 +1061,9 @@ fn every_modeled_row_has_a_case() {
     let mut covered: BTreeSet<K> = cases().iter().map(|c| c.key).collect();
     covered.extend(cases().iter().map(|c| today.answer_key(c.key)));
     covered.extend(crate::current::cases().iter().map(|c| c.key));
-    let stateful = [K::IdempotentParameterMismatch];
+    // Stateful: triggered by the replay tests and (serve's other actions) tests/it/serve.rs.
+    let mut stateful = vec![K::IdempotentParameterMismatch];
+    stateful.extend_from_slice(ecsim::serve::actions::ACTION_CODES);
     let missing: Vec<K> = entries()
         .iter()
         .filter(|e| e.modeled)

@@ -415,12 +415,12 @@ fn quota_runs_out_and_delete_instances_frees_it() {
             ("InstanceId", "i-nosuchinstance"),
         ],
     );
-    assert_error_shape(&r, "InvalidParameter", 400);
+    assert_error_shape(&r, "InvalidInstanceId.NotFound", 404);
     let r = post(
         &s.addr,
         &[("Action", "DeleteInstance"), ("InstanceId", &first[2])],
     );
-    assert_error_shape(&r, "InvalidParameter", 400);
+    assert_error_shape(&r, "InvalidInstanceId.NotFound", 404);
     assert_eq!(ids(&run(&s.addr, &[])).len(), 1);
 }
 
@@ -643,4 +643,222 @@ fn report_and_shutdown_write_csv_without_secrets() {
     let s = start(&[]);
     let r = http(&s.addr, "POST", "/_ecsim/report", &[], "");
     assert_eq!(r.status, 409);
+}
+
+/// A world fragment with one existing instance holding 172.16.1.1 and 172.16.1.3 on the
+/// default world's vsw-bp1s5fnvk4gn2tws03624 (172.16.1.0/24).
+fn held_ips_world(dir: &tempfile::TempDir) -> String {
+    let path = dir.path().join("held-ips.json");
+    std::fs::write(
+        &path,
+        r#"{"Instances": {"Instance": [{"InstanceId": "i-existing", "RegionId": "cn-hangzhou",
+            "ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large",
+            "VpcAttributes": {"VpcId": "vpc-bp1opxu1zkhn00gzv26cq",
+                              "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624",
+                              "PrivateIpAddress": {"IpAddress": ["172.16.1.1", "172.16.1.3"]}}}]}}"#,
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+/// The private and public addresses DescribeInstances shows for `id`.
+fn addresses(addr: &str, id: &str) -> (Vec<String>, Vec<String>) {
+    let ids = serde_json::to_string(&[id]).unwrap();
+    let d = describe(addr, &[("InstanceIds", &ids)]);
+    let i = &d["Instances"]["Instance"][0];
+    let list = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap_or_else(|| panic!("an address list: {d}"))
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(i["VpcAttributes"]["VpcId"], "vpc-bp1opxu1zkhn00gzv26cq");
+    let private = list(&i["VpcAttributes"]["PrivateIpAddress"]["IpAddress"]);
+    assert_eq!(
+        i["NetworkInterfaces"]["NetworkInterface"][0]["PrimaryIpAddress"],
+        private.first().map_or("", String::as_str)
+    );
+    (private, list(&i["PublicIpAddress"]["IpAddress"]))
+}
+
+#[test]
+fn private_addresses_come_from_the_vswitch_lowest_free_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(&["--world", &held_ips_world(&dir)]);
+    // .0 is the network's and .1, .3 the world's instance's: two instances take .2 and .4.
+    let two = ids(&run(&s.addr, &[("Amount", "2")]));
+    assert_eq!(addresses(&s.addr, &two[0]).0, ["172.16.1.2"]);
+    assert_eq!(addresses(&s.addr, &two[1]).0, ["172.16.1.4"]);
+    // A requested address is honoured, and Amount > 1 takes the ones after it.
+    let asked = ids(&run(
+        &s.addr,
+        &[("PrivateIpAddress", "172.16.1.10"), ("Amount", "2")],
+    ));
+    assert_eq!(addresses(&s.addr, &asked[0]).0, ["172.16.1.10"]);
+    assert_eq!(addresses(&s.addr, &asked[1]).0, ["172.16.1.11"]);
+    // Held by a session instance (.4, or .11 as the second of two from .10): refused, and
+    // nothing is created; held by the world's instance: refused by the static rule.
+    for (ip, amount) in [
+        ("172.16.1.4", "1"),
+        ("172.16.1.9", "3"),
+        ("172.16.1.3", "1"),
+    ] {
+        let r = run(&s.addr, &[("PrivateIpAddress", ip), ("Amount", amount)]);
+        assert_error_shape(&r, "InvalidPrivateIpAddress.Duplicated", 400);
+        assert_eq!(
+            r.json()["Message"],
+            "The specified private IP address is already in use."
+        );
+    }
+    let r = run(
+        &s.addr,
+        &[("PrivateIpAddress", "172.16.1.4"), ("DryRun", "true")],
+    );
+    assert_error_shape(&r, "InvalidPrivateIpAddress.Duplicated", 400);
+    assert_eq!(describe(&s.addr, &[])["TotalCount"], 4);
+    // A released instance gives its address back: the next one takes .2 again.
+    let r = post(
+        &s.addr,
+        &[("Action", "DeleteInstance"), ("InstanceId", &two[0])],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let again = ids(&run(&s.addr, &[]));
+    assert_eq!(addresses(&s.addr, &again[0]).0, ["172.16.1.2"]);
+    let next = ids(&run(&s.addr, &[]));
+    assert_eq!(addresses(&s.addr, &next[0]).0, ["172.16.1.5"]);
+    // Without bandwidth no public address; with it the lowest free of 198.18.0.0/15.
+    assert!(addresses(&s.addr, &next[0]).1.is_empty());
+    let public = ids(&run(
+        &s.addr,
+        &[("InternetMaxBandwidthOut", "5"), ("Amount", "2")],
+    ));
+    assert_eq!(addresses(&s.addr, &public[0]).1, ["198.18.0.1"]);
+    assert_eq!(addresses(&s.addr, &public[1]).1, ["198.18.0.2"]);
+    let r = post(
+        &s.addr,
+        &[("Action", "DeleteInstance"), ("InstanceId", &public[0])],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let back = ids(&run(&s.addr, &[("InternetMaxBandwidthOut", "1")]));
+    assert_eq!(addresses(&s.addr, &back[0]).1, ["198.18.0.1"]);
+}
+
+/// Every page of a MaxResults/NextToken listing: (ids in order, the tokens answered).
+fn token_pages(addr: &str, max: &str) -> (Vec<String>, Vec<String>) {
+    let (mut seen, mut tokens) = (Vec::new(), Vec::new());
+    let mut token = String::new();
+    loop {
+        let mut p = vec![("MaxResults", max)];
+        if !token.is_empty() {
+            p.push(("NextToken", &token));
+        }
+        let d = describe(addr, &p);
+        assert!(
+            d.get("PageNumber").is_none(),
+            "token paging has no page number: {d}"
+        );
+        for i in d["Instances"]["Instance"].as_array().unwrap() {
+            seen.push(i["InstanceId"].as_str().unwrap().to_string());
+        }
+        token = d["NextToken"].as_str().unwrap().to_string();
+        if token.is_empty() {
+            return (seen, tokens);
+        }
+        tokens.push(token.clone());
+    }
+}
+
+#[test]
+fn describe_instances_pages_by_next_token_and_by_page_number() {
+    let s = start(&[]);
+    let mut made = ids(&run(&s.addr, &[("Amount", "12")]));
+    // MaxResults below 10 reads as 10 (the metadata's rule): pages of 10 and 2.
+    let (seen, tokens) = token_pages(&s.addr, "1");
+    assert_eq!(seen, made);
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].len(), 32);
+    let (seen, tokens) = token_pages(&s.addr, "5000");
+    assert_eq!((seen, tokens.len()), (made.clone(), 0));
+    // A token resumes where it stopped even when instances before it are released.
+    let (_, tokens) = token_pages(&s.addr, "10");
+    let r = post(
+        &s.addr,
+        &[("Action", "DeleteInstance"), ("InstanceId", &made[0])],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    made.remove(0);
+    let d = describe(&s.addr, &[("NextToken", &tokens[0])]);
+    assert_eq!(
+        d["Instances"]["Instance"][0]["InstanceId"],
+        made[9].as_str()
+    );
+    assert_eq!(d["TotalCount"], 11);
+    // The same seed answers the same tokens.
+    let again = start(&[]);
+    ids(&run(&again.addr, &[("Amount", "12")]));
+    assert_eq!(token_pages(&again.addr, "10").1, tokens);
+    // The older form: defaults 1 and 10, NextToken empty.
+    let d = describe(&s.addr, &[]);
+    assert_eq!(
+        (d["PageNumber"].clone(), d["PageSize"].clone()),
+        (1.into(), 10.into())
+    );
+    assert_eq!(d["NextToken"], "");
+    assert_eq!(d["Instances"]["Instance"].as_array().unwrap().len(), 10);
+    // Values that are not valid name their parameter.
+    for (name, value) in [
+        ("NextToken", "caeba0bbb2be03f84eb48b699f0a4883"),
+        ("MaxResults", "ten"),
+        ("PageSize", "101"),
+        ("PageSize", "0"),
+        ("PageNumber", "0"),
+    ] {
+        let r = post(
+            &s.addr,
+            &[
+                ("Action", "DescribeInstances"),
+                ("RegionId", "cn-hangzhou"),
+                (name, value),
+            ],
+        );
+        assert_error_shape(&r, "InvalidParameter", 400);
+        assert!(
+            r.json()["Message"].as_str().unwrap().contains(name),
+            "{}",
+            r.body
+        );
+    }
+}
+
+#[test]
+fn unknown_instance_ids_answer_invalid_instance_id_not_found() {
+    let s = start(&[]);
+    let made = ids(&run(&s.addr, &[]));
+    let r = post(
+        &s.addr,
+        &[
+            ("Action", "DeleteInstances"),
+            ("RegionId", "cn-hangzhou"),
+            ("InstanceId.1", &made[0]),
+            ("InstanceId.2", "i-nosuchinstance"),
+        ],
+    );
+    assert_error_shape(&r, "InvalidInstanceId.NotFound", 404);
+    assert_eq!(
+        r.json()["Message"],
+        "The specified InstanceId does not exist."
+    );
+    // All or none: the known one is still there.
+    assert_eq!(describe(&s.addr, &[])["TotalCount"], 1);
+    // The 2018 reference has no such row and answers InvalidParameter, as then.
+    let old = start(&["--edition", "reference-2018"]);
+    let r = post(
+        &old.addr,
+        &[
+            ("Action", "DeleteInstance"),
+            ("InstanceId", "i-nosuchinstance"),
+        ],
+    );
+    assert_error_shape(&r, "InvalidParameter", 400);
 }
