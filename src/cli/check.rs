@@ -154,14 +154,6 @@ fn read_ahead(inputs: Vec<Input>, tx: SyncSender<Piece>) {
     }
 }
 
-/// Runs `f` in `pool` when `--threads` gave one, else in rayon's global pool.
-fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
-    match pool {
-        Some(p) => p.install(f),
-        None => f(),
-    }
-}
-
 /// Requests checked so far.
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {
@@ -171,15 +163,7 @@ struct Tally {
 
 pub fn run(a: CheckArgs) -> crate::Result<Output> {
     let at = parse_at(a.at.as_deref())?;
-    let pool = match a.threads {
-        None => None,
-        Some(n) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(usize::from(n))
-                .build()
-                .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?,
-        ),
-    };
+    let pool = super::thread_pool(a.threads)?;
     let sources: Vec<WorldSource> = a.world.iter().map(|p| WorldSource::File(p)).collect();
     let doc = load_doc(&sources)?;
     crate::cost::spot::check_world_prices(&doc, &super::serve::world_names(&a.world))?;
@@ -222,11 +206,11 @@ fn stream(
     let write_err = |e: std::io::Error| Error::io("stdout", e);
     for piece in rx.iter() {
         let reqs = match piece {
-            Piece::Lines(batch) => in_pool(pool, || batch.parse())?,
+            Piece::Lines(batch) => super::in_pool(pool, || batch.parse())?,
             Piece::Document(reqs) => reqs,
             Piece::Failed(e) => return Err(e),
         };
-        let bytes = in_pool(pool, || {
+        let bytes = super::in_pool(pool, || {
             let preds: Vec<Prediction> = reqs
                 .par_iter()
                 .map(|r| validate::predict(r, world, at))

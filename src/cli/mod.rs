@@ -57,6 +57,24 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
     }
 }
 
+/// The worker pool `--threads N` asks for (None: rayon's global pool, one thread per core).
+fn thread_pool(threads: Option<u16>) -> crate::Result<Option<rayon::ThreadPool>> {
+    let Some(n) = threads else { return Ok(None) };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(usize::from(n))
+        .build()
+        .map(Some)
+        .map_err(|e| crate::error::Error::Usage(format!("--threads {n}: {e}")))
+}
+
+/// Runs `f` in `pool` when `--threads` gave one, else in rayon's global pool.
+fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
 /// Parses the process arguments, runs, prints, and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

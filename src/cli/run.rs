@@ -147,24 +147,15 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         progress: show_progress.then(|| counter.clone()),
         costs: !a.no_costs,
     };
-    let pool = match a.threads {
-        None => None,
-        Some(n) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(usize::from(n))
-                .build()
-                .map_err(|e| Error::Usage(format!("--threads {n}: {e}")))?,
-        ),
-    };
+    let pool = super::thread_pool(a.threads)?;
     let finished = AtomicBool::new(false);
     let reports = std::thread::scope(|scope| {
         if show_progress {
             scope.spawn(|| progress_bar(&counter, total, &finished));
         }
-        let reports = match &pool {
-            None => sim::run_checked(&scenarios, &opts, a.max_memory),
-            Some(p) => p.install(|| sim::run_checked(&scenarios, &opts, a.max_memory)),
-        };
+        let reports = super::in_pool(pool.as_ref(), || {
+            sim::run_checked(&scenarios, &opts, a.max_memory)
+        });
         finished.store(true, Ordering::Relaxed);
         reports
     })?;

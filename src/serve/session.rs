@@ -519,9 +519,6 @@ impl Session {
                 groups.push(g.to_string());
             }
         }
-        if groups.is_empty() && !d.security_group.is_empty() {
-            groups.push(d.security_group.clone());
-        }
         let requested = Self::requested_ips(admitted);
         for k in 0..grant.amount {
             let n = st.created;

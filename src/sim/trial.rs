@@ -327,16 +327,7 @@ impl TrialView<'_, '_> {
     }
 
     fn pool_of(&self, zone: &str) -> Option<usize> {
-        let addr = zone.as_ptr() as usize;
-        let step = self.step;
-        match step.zone_addrs.iter().position(|&a| a == addr) {
-            Some(i) => Some(step.pools[i] as usize),
-            None => step
-                .pools
-                .iter()
-                .map(|&p| p as usize)
-                .find(|&p| self.plan.pools[p].zone == zone),
-        }
+        self.zone_pos(zone).map(|i| self.step.pools[i] as usize)
     }
 }
 

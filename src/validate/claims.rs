@@ -162,14 +162,8 @@ fn every_claim(c: &Ctx, vcpus: u32) -> Vec<Claim> {
         .filter(|n| Some(*n) != primary)
         .collect();
     let enis = 1 + secondaries.len() as u32;
-    let mut groups: Vec<(ParamRef, &str)> = r.security_groups();
-    if groups.is_empty() {
-        if let Some(g) = r.security_group_id.as_deref() {
-            groups.push((r.security_group_param(), g));
-        }
-    }
     let mut seen: Vec<&str> = Vec::new();
-    for (param, id) in groups {
+    for (param, id) in r.security_groups() {
         if seen.contains(&id) {
             continue;
         }
@@ -196,38 +190,23 @@ fn every_claim(c: &Ctx, vcpus: u32) -> Vec<Claim> {
         return out;
     }
     if let Some(v) = r.vswitch_id.as_deref() {
-        let mut on_primary = 1;
-        let mut others: Vec<(ParamRef, &str)> = Vec::new();
+        // (parameter, vSwitch, addresses per instance), the primary's first.
+        let mut taken: Vec<(ParamRef, &str, u32)> = vec![(r.vswitch_param(), v, 1)];
         for n in &secondaries {
             let p = ParamRef::at(ParamId::NetworkInterfaceVSwitchId, *n);
-            match r.at(p.id, *n, 0).and_then(Value::as_str) {
-                Some(other) if other != v => match others.iter().position(|(_, o)| *o == other) {
-                    Some(_) => {}
-                    None => others.push((p, other)),
-                },
-                _ => on_primary += 1,
+            let on = r.at(p.id, *n, 0).and_then(Value::as_str).unwrap_or(v);
+            match taken.iter_mut().find(|(_, t, _)| *t == on) {
+                Some(t) => t.2 += 1,
+                None => taken.push((p, on, 1)),
             }
         }
-        out.push(Claim {
+        out.extend(taken.into_iter().map(|(param, id, per_instance)| Claim {
             kind: LimitKind::VSwitchIps,
-            id: v.to_string(),
+            id: id.to_string(),
             per_zone: false,
-            per_instance: on_primary,
-            param: r.vswitch_param(),
-        });
-        for (p, other) in others {
-            let per_instance = secondaries
-                .iter()
-                .filter(|n| r.at(p.id, **n, 0).and_then(Value::as_str) == Some(other))
-                .count() as u32;
-            out.push(Claim {
-                kind: LimitKind::VSwitchIps,
-                id: other.to_string(),
-                per_zone: false,
-                per_instance,
-                param: p,
-            });
-        }
+            per_instance,
+            param,
+        }));
     }
     let spot = r.spot_strategy() != SpotStrategy::NoSpot;
     if let Some(t) = r.instance_type.as_deref() {

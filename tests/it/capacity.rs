@@ -34,6 +34,22 @@ fn small_vswitch(free: u32) -> String {
     )
 }
 
+/// `check --json` of one request under the 2018 reference in the default world.
+fn check_reference(body: &str) -> std::process::Output {
+    ecsim(
+        &[
+            "check",
+            "--edition",
+            "reference-2018",
+            "--at",
+            AT,
+            "--json",
+            body,
+        ],
+        None,
+    )
+}
+
 fn replay(world: &str, timeline: &[String]) -> ScenarioReport {
     let text = format!(
         r#"{{"trials": 3, "horizon": "4h", "sample_every": "10m", "world": {world},
@@ -105,19 +121,9 @@ fn an_enterprise_group_takes_twenty_more_where_it_holds_990() {
         last_use(&r, &format!("security_group_enis:{ENTERPRISE}")),
         1010
     );
-    // The 2018 reference counts instances against the group's InstanceLimit (65,536 here).
-    let o = ecsim(
-        &[
-            "check",
-            "--edition",
-            "reference-2018",
-            "--at",
-            AT,
-            "--json",
-            &body,
-        ],
-        None,
-    );
+    // The 2018 reference counts instances against the group's InstanceLimit: the default
+    // world's enterprise group (8 instances of 65,536) takes them too.
+    let o = check_reference(&body);
     assert_eq!(json_lines(&o)[0]["ok"], true, "{}", stdout(&o));
 }
 
@@ -294,18 +300,7 @@ fn the_regional_bandwidth_cap_answers_todays_code_and_the_reference_keeps_its_ow
     let line = &json_lines(&today)[0];
     assert_eq!(line["code"], "QuotaExceeded.InternetBandwidth", "{line}");
     assert_eq!(line["limit"]["name"], "bandwidth:cn-hangzhou:PayByTraffic");
-    let old = ecsim(
-        &[
-            "check",
-            "--edition",
-            "reference-2018",
-            "--at",
-            AT,
-            "--json",
-            &body,
-        ],
-        None,
-    );
+    let old = check_reference(&body);
     assert_eq!(json_lines(&old)[0]["code"], "InvalidParameter");
 }
 
