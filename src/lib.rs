@@ -3,6 +3,7 @@
 //! Module map (the pipeline reads top to bottom):
 //! - [`catalog`]: the error catalog and parameter specs, compiled in from `data/`;
 //! - [`request`]: wire forms → raw parameter lists → typed requests; secrets stay hidden;
+//! - [`input`]: the planners' forms (Terraform, ROS, aliyun CLI lines, SDK maps) → raw requests;
 //! - [`edition`]: which RunInstances is predicted (today's API or the 2018 reference), as data;
 //! - [`cost`]: prices, traffic models, internet billing, spot billing, Monte Carlo statistics;
 //! - [`world`]: the modeled world (Describe*-shaped data, account, quotas, stock);
@@ -22,6 +23,7 @@ pub mod cli;
 pub mod cost;
 pub mod edition;
 pub mod error;
+pub mod input;
 pub mod limits;
 pub mod output;
 pub mod report;
