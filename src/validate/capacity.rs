@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use super::claims::{
-    Claim, SLOT_DEPLOYMENT_SET, SLOT_ENTERPRISE, SLOT_GROUPS, SLOT_PUBLIC_IPS, SLOT_QUOTAS,
-    SLOT_VSWITCH,
+    Claim, SLOT_DEPLOYMENT_SET, SLOT_DISKS, SLOT_ENTERPRISE, SLOT_GROUPS, SLOT_PUBLIC_IPS,
+    SLOT_QUOTAS, SLOT_VSWITCH,
 };
 use super::{Bound, Check, Ctx, Rule, Tier, Violation};
 use crate::catalog::params::ParamId;
@@ -79,7 +79,44 @@ impl Demand {
             None if candidate_zones.is_empty() => vec![""],
             None => candidate_zones.iter().map(String::as_str).collect(),
         };
-        let (claims, claim_spans) = super::claims::claims_of(c, vcpus, &zones);
+        let system_disk = DiskSpec {
+            category: c.system_disk_category(),
+            size_gib: c
+                .req
+                .system_disk
+                .size
+                .unwrap_or_else(|| c.image.map_or(40, |i| i.size.max(40))),
+            performance_level: c.req.system_disk.performance_level,
+        };
+        let data_disks: Vec<DiskSpec> = c
+            .req
+            .data_disks
+            .iter()
+            .map(|d| {
+                let category = c.data_disk_category(d);
+                let from_snapshot = d
+                    .snapshot_id
+                    .as_deref()
+                    .and_then(|s| c.world.snapshot(s))
+                    .and_then(|s| s.source_disk_size.parse::<u32>().ok());
+                DiskSpec {
+                    category,
+                    size_gib: d.size.or(from_snapshot).unwrap_or_else(|| {
+                        c.edition
+                            .data_disk_range(category, d.performance_level)
+                            .map_or(20, |r| r.0)
+                    }),
+                    performance_level: d.performance_level,
+                }
+            })
+            .collect();
+        let data_n: Vec<u16> = c.req.data_disks.iter().map(|d| d.n).collect();
+        let disks = super::claims::Disks {
+            system: &system_disk,
+            data: &data_disks,
+            data_n: &data_n,
+        };
+        let (claims, claim_spans) = super::claims::claims_of(c, vcpus, &disks, &zones);
         Demand {
             region: c.region.to_string(),
             zone,
@@ -96,37 +133,8 @@ impl Demand {
             spot: c.req.spot_strategy(),
             spot_limit: c.req.spot_price_limit,
             spot_duration: c.req.spot_duration.unwrap_or(1),
-            system_disk: DiskSpec {
-                category: c.system_disk_category(),
-                size_gib: c
-                    .req
-                    .system_disk
-                    .size
-                    .unwrap_or_else(|| c.image.map_or(40, |i| i.size.max(40))),
-                performance_level: c.req.system_disk.performance_level,
-            },
-            data_disks: c
-                .req
-                .data_disks
-                .iter()
-                .map(|d| {
-                    let category = c.data_disk_category(d);
-                    let from_snapshot = d
-                        .snapshot_id
-                        .as_deref()
-                        .and_then(|s| c.world.snapshot(s))
-                        .and_then(|s| s.source_disk_size.parse::<u32>().ok());
-                    DiskSpec {
-                        category,
-                        size_gib: d.size.or(from_snapshot).unwrap_or_else(|| {
-                            c.edition
-                                .data_disk_range(category, d.performance_level)
-                                .map_or(20, |r| r.0)
-                        }),
-                        performance_level: d.performance_level,
-                    }
-                })
-                .collect(),
+            system_disk,
+            data_disks,
             edition: c.world.edition,
             security_group_param: c.req.security_group_param(),
             vswitch_param: c.req.vswitch_param(),
@@ -443,6 +451,27 @@ pub static PUBLIC_IPS: Rule = Rule {
           stock of 2, Amount=3 with InternetMaxBandwidthOut=5 -> \
           InvalidOperation.PublicIpAddressNoStock.",
     check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_PUBLIC_IPS)),
+};
+
+pub static DISK_QUOTAS: Rule = Rule {
+    name: "disk_quotas",
+    tier: Tier::Capacity,
+    reads: &[ParamId::DataDiskSize, ParamId::SystemDiskCategory],
+    codes: &[
+        ErrorKey::QuotaExceedPostPaidDisk,
+        ErrorKey::QuotaExceedDiskCapacity,
+        ErrorKey::QuotaExceededPostpaidDataDiskCapacity,
+        ErrorKey::QuotaExceededPrepayDataDiskCapacity,
+    ],
+    doc: "The account's disk quotas leave room for every cloud disk of every instance: the \
+          region's living pay-as-you-go disks, system disks included (RegionQuota \
+          MaxPostPaidDiskCount; QuotaExceed.PostPaidDisk), the GiB of each category in the \
+          zone (DiskCapacityQuotas; QuotaExceed.DiskCapacity), and the GiB of data disks per \
+          billing method (MaxPostpaidDataDiskCapacity, MaxPrepaidDataDiskCapacity; \
+          QuotaExceeded.PostpaidDataDiskCapacity / PrepayDataDiskCapacity). Local disks count \
+          in none. Example: 1,000 of 1,024 GiB of cloud_essd used in the zone, Amount=2 with a \
+          40 GiB ESSD system disk -> QuotaExceed.DiskCapacity.",
+    check: Check::Capacity(|d, zone, v| super::claims::room(d, zone, v, SLOT_DISKS)),
 };
 
 pub static VPC_LIMIT: Rule = Rule {

@@ -12,6 +12,7 @@ use super::capacity::{CapacityView, Demand};
 use super::{Bound, Ctx, Violation};
 use crate::catalog::params::{ParamId, ParamRef};
 use crate::catalog::ErrorKey;
+use crate::cost::DiskSpec;
 use crate::edition::EditionId;
 use crate::request::typed::{InstanceChargeType, SpotStrategy, Value};
 use crate::world::World;
@@ -35,16 +36,25 @@ pub enum LimitKind {
     DeploymentSet,
     /// Public IPv4 addresses the region can still assign.
     PublicIps,
+    /// Living pay-as-you-go cloud disks of the region (system disks included).
+    PostPaidDisks,
+    /// GiB of one disk category in one zone.
+    DiskCapacity,
+    /// GiB of pay-as-you-go data disks of the region.
+    PostpaidDataDiskCapacity,
+    /// GiB of subscription data disks of the region.
+    PrepaidDataDiskCapacity,
 }
 
 /// The capacity rules that read claims, in registry order: each reads one slot.
-pub const SLOTS: usize = 6;
+pub const SLOTS: usize = 7;
 pub const SLOT_QUOTAS: usize = 0;
 pub const SLOT_GROUPS: usize = 1;
 pub const SLOT_ENTERPRISE: usize = 2;
 pub const SLOT_VSWITCH: usize = 3;
 pub const SLOT_DEPLOYMENT_SET: usize = 4;
 pub const SLOT_PUBLIC_IPS: usize = 5;
+pub const SLOT_DISKS: usize = 6;
 
 impl LimitKind {
     /// The slot of the rule that checks this kind.
@@ -56,6 +66,10 @@ impl LimitKind {
             LimitKind::VSwitchIps => SLOT_VSWITCH,
             LimitKind::DeploymentSet => SLOT_DEPLOYMENT_SET,
             LimitKind::PublicIps => SLOT_PUBLIC_IPS,
+            LimitKind::PostPaidDisks
+            | LimitKind::DiskCapacity
+            | LimitKind::PostpaidDataDiskCapacity
+            | LimitKind::PrepaidDataDiskCapacity => SLOT_DISKS,
         }
     }
 
@@ -70,6 +84,10 @@ impl LimitKind {
             LimitKind::TypeQuota | LimitKind::SpotVcpus => ErrorKey::QuotaExceedElasticQuota,
             LimitKind::DeploymentSet => ErrorKey::QuotaExceedDeploymentSetInstanceQuotaFull,
             LimitKind::PublicIps => ErrorKey::InvalidOperationPublicIpAddressNoStock,
+            LimitKind::PostPaidDisks => ErrorKey::QuotaExceedPostPaidDisk,
+            LimitKind::DiskCapacity => ErrorKey::QuotaExceedDiskCapacity,
+            LimitKind::PostpaidDataDiskCapacity => ErrorKey::QuotaExceededPostpaidDataDiskCapacity,
+            LimitKind::PrepaidDataDiskCapacity => ErrorKey::QuotaExceededPrepayDataDiskCapacity,
         }
     }
 
@@ -84,6 +102,10 @@ impl LimitKind {
             LimitKind::SpotVcpus => "spot_vcpus",
             LimitKind::DeploymentSet => "deployment_set",
             LimitKind::PublicIps => "public_ips",
+            LimitKind::PostPaidDisks => "postpaid_disks",
+            LimitKind::DiskCapacity => "disk_capacity",
+            LimitKind::PostpaidDataDiskCapacity => "postpaid_data_disk_gib",
+            LimitKind::PrepaidDataDiskCapacity => "prepaid_data_disk_gib",
         }
     }
 
@@ -95,6 +117,10 @@ impl LimitKind {
             LimitKind::GroupEnis => "ENIs",
             LimitKind::TypeQuota | LimitKind::SpotVcpus => "vCPUs",
             LimitKind::PublicIps => "public IPv4 addresses",
+            LimitKind::PostPaidDisks => "disks",
+            LimitKind::DiskCapacity
+            | LimitKind::PostpaidDataDiskCapacity
+            | LimitKind::PrepaidDataDiskCapacity => "GiB",
         }
     }
 }
@@ -130,8 +156,13 @@ impl Claim {
 /// the candidates), grouped by the slot of the rule that checks them (sent order within a
 /// slot), with each slot's span: a replay checks them on every attempt, so claims nothing
 /// limits are left out here once.
-pub(super) fn claims_of(c: &Ctx, vcpus: u32, zones: &[&str]) -> (Vec<Claim>, [(u8, u8); SLOTS]) {
-    let mut all = every_claim(c, vcpus);
+pub(super) fn claims_of(
+    c: &Ctx,
+    vcpus: u32,
+    disks: &Disks,
+    zones: &[&str],
+) -> (Vec<Claim>, [(u8, u8); SLOTS]) {
+    let mut all = every_claim(c, vcpus, disks);
     all.retain(|claim| {
         zones
             .iter()
@@ -148,8 +179,17 @@ pub(super) fn claims_of(c: &Ctx, vcpus: u32, zones: &[&str]) -> (Vec<Claim>, [(u
     (all, spans)
 }
 
+/// A request's disks as billed (categories and sizes after defaults): the system disk, then
+/// the data disks with the parameter each was sent as.
+pub(super) struct Disks<'a> {
+    pub system: &'a DiskSpec,
+    pub data: &'a [DiskSpec],
+    /// `DataDisk.n` of each entry of `data`.
+    pub data_n: &'a [u16],
+}
+
 /// Every claim of a request, limited or not.
-fn every_claim(c: &Ctx, vcpus: u32) -> Vec<Claim> {
+fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks) -> Vec<Claim> {
     let r = c.req;
     let mut out = Vec::new();
     let reference = c.world.edition == EditionId::Reference2018;
@@ -250,7 +290,74 @@ fn every_claim(c: &Ctx, vcpus: u32) -> Vec<Claim> {
             param: ParamRef::plain(ParamId::InternetMaxBandwidthOut),
         });
     }
+    disk_claims(c, spot, disks, &mut out);
     out
+}
+
+/// The disk quotas: living pay-as-you-go cloud disks (system disks included), GiB per zone ×
+/// category (system and data disks), and GiB of data disks per billing method. Local disks
+/// (ephemeral_ssd) count in none of them.
+fn disk_claims(c: &Ctx, spot: bool, disks: &Disks, out: &mut Vec<Claim>) {
+    let prepaid = !spot && c.req.instance_charge_type() == InstanceChargeType::PrePaid;
+    let cloud = |d: &DiskSpec| d.category.is_cloud();
+    let data: Vec<(&DiskSpec, ParamRef)> = disks
+        .data
+        .iter()
+        .zip(disks.data_n)
+        .filter(|(d, _)| cloud(d))
+        .map(|(d, n)| (d, ParamRef::at(ParamId::DataDiskSize, *n)))
+        .collect();
+    let count = u32::from(cloud(disks.system)) + data.len() as u32;
+    if !prepaid && count > 0 {
+        out.push(Claim {
+            kind: LimitKind::PostPaidDisks,
+            id: c.region.to_string(),
+            per_zone: false,
+            per_instance: count,
+            param: ParamRef::plain(ParamId::Amount),
+        });
+    }
+    // GiB per category, in the order the categories first appear (system disk first).
+    let mut by_category: Vec<(crate::request::typed::DiskCategory, u32, ParamRef)> = Vec::new();
+    let system = cloud(disks.system).then(|| {
+        (
+            disks.system,
+            ParamRef::plain(if c.req.system_disk.size.is_some() {
+                ParamId::SystemDiskSize
+            } else {
+                ParamId::SystemDiskCategory
+            }),
+        )
+    });
+    for (d, p) in system.into_iter().chain(data.iter().copied()) {
+        match by_category.iter_mut().find(|(k, _, _)| *k == d.category) {
+            Some(e) => e.1 = e.1.saturating_add(d.size_gib),
+            None => by_category.push((d.category, d.size_gib, p)),
+        }
+    }
+    out.extend(by_category.into_iter().map(|(k, gib, param)| Claim {
+        kind: LimitKind::DiskCapacity,
+        id: k.as_str().to_string(),
+        per_zone: true,
+        per_instance: gib,
+        param,
+    }));
+    let data_gib = data
+        .iter()
+        .fold(0u32, |a, (d, _)| a.saturating_add(d.size_gib));
+    if let (true, Some((_, param))) = (data_gib > 0, data.first()) {
+        out.push(Claim {
+            kind: if prepaid {
+                LimitKind::PrepaidDataDiskCapacity
+            } else {
+                LimitKind::PostpaidDataDiskCapacity
+            },
+            id: c.region.to_string(),
+            per_zone: false,
+            per_instance: data_gib,
+            param: *param,
+        });
+    }
 }
 
 /// (used, limit) of a claim in `zone` as the world stands; None when the world sets no
@@ -294,6 +401,21 @@ pub fn world_limit(world: &World, c: &Claim, zone: &str) -> Option<(u64, u64)> {
             .region_quota(&c.id)
             .and_then(|q| q.public_ip_address_stock)
             .map(|n| (0, n.into())),
+        LimitKind::PostPaidDisks => world.region_quota(&c.id).and_then(|q| {
+            q.max_post_paid_disk_count
+                .map(|m| (q.used_post_paid_disk_count.into(), m.into()))
+        }),
+        LimitKind::DiskCapacity => world
+            .disk_quota(zone, &c.id)
+            .map(|q| (q.used_capacity, q.max_capacity)),
+        LimitKind::PostpaidDataDiskCapacity => world.region_quota(&c.id).and_then(|q| {
+            q.max_postpaid_data_disk_capacity
+                .map(|m| (q.used_postpaid_data_disk_capacity, m))
+        }),
+        LimitKind::PrepaidDataDiskCapacity => world.region_quota(&c.id).and_then(|q| {
+            q.max_prepaid_data_disk_capacity
+                .map(|m| (q.used_prepaid_data_disk_capacity, m))
+        }),
     }
 }
 
@@ -319,7 +441,15 @@ pub fn room(
         let room = u32::try_from(limit.saturating_sub(used) / per).unwrap_or(u32::MAX);
         if room < d.min_amount {
             let c = &d.claims[i];
-            return Err(Violation::new(c.kind.code(), c.param).bound(Bound {
+            let mut v = Violation::new(c.kind.code(), c.param);
+            if c.kind == LimitKind::DiskCapacity {
+                // The row's message is `... in the zone, {0}.`
+                v = v.arg(format!(
+                    "{} in {zone}: {used} of {limit} GiB in use, {} GiB asked per instance",
+                    c.id, c.per_instance
+                ));
+            }
+            return Err(v.bound(Bound {
                 limit: c.name(zone),
                 unit: c.kind.unit(),
                 used: Some(used),

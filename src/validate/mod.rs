@@ -360,6 +360,7 @@ pub fn rules() -> &'static [&'static Rule] {
         &capacity::DEPLOYMENT_SET_LIMIT,
         &capacity::PUBLIC_BANDWIDTH,
         &capacity::PUBLIC_IPS,
+        &capacity::DISK_QUOTAS,
         &capacity::SPOT_MARKET,
         &capacity::SERVICE_FAULTS,
         &capacity::STOCK,

@@ -21,10 +21,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
-    Account, AvailableZone, DeploymentSet, HpcCluster, Image, Instance, InstanceType,
-    InstanceTypeQuota, KeyPair, LaunchTemplateVersion, RamRole, Region, RegionQuota, ResourceGroup,
-    SecurityGroup, ServiceFault, Snapshot, SpotPriceType, StockLevel, VSwitch, Vpc, VpcQuota,
-    World, WorldDoc,
+    Account, AvailableZone, DeploymentSet, DiskCapacityQuota, HpcCluster, Image, Instance,
+    InstanceType, InstanceTypeQuota, KeyPair, LaunchTemplateVersion, RamRole, Region, RegionQuota,
+    ResourceGroup, SecurityGroup, ServiceFault, Snapshot, SpotPriceType, StockLevel, VSwitch, Vpc,
+    VpcQuota, World, WorldDoc,
 };
 use crate::error::{suggest, Error, Place, Result};
 
@@ -275,6 +275,14 @@ static LISTS: &[ListSpec] = &[
         Some(|| fields_of(InstanceTypeQuota::default())),
     ),
     list(
+        "DiskCapacityQuotas",
+        "DiskCapacityQuota",
+        &[("ZoneId", true), ("DiskCategory", true)],
+        true,
+        typed::<DiskCapacityQuota>,
+        Some(|| fields_of(DiskCapacityQuota::default())),
+    ),
+    list(
         "Stock",
         "StockLevel",
         &[("ZoneId", true), ("InstanceType", true)],
@@ -394,6 +402,9 @@ fn region_quota_fields() -> Vec<String> {
         max_postpaid_instance_vcpu_count: Some(0),
         max_spot_instance_vcpu_count: Some(0),
         public_ip_address_stock: Some(0),
+        max_post_paid_disk_count: Some(0),
+        max_postpaid_data_disk_capacity: Some(0),
+        max_prepaid_data_disk_capacity: Some(0),
         ..RegionQuota::default()
     })
 }
@@ -607,6 +618,9 @@ fn kind_of(v: &Value) -> &'static str {
 struct Checked {
     lists: Vec<(&'static ListSpec, Vec<Value>)>,
     account: Option<Value>,
+    /// A DescribeAccountAttributes export's figures for its region's `RegionQuota`, merged
+    /// field by field over the item already loaded.
+    region_quota: Option<Map<String, Value>>,
 }
 
 fn merge_from(base: &mut Value, fragment: Value, origin: &Origin) -> Result<()> {
@@ -623,6 +637,77 @@ fn merge_from(base: &mut Value, fragment: Value, origin: &Origin) -> Result<()> 
             .entry(ACCOUNT)
             .or_insert_with(|| Value::Object(Map::new()));
         deep_merge(slot, patch);
+    }
+    if let Some(patch) = checked.region_quota {
+        patch_region_quota(doc, patch);
+    }
+    Ok(())
+}
+
+/// Overlays an export's figures on the region's `RegionQuota`, adding one if there is none.
+fn patch_region_quota(doc: &mut Map<String, Value>, patch: Map<String, Value>) {
+    let spec = LISTS
+        .iter()
+        .find(|l| l.plural == "RegionQuotas")
+        .expect("RegionQuotas is a list");
+    let region = patch.get("RegionId").cloned();
+    let list = doc
+        .entry(spec.plural)
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .expect("the merged document keeps the wrapper shape")
+        .entry(spec.singular)
+        .or_insert_with(|| Value::Array(Vec::new()))
+        .as_array_mut()
+        .expect("the merged document keeps lists");
+    match list
+        .iter_mut()
+        .find(|q| q.get("RegionId") == region.as_ref())
+    {
+        Some(q) => deep_merge(q, Value::Object(patch)),
+        None => list.push(Value::Object(patch)),
+    }
+}
+
+/// The quotas of a DescribeAccountAttributes export (`AccountAttributeItems`), checked as
+/// the items they become.
+fn check_attributes(
+    items: &Value,
+    region: Option<&str>,
+    origin: &Origin,
+    checked: &mut Checked,
+) -> Result<()> {
+    const TOP: &str = "AccountAttributeItems";
+    let Some(region) = region else {
+        return Err(origin.error(
+            &[key(TOP)],
+            "AccountAttributeItems: add \"RegionId\": \"cn-hangzhou\" (the region the \
+             export was taken in) at the top of the file; DescribeAccountAttributes answers \
+             for the RegionId it was called with and does not repeat it",
+        ));
+    };
+    let quotas = super::attributes::read(items, region).map_err(|(steps, message)| {
+        let mut path = vec![key(TOP)];
+        path.extend(steps.into_iter().map(|s| match s {
+            super::attributes::Step::Key(k) => key(k),
+            super::attributes::Step::Index(i) => Seg::Index(i),
+        }));
+        origin.error(&path, format!("{}: {message}", show(&path)))
+    })?;
+    for (plural, items) in [
+        ("InstanceTypeQuotas", quotas.type_quotas),
+        ("DiskCapacityQuotas", quotas.disk_quotas),
+    ] {
+        let spec = LISTS.iter().find(|l| l.plural == plural).expect("a list");
+        let path = [key(TOP)];
+        let items = items
+            .into_iter()
+            .map(|item| check_item(spec, item, Some(region), &path, origin))
+            .collect::<Result<Vec<_>>>()?;
+        checked.lists.push((spec, items));
+    }
+    if !quotas.region.is_empty() {
+        checked.region_quota = Some(quotas.region);
     }
     Ok(())
 }
@@ -655,9 +740,12 @@ fn check_fragment(fragment: Value, origin: &Origin) -> Result<Checked> {
     let mut checked = Checked {
         lists: Vec::new(),
         account: None,
+        region_quota: None,
     };
     for (k, v) in top {
-        if let Some(spec) = LISTS.iter().find(|l| l.plural == k) {
+        if k == "AccountAttributeItems" {
+            check_attributes(&v, region.as_deref(), origin, &mut checked)?;
+        } else if let Some(spec) = LISTS.iter().find(|l| l.plural == k) {
             let items = check_list(spec, v, region.as_deref(), origin)?;
             checked.lists.push((spec, items));
         } else if k == ACCOUNT {
@@ -674,7 +762,8 @@ fn check_fragment(fragment: Value, origin: &Origin) -> Result<Checked> {
 }
 
 fn unknown_key(k: &str, origin: &Origin) -> Error {
-    let keys = world_keys();
+    let mut keys = world_keys();
+    keys.push("AccountAttributeItems");
     let hint = suggest(k, keys.iter().copied())
         .map(|s| format!(" (did you mean \"{s}\"?)"))
         .unwrap_or_default();

@@ -7,6 +7,7 @@
 //! indexes it for the rules. The world is immutable; capacity that changes over time lives in
 //! the replay engine's state, seeded from the counts here.
 
+pub mod attributes;
 pub mod load;
 pub mod model;
 
@@ -67,6 +68,7 @@ pub struct WorldDoc {
     pub region_quotas: Wrapped<RegionQuota>,
     pub vpc_quotas: Wrapped<VpcQuota>,
     pub instance_type_quotas: Wrapped<InstanceTypeQuota>,
+    pub disk_capacity_quotas: Wrapped<DiskCapacityQuota>,
     pub stock: Wrapped<StockLevel>,
     pub service_health: Wrapped<ServiceFault>,
 }
@@ -110,6 +112,8 @@ pub struct World {
     vpc_quotas: Map<String, VpcQuota>,
     /// Per zone × type × billing method vCPU quotas, keyed `zone`, `type`, `charge`.
     type_quotas: Map<(String, String, String), InstanceTypeQuota>,
+    /// GiB quotas per zone × disk category, keyed `zone`, `category`.
+    disk_quotas: Map<(String, String), DiskCapacityQuota>,
     /// Instances of the world on each vSwitch.
     vswitch_instances: Map<String, u32>,
     /// Stock by zone, then instance type.
@@ -236,6 +240,10 @@ impl World {
                 q.instance_charge_type.clone(),
             );
             w.type_quotas.insert(key, q);
+        }
+        for q in doc.disk_capacity_quotas.into_vec() {
+            w.disk_quotas
+                .insert((q.zone_id.clone(), q.disk_category.clone()), q);
         }
         for s in doc.stock.into_vec() {
             w.stock
@@ -430,6 +438,12 @@ impl World {
     pub fn type_quota(&self, zone: &str, itype: &str, charge: &str) -> Option<&InstanceTypeQuota> {
         self.type_quotas
             .get(&(zone.to_string(), itype.to_string(), charge.to_string()))
+    }
+
+    /// The GiB quota of a disk category in a zone, when the world sets one.
+    pub fn disk_quota(&self, zone: &str, category: &str) -> Option<&DiskCapacityQuota> {
+        self.disk_quotas
+            .get(&(zone.to_string(), category.to_string()))
     }
 
     /// Free private addresses of a vSwitch now: `AvailableIpAddressCount`, else the CIDR's

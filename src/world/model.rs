@@ -584,6 +584,37 @@ pub struct RegionQuota {
     /// Public IPv4 addresses the region can still assign (None: unlimited).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip_address_stock: Option<u32>,
+    /// Living pay-as-you-go (and spot) cloud disks allowed, system disks included (None: no
+    /// limit); `QuotaExceed.PostPaidDisk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_post_paid_disk_count: Option<u32>,
+    #[serde(default)]
+    pub used_post_paid_disk_count: u32,
+    /// GiB of pay-as-you-go data disks allowed (`max-postpaid-yundisk-capacity`; None: no
+    /// limit); `QuotaExceeded.PostpaidDataDiskCapacity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_postpaid_data_disk_capacity: Option<u64>,
+    #[serde(default)]
+    pub used_postpaid_data_disk_capacity: u64,
+    /// GiB of subscription data disks allowed (None: no limit);
+    /// `QuotaExceeded.PrepayDataDiskCapacity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_prepaid_data_disk_capacity: Option<u64>,
+    #[serde(default)]
+    pub used_prepaid_data_disk_capacity: u64,
+}
+
+/// Simulator-only: GiB of one disk category a zone allows the account (DescribeAccountAttributes'
+/// yundisk capacity items with a ZoneId and a DiskCategory); `QuotaExceed.DiskCapacity`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DiskCapacityQuota {
+    pub region_id: String,
+    pub zone_id: String,
+    pub disk_category: String,
+    pub max_capacity: u64,
+    #[serde(default)]
+    pub used_capacity: u64,
 }
 
 /// Simulator-only: a per zone × instance type × billing method quota in vCPUs, as ECS's

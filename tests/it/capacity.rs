@@ -342,3 +342,209 @@ fn serve_refuses_past_the_vswitch_and_lists_every_group() {
     let groups = &v["Instances"]["Instance"][0]["SecurityGroupIds"]["SecurityGroupId"];
     assert_eq!(groups, &serde_json::json!([SG, "sg-bp1fullgroup9k2m7x4q"]));
 }
+
+#[test]
+fn disk_quotas_bind_per_category_and_count_and_a_release_frees_them() {
+    // 200 GiB of ESSD in cn-hangzhou-i and 6 living pay-as-you-go disks: each instance of `a`
+    // takes a 40 GiB ESSD system disk and a 50 GiB ESSD data disk (90 GiB, 2 disks).
+    let world = r#"{"DiskCapacityQuotas": {"DiskCapacityQuota": [{"RegionId": "cn-hangzhou",
+        "ZoneId": "cn-hangzhou-i", "DiskCategory": "cloud_essd", "MaxCapacity": 200}]},
+        "RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou",
+        "MaxPostPaidDiskCount": 6}]}}"#;
+    let essd = r#""DataDisk.1.Category": "cloud_essd", "DataDisk.1.Size": 50"#;
+    let auto = r#""SystemDisk.Category": "cloud_auto", "DataDisk.1.Category": "cloud_auto""#;
+    let r = replay(
+        world,
+        &[
+            request("+0m", "a", &req(&format!(r#""Amount": 2, {essd}"#))),
+            // 90 GiB of ESSD asked, 20 left.
+            request("+1m", "b", &req(&format!(r#""Amount": 1, {essd}"#))),
+            // AutoPL disks have no GiB quota here; 2 disks take the count to 6 of 6.
+            request("+2m", "c", &req(&format!(r#""Amount": 1, {auto}"#))),
+            request(
+                "+3m",
+                "d",
+                &req(r#""Amount": 1, "SystemDisk.Category": "cloud_auto""#),
+            ),
+            r#"{"at": "+4m", "release": {"label": "a"}}"#.to_string(),
+            request("+5m", "e", &req(&format!(r#""Amount": 2, {essd}"#))),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "QuotaExceed.DiskCapacity");
+    assert_eq!(answer(&r, 2), "");
+    assert_eq!(answer(&r, 3), "QuotaExceed.PostPaidDisk");
+    assert_eq!(
+        answer(&r, 4),
+        "",
+        "the release gave 180 GiB and 4 disks back"
+    );
+    assert_eq!(last_use(&r, "disk_capacity:cn-hangzhou-i:cloud_essd"), 180);
+    assert_eq!(last_use(&r, "postpaid_disks:cn-hangzhou"), 6);
+}
+
+#[test]
+fn check_and_serve_answer_the_data_disk_capacity_quota() {
+    let world = r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou",
+        "MaxPostpaidDataDiskCapacity": 500, "UsedPostpaidDataDiskCapacity": 300}]}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("world.json");
+    std::fs::write(&path, world).unwrap();
+    let body = req(r#""Amount": 3, "DataDisk.1.Size": 100, "DataDisk.1.Category": "cloud_essd""#);
+    let out = ecsim(
+        &[
+            "check",
+            "--world",
+            path.to_str().unwrap(),
+            "--at",
+            AT,
+            "--json",
+            &body,
+        ],
+        None,
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(
+        line["code"], "QuotaExceeded.PostpaidDataDiskCapacity",
+        "{line}"
+    );
+    assert_eq!(line["limit"]["name"], "postpaid_data_disk_gib:cn-hangzhou");
+    assert_eq!(line["limit"]["room"], 2);
+    let server = start_server(&["--world", path.to_str().unwrap()]);
+    let call = |amount: &str| {
+        let q = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("Action", "RunInstances"),
+                ("RegionId", "cn-hangzhou"),
+                ("ImageId", "aliyun_3_x64_20G_alibase_20240528.vhd"),
+                ("InstanceType", "ecs.g7.large"),
+                ("SecurityGroupId", SG),
+                ("VSwitchId", VSW),
+                ("SystemDisk.Category", "cloud_essd"),
+                ("DataDisk.1.Size", "100"),
+                ("DataDisk.1.Category", "cloud_essd"),
+                ("Amount", amount),
+            ])
+            .finish();
+        crate::support::http_get(&server.addr, &format!("/?{q}"))
+    };
+    assert_eq!(call("2").0, 200, "200 GiB fit");
+    let (status, body) = call("1");
+    assert_eq!(status, 403, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["Code"], "QuotaExceeded.PostpaidDataDiskCapacity");
+}
+
+/// A DescribeAccountAttributes response as a planner saves it, with the region it was taken in.
+const ATTRIBUTES: &str = r#"{
+  "RegionId": "cn-hangzhou",
+  "RequestId": "8CE45CD5-31FB-47C2-959D-CA8144CE0000",
+  "AccountAttributeItems": {
+    "AccountAttributeItem": [
+      {"AttributeName": "max-postpaid-instance-vcpu-count",
+       "AttributeValues": {"ValueItem": [
+         {"Value": "800"},
+         {"Value": "8", "ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large",
+          "InstanceChargeType": "PostPaid"}]}},
+      {"AttributeName": "used-postpaid-instance-vcpu-count",
+       "AttributeValues": {"ValueItem": [
+         {"Value": "4", "ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large",
+          "InstanceChargeType": "PostPaid"}]}},
+      {"AttributeName": "max-spot-instance-vcpu-count",
+       "AttributeValues": {"ValueItem": [{"Value": "6"}]}},
+      {"AttributeName": "max-postpaid-yundisk-capacity",
+       "AttributeValues": {"ValueItem": [{"Value": "300"}]}},
+      {"AttributeName": "max-security-groups",
+       "AttributeValues": {"ValueItem": [{"Value": "100"}]}},
+      {"AttributeName": "instance-network-type",
+       "AttributeValues": {"ValueItem": [{"Value": "vpc"}]}}
+    ]
+  }
+}"#;
+
+#[test]
+fn an_account_attributes_export_sets_the_quotas_check_meets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attributes.json");
+    std::fs::write(&path, ATTRIBUTES).unwrap();
+    let check = |body: &str| {
+        let out = ecsim(
+            &[
+                "check",
+                "--world",
+                path.to_str().unwrap(),
+                "--at",
+                AT,
+                "--json",
+                body,
+            ],
+            None,
+        );
+        json_lines(&out).remove(0)
+    };
+    // 8 vCPUs for the type in the zone, 4 used: two 2-vCPU instances fit, three do not.
+    let zone = r#""ZoneId": "cn-hangzhou-i""#;
+    assert_eq!(check(&req(&format!(r#"{zone}, "Amount": 2"#)))["ok"], true);
+    let line = check(&req(&format!(r#"{zone}, "Amount": 3"#)));
+    assert_eq!(line["code"], "QuotaExceed.ElasticQuota", "{line}");
+    assert_eq!(
+        line["limit"]["name"],
+        "type_quota:cn-hangzhou-i:ecs.g7.large:PostPaid"
+    );
+    // The region's spot quota: 6 vCPUs, three 2-vCPU spot instances, not four.
+    let spot = r#""SpotStrategy": "SpotAsPriceGo", "InstanceType": "ecs.g7.large""#;
+    assert_eq!(check(&req(&format!(r#"{spot}, "Amount": 3"#)))["ok"], true);
+    let line = check(&req(&format!(r#"{spot}, "Amount": 4"#)));
+    assert_eq!(line["limit"]["name"], "spot_vcpus:cn-hangzhou", "{line}");
+    // max-postpaid-yundisk-capacity: 300 GiB of pay-as-you-go data disks.
+    let line = check(&req(
+        r#""Amount": 2, "DataDisk.1.Size": 200, "DataDisk.1.Category": "cloud_essd""#,
+    ));
+    assert_eq!(
+        line["code"], "QuotaExceeded.PostpaidDataDiskCapacity",
+        "{line}"
+    );
+    // The regional figures overlay the default world's, which keeps its instance count.
+    let doc = ecsim::world::load::load_doc_text("attributes.json", ATTRIBUTES).unwrap();
+    let q = serde_json::to_value(&doc.region_quotas).unwrap();
+    let hz = q["RegionQuota"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["RegionId"] == "cn-hangzhou")
+        .unwrap()
+        .clone();
+    assert_eq!(hz["MaxPostpaidInstanceVcpuCount"], 800);
+    assert_eq!(hz["MaxPostpaidInstanceCount"], 500);
+}
+
+#[test]
+fn an_attributes_export_without_its_region_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("attributes.json");
+    std::fs::write(
+        &path,
+        ATTRIBUTES.replace(r#""RegionId": "cn-hangzhou","#, ""),
+    )
+    .unwrap();
+    let out = ecsim(
+        &["check", "--world", path.to_str().unwrap(), &req("")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("attributes.json:4:3"), "{err}");
+    assert!(err.contains("add \"RegionId\""), "{err}");
+    let bad = ATTRIBUTES.replace(r#"{"Value": "6"}"#, r#"{"Value": "six"}"#);
+    std::fs::write(&path, bad).unwrap();
+    let out = ecsim(
+        &["check", "--world", path.to_str().unwrap(), &req("")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("AccountAttributeItem[2].AttributeValues.ValueItem[0]"),
+        "{err}"
+    );
+}

@@ -52,6 +52,47 @@ pub fn cases() -> Vec<Case> {
                 "PublicIpAddressStock": 1}]}}"#,
             p("InternetMaxBandwidthOut"),
         ),
+        // Disk quotas: two instances, each with a 40 GiB ESSD system disk and one 100 GiB
+        // data disk.
+        c(
+            K::QuotaExceedPostPaidDisk,
+            &[("Amount", "2"), ("DataDisk.1.Size", "100")],
+            r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou",
+                "MaxPostPaidDiskCount": 10, "UsedPostPaidDiskCount": 7}]}}"#,
+            p("Amount"),
+        ),
+        c(
+            K::QuotaExceedDiskCapacity,
+            &[
+                ("Amount", "2"),
+                ("DataDisk.1.Size", "100"),
+                ("DataDisk.1.Category", "cloud_essd"),
+            ],
+            r#"{"DiskCapacityQuotas": {"DiskCapacityQuota": [{"RegionId": "cn-hangzhou",
+                "ZoneId": "cn-hangzhou-t", "DiskCategory": "cloud_essd",
+                "MaxCapacity": 1024, "UsedCapacity": 800}]}}"#,
+            p("SystemDisk.Category"),
+        ),
+        c(
+            K::QuotaExceededPostpaidDataDiskCapacity,
+            &[("Amount", "2"), ("DataDisk.1.Size", "100")],
+            r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou",
+                "MaxPostpaidDataDiskCapacity": 32768, "UsedPostpaidDataDiskCapacity": 32600}]}}"#,
+            p("DataDisk.1.Size"),
+        ),
+        c(
+            K::QuotaExceededPrepayDataDiskCapacity,
+            &[
+                ("Amount", "2"),
+                ("DataDisk.1.Size", "100"),
+                ("InstanceChargeType", "PrePaid"),
+                ("Period", "1"),
+                ("PeriodUnit", "Month"),
+            ],
+            r#"{"RegionQuotas": {"RegionQuota": [{"RegionId": "cn-hangzhou",
+                "MaxPrepaidDataDiskCapacity": 1000, "UsedPrepaidDataDiskCapacity": 900}]}}"#,
+            p("DataDisk.1.Size"),
+        ),
         c(
             K::InvalidUserDataSizeExceeded,
             &[("UserData", "USERDATA_32K_PLUS_1")],
