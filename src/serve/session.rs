@@ -70,6 +70,8 @@ pub struct Instance {
     /// The counted limits it holds: (name, units, the world's use before the session),
     /// shared by the instances of one request.
     pub claims: std::sync::Arc<[(String, u32, u64)]>,
+    /// Launched into a private pool: it holds a pool place, not the zone's stock.
+    pub from_pool: bool,
 }
 
 /// What a RunInstances request came to once decided.
@@ -167,7 +169,7 @@ impl Counters {
             step(&mut v, 1, take);
             self.vpc.insert(vpc.clone(), v);
         }
-        if let Some(mut s) = self.stock(world, &i.zone, &i.instance_type) {
+        if let (false, Some(mut s)) = (i.from_pool, self.stock(world, &i.zone, &i.instance_type)) {
             step(&mut s, 1, !take);
             self.stock
                 .insert((i.zone.clone(), i.instance_type.clone()), s);
@@ -505,9 +507,12 @@ impl Session {
         let (req, d) = (&admitted.request, &admitted.demand);
         let itype = self.world.instance_type(&d.instance_type);
         let mut ids = Vec::with_capacity(grant.amount as usize);
+        // A launch an open pool left to the public stock takes no pool place.
+        let skip_pool = d.pool != crate::validate::capacity::PoolUse::None && !grant.from_pool;
         let claims: std::sync::Arc<[(String, u32, u64)]> = d
             .claims
             .iter()
+            .filter(|c| !(skip_pool && c.kind == crate::validate::claims::LimitKind::PrivatePool))
             .filter_map(|c| {
                 world_limit(&self.world, c, &grant.zone)
                     .map(|(used, _)| (c.name(&grant.zone), c.per_instance, used))
@@ -567,6 +572,7 @@ impl Session {
                     })
                     .collect(),
                 claims: claims.clone(),
+                from_pool: grant.from_pool,
             };
             st.counters.occupy(&self.world, &inst, true);
             if let Some(t) = inst.auto_release {

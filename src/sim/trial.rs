@@ -19,6 +19,7 @@ use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
 use crate::request::typed::InternetChargeType;
 use crate::scenario::TRANSIENT;
+use crate::validate::capacity::PoolUse;
 use crate::validate::{decide, CapacityView, Outcome, Violation};
 
 /// The final answer to one request in one trial, packed.
@@ -110,6 +111,8 @@ struct Batch {
     claims: (u32, u32),
     vpc: u32,
     pool: u32,
+    /// Launched into a private pool: the stock pool is not drawn on.
+    from_pool: bool,
     vcpus: u32,
     bandwidth: u32,
     traffic: bool,
@@ -225,7 +228,7 @@ impl State {
 
     /// Takes (`take`) or gives back `k` instances of `batch`'s shape: the region's
     /// pay-as-you-go counters (PostPaid only), public bandwidth, the security group, the VPC,
-    /// and (in the opposite direction) the stock pool.
+    /// and (in the opposite direction) the stock pool, unless it launched into a private pool.
     fn occupy(&mut self, plan: &Plan, batch: &Batch, k: u32, take: bool) {
         let step = |v: &mut u32, by: u32, up: bool| {
             *v = if up {
@@ -256,7 +259,10 @@ impl State {
         if batch.vpc != NONE {
             step(&mut self.vpc[batch.vpc as usize], k, take);
         }
-        if let Some(level) = self.pools[batch.pool as usize].level.as_mut() {
+        if let (false, Some(level)) = (
+            batch.from_pool,
+            self.pools[batch.pool as usize].level.as_mut(),
+        ) {
             step(level, k, !take);
         }
     }
@@ -600,7 +606,11 @@ fn attempt_request(
                             if dry_run {
                                 (Kind::DryRun, None)
                             } else {
-                                create(plan, state, req, &zone, grant.amount, at, releases);
+                                // A launch that leaves its open pool to the public stock
+                                // takes no pool place (the pool's claim is the last).
+                                let pool = (admitted.demand.pool != PoolUse::None)
+                                    .then_some(grant.from_pool);
+                                create(plan, state, req, &zone, grant.amount, pool, at, releases);
                                 answer.created = grant.amount;
                                 if req.token != NONE {
                                     state.tokens[req.token as usize] =
@@ -643,12 +653,16 @@ fn attempt_request(
     answer
 }
 
+/// `private_pool`: None without a pool claim; Some(true) when the instances take the pool's
+/// capacity (and not the stock), Some(false) when an open pool left them to the stock.
+#[allow(clippy::too_many_arguments)]
 fn create(
     plan: &Plan,
     state: &mut State,
     req: &ReqStep,
     zone: &str,
     n: u32,
+    private_pool: Option<bool>,
     at: i64,
     releases: &mut BinaryHeap<Scheduled>,
 ) {
@@ -677,9 +691,13 @@ fn create(
         life,
         left: n,
         region: req.region,
-        claims: (req.claims.0 + zpos as u32 * req.claims.1, req.claims.1),
+        claims: (
+            req.claims.0 + zpos as u32 * req.claims.1,
+            req.claims.1 - u32::from(private_pool == Some(false)),
+        ),
         vpc: req.vpc,
         pool,
+        from_pool: private_pool == Some(true),
         vcpus: req.vcpus,
         bandwidth: req.bandwidth,
         traffic: req.traffic,

@@ -15,6 +15,18 @@ use crate::cost::DiskSpec;
 use crate::request::typed::{InstanceChargeType, InternetChargeType, SpotStrategy};
 use crate::world::World;
 
+/// How a launch uses private pools ([`super::pools`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PoolUse {
+    /// The public stock only.
+    #[default]
+    None,
+    /// The named pool only: its room stands in for the stock.
+    Target,
+    /// A matching open pool when it has room for the whole request, else the public stock.
+    Open,
+}
+
 /// What a request asks of capacity, computed once when it is admitted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand {
@@ -54,13 +66,15 @@ pub struct Demand {
     pub claims: Vec<Claim>,
     /// The span of `claims` each claim-reading rule checks (`claims::SLOTS`).
     pub claim_spans: [(u8, u8); super::claims::SLOTS],
+    /// Whether it may launch into a private pool (its claim is the last, `SLOT_POOL`).
+    pub pool: PoolUse,
 }
 
 impl Demand {
     pub(super) fn from_ctx(c: &Ctx) -> Demand {
         let t = c.req.instance_type.clone().unwrap_or_default();
-        let zone = c.zone().map(str::to_string);
-        let candidate_zones = if zone.is_some() {
+        let mut zone = c.zone().map(str::to_string);
+        let mut candidate_zones = if zone.is_some() {
             Vec::new()
         } else {
             c.world
@@ -74,6 +88,23 @@ impl Demand {
         // Today spot instances draw on their own vCPU quota, not the pay-as-you-go pool.
         let pool_counts = c.world.edition == crate::edition::EditionId::Reference2018
             || c.req.spot_strategy() == SpotStrategy::NoSpot;
+        // A pool the launch may use fixes the zone when the request leaves it open.
+        let pool = super::pools::choose(c, zone.as_deref(), &candidate_zones);
+        if let (None, Some((_, _, z))) = (&zone, &pool) {
+            zone = Some(z.clone());
+            candidate_zones.clear();
+        }
+        let pool_use = pool.as_ref().map_or(PoolUse::None, |p| p.0);
+        let pool_claim = pool.as_ref().map(|(how, p, _)| {
+            let param = match how {
+                PoolUse::Target => ParamId::PrivatePoolOptionsId,
+                _ => ParamId::PrivatePoolOptionsMatchCriteria,
+            };
+            (
+                p.private_pool_options_id.as_str(),
+                crate::catalog::params::ParamRef::plain(param),
+            )
+        });
         let zones: Vec<&str> = match &zone {
             Some(z) => vec![z.as_str()],
             None if candidate_zones.is_empty() => vec![""],
@@ -116,7 +147,12 @@ impl Demand {
             data: &data_disks,
             data_n: &data_n,
         };
-        let (claims, claim_spans) = super::claims::claims_of(c, vcpus, &disks, &zones);
+        let (claims, claim_spans) = super::claims::claims_of(c, vcpus, &disks, pool_claim, &zones);
+        // An open pool the world does not limit for the zone is no pool.
+        let pool_use = match claim_spans[super::claims::SLOT_POOL] {
+            (from, to) if from == to => PoolUse::None,
+            _ => pool_use,
+        };
         Demand {
             region: c.region.to_string(),
             zone,
@@ -140,6 +176,7 @@ impl Demand {
             vswitch_param: c.req.vswitch_param(),
             claims,
             claim_spans,
+            pool: pool_use,
         }
     }
 }
@@ -149,6 +186,8 @@ impl Demand {
 pub struct Grant {
     pub zone: String,
     pub amount: u32,
+    /// Launched into a private pool: its claim is taken, the zone's stock is not.
+    pub from_pool: bool,
 }
 
 /// Limits and current use of everything capacity rules read.
@@ -310,7 +349,22 @@ pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
     Ok(Grant {
         zone: zone.to_string(),
         amount,
+        from_pool: from_pool(d, zone, view),
     })
+}
+
+/// Whether the launch takes its pool's capacity: always for Target; for Open when the pool
+/// has room for the whole request (Amount), else the public stock serves it.
+pub fn from_pool(d: &Demand, zone: &str, view: &dyn CapacityView) -> bool {
+    match d.pool {
+        PoolUse::None => false,
+        PoolUse::Target => true,
+        PoolUse::Open => {
+            let (from, _) = d.claim_spans[super::claims::SLOT_POOL];
+            view.claim(d, usize::from(from), zone)
+                .is_some_and(|(used, limit, _)| limit.saturating_sub(used) >= u64::from(d.amount))
+        }
+    }
 }
 
 /// The fixed zone, or the first candidate with stock for the minimum, or the first candidate.
@@ -588,6 +642,12 @@ pub static STOCK: Rule = Rule {
     codes: &[ErrorKey::OperationDeniedNoStock],
     doc: "The zone can deliver Amount instances of the type (MinAmount: at least that many, \
           fewer than Amount created). Without a zone, the first zone of the region with \
-          enough stock is chosen. Example: type SoldOut in the zone -> OperationDenied.NoStock.",
-    check: Check::Capacity(|d, zone, v| Ok(v.stock(zone, &d.instance_type))),
+          enough stock is chosen. A launch into a private pool takes the pool's capacity \
+          instead. Example: type SoldOut in the zone -> OperationDenied.NoStock.",
+    check: Check::Capacity(|d, zone, v| {
+        if from_pool(d, zone, v) {
+            return Ok(None);
+        }
+        Ok(v.stock(zone, &d.instance_type))
+    }),
 };

@@ -44,10 +44,12 @@ pub enum LimitKind {
     PostpaidDataDiskCapacity,
     /// GiB of subscription data disks of the region.
     PrepaidDataDiskCapacity,
+    /// Instances of one type a private pool holds in one zone.
+    PrivatePool,
 }
 
 /// The capacity rules that read claims, in registry order: each reads one slot.
-pub const SLOTS: usize = 7;
+pub const SLOTS: usize = 8;
 pub const SLOT_QUOTAS: usize = 0;
 pub const SLOT_GROUPS: usize = 1;
 pub const SLOT_ENTERPRISE: usize = 2;
@@ -55,6 +57,8 @@ pub const SLOT_VSWITCH: usize = 3;
 pub const SLOT_DEPLOYMENT_SET: usize = 4;
 pub const SLOT_PUBLIC_IPS: usize = 5;
 pub const SLOT_DISKS: usize = 6;
+/// Last, so a launch that does not use its pool drops the slot's one claim from the end.
+pub const SLOT_POOL: usize = 7;
 
 impl LimitKind {
     /// The slot of the rule that checks this kind.
@@ -70,6 +74,7 @@ impl LimitKind {
             | LimitKind::DiskCapacity
             | LimitKind::PostpaidDataDiskCapacity
             | LimitKind::PrepaidDataDiskCapacity => SLOT_DISKS,
+            LimitKind::PrivatePool => SLOT_POOL,
         }
     }
 
@@ -88,6 +93,7 @@ impl LimitKind {
             LimitKind::DiskCapacity => ErrorKey::QuotaExceedDiskCapacity,
             LimitKind::PostpaidDataDiskCapacity => ErrorKey::QuotaExceededPostpaidDataDiskCapacity,
             LimitKind::PrepaidDataDiskCapacity => ErrorKey::QuotaExceededPrepayDataDiskCapacity,
+            LimitKind::PrivatePool => ErrorKey::InvalidPrivatePoolOptionsNoStock,
         }
     }
 
@@ -106,13 +112,16 @@ impl LimitKind {
             LimitKind::DiskCapacity => "disk_capacity",
             LimitKind::PostpaidDataDiskCapacity => "postpaid_data_disk_gib",
             LimitKind::PrepaidDataDiskCapacity => "prepaid_data_disk_gib",
+            LimitKind::PrivatePool => "private_pool",
         }
     }
 
     /// What one unit is.
     pub fn unit(self) -> &'static str {
         match self {
-            LimitKind::GroupInstances | LimitKind::DeploymentSet => "instances",
+            LimitKind::GroupInstances | LimitKind::DeploymentSet | LimitKind::PrivatePool => {
+                "instances"
+            }
             LimitKind::GroupIps | LimitKind::VSwitchIps => "private IPs",
             LimitKind::GroupEnis => "ENIs",
             LimitKind::TypeQuota | LimitKind::SpotVcpus => "vCPUs",
@@ -160,9 +169,19 @@ pub(super) fn claims_of(
     c: &Ctx,
     vcpus: u32,
     disks: &Disks,
+    pool: PoolClaim,
     zones: &[&str],
 ) -> (Vec<Claim>, [(u8, u8); SLOTS]) {
     let mut all = every_claim(c, vcpus, disks);
+    if let (Some((id, param)), Some(t)) = (pool, c.req.instance_type.as_deref()) {
+        all.push(Claim {
+            kind: LimitKind::PrivatePool,
+            id: format!("{id}:{t}"),
+            per_zone: true,
+            per_instance: 1,
+            param,
+        });
+    }
     all.retain(|claim| {
         zones
             .iter()
@@ -187,6 +206,9 @@ pub(super) struct Disks<'a> {
     /// `DataDisk.n` of each entry of `data`.
     pub data_n: &'a [u16],
 }
+
+/// The private pool a request launches into, if any: (pool id, the parameter to blame).
+pub(super) type PoolClaim<'a> = Option<(&'a str, ParamRef)>;
 
 /// Every claim of a request, limited or not.
 fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks) -> Vec<Claim> {
@@ -416,6 +438,13 @@ pub fn world_limit(world: &World, c: &Claim, zone: &str) -> Option<(u64, u64)> {
             q.max_prepaid_data_disk_capacity
                 .map(|m| (q.used_prepaid_data_disk_capacity, m))
         }),
+        LimitKind::PrivatePool => {
+            let (pool, t) = c.id.rsplit_once(':')?;
+            world
+                .private_pool(pool)?
+                .resource(zone, t)
+                .map(|r| (r.used_amount.into(), r.total_amount.into()))
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub mod compat;
 pub mod existence;
 pub mod network;
 pub mod options;
+pub mod pools;
 pub mod syntax;
 pub mod template;
 
@@ -326,6 +327,7 @@ pub fn rules() -> &'static [&'static Rule] {
         &existence::KEY_PAIR,
         &existence::RAM_ROLE,
         &options::PLACEMENT,
+        &pools::PRIVATE_POOL_MATCH,
         &compat::ZONE_STATE,
         &compat::IMAGE_AND_TYPE,
         &compat::IO_OPTIMIZED,
@@ -361,6 +363,7 @@ pub fn rules() -> &'static [&'static Rule] {
         &capacity::PUBLIC_BANDWIDTH,
         &capacity::PUBLIC_IPS,
         &capacity::DISK_QUOTAS,
+        &pools::PRIVATE_POOL_STOCK,
         &capacity::SPOT_MARKET,
         &capacity::SERVICE_FAULTS,
         &capacity::STOCK,

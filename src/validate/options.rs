@@ -200,8 +200,8 @@ pub static PRIVATE_POOL: Rule = Rule {
     ],
     codes: &[ErrorKey::MissingParameterPrivatePoolOptionsId400],
     doc: "PrivatePoolOptions.MatchCriteria=Target names its pool: PrivatePoolOptions.Id is \
-          required (MissingParameter.PrivatePoolOptions.Id). Pool capacity is not modeled \
-          yet. Example: MatchCriteria=Target alone -> MissingParameter.PrivatePoolOptions.Id.",
+          required (MissingParameter.PrivatePoolOptions.Id); the pool itself is matched by \
+          private_pool_match and private_pool_stock. Example: MatchCriteria=Target alone -> MissingParameter.PrivatePoolOptions.Id.",
     check: Check::Static(|c| {
         let r = c.req;
         (r.get_str(ParamId::PrivatePoolOptionsMatchCriteria) == Some("Target")

@@ -22,9 +22,9 @@ use serde_json::{Map, Value};
 
 use super::{
     Account, AvailableZone, DeploymentSet, DiskCapacityQuota, HpcCluster, Image, Instance,
-    InstanceType, InstanceTypeQuota, KeyPair, LaunchTemplateVersion, RamRole, Region, RegionQuota,
-    ResourceGroup, SecurityGroup, ServiceFault, Snapshot, SpotPriceType, StockLevel, VSwitch, Vpc,
-    VpcQuota, World, WorldDoc,
+    InstanceType, InstanceTypeQuota, KeyPair, LaunchTemplateVersion, PrivatePool, RamRole, Region,
+    RegionQuota, ResourceGroup, SecurityGroup, ServiceFault, Snapshot, SpotPriceType, StockLevel,
+    VSwitch, Vpc, VpcQuota, World, WorldDoc,
 };
 use crate::error::{suggest, Error, Place, Result};
 
@@ -219,6 +219,22 @@ static LISTS: &[ListSpec] = &[
         None,
     ),
     list(
+        "CapacityReservationSet",
+        "CapacityReservationItem",
+        &[("PrivatePoolOptionsId", true)],
+        true,
+        private_pool,
+        None,
+    ),
+    list(
+        "ElasticityAssuranceSet",
+        "ElasticityAssuranceItem",
+        &[("PrivatePoolOptionsId", true)],
+        true,
+        private_pool,
+        None,
+    ),
+    list(
         "ResourceGroups",
         "ResourceGroup",
         &[("Id", true)],
@@ -368,6 +384,26 @@ fn image(v: &Value) -> std::result::Result<(), String> {
         return Ok(());
     }
     utc("CreationTime", &i.creation_time)
+}
+
+fn private_pool(v: &Value) -> std::result::Result<(), String> {
+    let p: PrivatePool = read(v)?;
+    if !matches!(
+        p.private_pool_options_match_criteria.as_str(),
+        "Open" | "Target"
+    ) {
+        return Err(format!(
+            "PrivatePoolOptionsMatchCriteria {:?} is not Open or Target",
+            p.private_pool_options_match_criteria
+        ));
+    }
+    for (name, t) in [("StartTime", &p.start_time), ("EndTime", &p.end_time)] {
+        // The API writes "null" for an unset time.
+        if let Some(t) = t.as_deref().filter(|t| *t != "null") {
+            utc(name, t)?;
+        }
+    }
+    Ok(())
 }
 
 fn instance_type_quota(v: &Value) -> std::result::Result<(), String> {

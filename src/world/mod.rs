@@ -61,6 +61,8 @@ pub struct WorldDoc {
     pub roles: Wrapped<RamRole>,
     pub hpc_clusters: Wrapped<HpcCluster>,
     pub deployment_sets: Wrapped<DeploymentSet>,
+    pub capacity_reservation_set: Wrapped<PrivatePool>,
+    pub elasticity_assurance_set: Wrapped<PrivatePool>,
     pub resource_groups: Wrapped<ResourceGroup>,
     pub instances: Wrapped<Instance>,
     pub spot_prices: Wrapped<SpotPriceType>,
@@ -97,6 +99,8 @@ pub struct World {
     roles: Map<String, RamRole>,
     hpc_clusters: Map<String, HpcCluster>,
     deployment_sets: Map<String, DeploymentSet>,
+    /// Private pools (capacity reservations and elasticity assurances) by id.
+    private_pools: std::collections::BTreeMap<String, PrivatePool>,
     resource_groups: Map<String, ResourceGroup>,
     /// Existing instances, sorted by id.
     instances: Vec<Instance>,
@@ -188,6 +192,14 @@ impl World {
         }
         for h in doc.hpc_clusters.into_vec() {
             w.hpc_clusters.insert(h.hpc_cluster_id.clone(), h);
+        }
+        for p in doc
+            .capacity_reservation_set
+            .into_vec()
+            .into_iter()
+            .chain(doc.elasticity_assurance_set.into_vec())
+        {
+            w.private_pools.insert(p.private_pool_options_id.clone(), p);
         }
         for d in doc.deployment_sets.into_vec() {
             w.deployment_sets.insert(d.deployment_set_id.clone(), d);
@@ -404,6 +416,21 @@ impl World {
 
     pub fn deployment_set(&self, id: &str) -> Option<&DeploymentSet> {
         self.deployment_sets.get(id)
+    }
+
+    /// A private pool by id.
+    pub fn private_pool(&self, id: &str) -> Option<&PrivatePool> {
+        self.private_pools.get(id)
+    }
+
+    /// The region's private pools, by id.
+    pub fn private_pools_in<'a>(
+        &'a self,
+        region: &'a str,
+    ) -> impl Iterator<Item = &'a PrivatePool> {
+        self.private_pools
+            .values()
+            .filter(move |p| p.region_id == region)
     }
 
     pub fn resource_group(&self, id: &str) -> Option<&ResourceGroup> {

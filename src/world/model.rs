@@ -372,6 +372,73 @@ pub struct Capacities {
     pub capacity: Vec<DeploymentSetCapacity>,
 }
 
+/// A private pool: `DescribeCapacityReservations` → `CapacityReservationSet.CapacityReservationItem[]`
+/// or `DescribeElasticityAssurances` → `ElasticityAssuranceSet.ElasticityAssuranceItem[]` (the
+/// same fields). Instances launched into it take its capacity instead of the zone's stock.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PrivatePool {
+    pub private_pool_options_id: String,
+    pub region_id: String,
+    #[serde(default)]
+    pub private_pool_options_name: String,
+    /// `Open` (any matching launch may use it) or `Target` (only launches naming it).
+    #[serde(default = "open")]
+    pub private_pool_options_match_criteria: String,
+    /// `Active` to be used (also `Pending`, `Preparing`, `Expired`, `Released`, ...).
+    #[serde(default = "active")]
+    pub status: String,
+    #[serde(default = "postpaid")]
+    pub instance_charge_type: String,
+    /// `linux` or `windows`; empty: any.
+    #[serde(default)]
+    pub platform: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    #[serde(default)]
+    pub allocated_resources: AllocatedResources,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AllocatedResources {
+    #[serde(default)]
+    pub allocated_resource: Vec<AllocatedResource>,
+}
+
+/// What a private pool holds of one type in one zone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AllocatedResource {
+    /// The API spells it `zoneId`; `ZoneId` is read too.
+    #[serde(rename = "zoneId", alias = "ZoneId")]
+    pub zone_id: String,
+    pub instance_type: String,
+    pub total_amount: u32,
+    #[serde(default)]
+    pub used_amount: u32,
+}
+
+impl PrivatePool {
+    /// Whether the pool can be used at `at`: Active and inside its time window.
+    pub fn usable_at(&self, at: chrono::DateTime<chrono::Utc>) -> bool {
+        let time = |t: &Option<String>| t.as_deref().and_then(crate::time::parse_utc);
+        self.status == "Active"
+            && time(&self.start_time).is_none_or(|s| s <= at)
+            && time(&self.end_time).is_none_or(|e| at < e)
+    }
+
+    /// What it holds of `instance_type` in `zone`.
+    pub fn resource(&self, zone: &str, instance_type: &str) -> Option<&AllocatedResource> {
+        self.allocated_resources
+            .allocated_resource
+            .iter()
+            .find(|r| r.zone_id == zone && r.instance_type == instance_type)
+    }
+}
+
 /// A deployment set's use of one zone.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -718,6 +785,12 @@ fn eni_quantity() -> u32 {
 }
 fn enterprise_level() -> String {
     "EnterpriseLevel".into()
+}
+fn open() -> String {
+    "Open".into()
+}
+fn active() -> String {
+    "Active".into()
 }
 fn availability() -> String {
     "Availability".into()

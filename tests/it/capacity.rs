@@ -548,3 +548,112 @@ fn an_attributes_export_without_its_region_is_refused_with_the_fix() {
         "{err}"
     );
 }
+
+/// A reservation of 10 ecs.g7.large in cn-hangzhou-i, in a zone with 3 left in stock.
+const RESERVATION: &str = r#"{"Stock": {"StockLevel": [{"ZoneId": "cn-hangzhou-i",
+    "InstanceType": "ecs.g7.large", "Available": 3}]},
+    "CapacityReservationSet": {"CapacityReservationItem": [{
+    "PrivatePoolOptionsId": "crp-bp1reserve7k2m9x4q", "RegionId": "cn-hangzhou",
+    "PrivatePoolOptionsMatchCriteria": "Open", "Status": "Active",
+    "InstanceChargeType": "PostPaid", "Platform": "linux",
+    "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-i",
+    "InstanceType": "ecs.g7.large", "TotalAmount": 10, "UsedAmount": 0}]}}]}}"#;
+
+#[test]
+fn a_reservation_serves_targeted_and_open_launches_past_the_stock_and_a_release_frees_it() {
+    let target = r#""PrivatePoolOptions.MatchCriteria": "Target", "PrivatePoolOptions.Id": "crp-bp1reserve7k2m9x4q""#;
+    let open = r#""PrivatePoolOptions.MatchCriteria": "Open""#;
+    let r = replay(
+        RESERVATION,
+        &[
+            request("+0m", "a", &req(&format!(r#"{target}, "Amount": 6"#))),
+            // The public stock holds 3.
+            request("+1m", "b", &req(r#""Amount": 4"#)),
+            // Open, but the pool has 4 places for 5: the public stock serves 3 of them.
+            request(
+                "+2m",
+                "c",
+                &req(&format!(r#"{open}, "Amount": 5, "MinAmount": 1"#)),
+            ),
+            // Open with room in the pool: served by it though the stock is gone.
+            request("+3m", "d", &req(&format!(r#"{open}, "Amount": 4"#))),
+            request("+4m", "e", &req(&format!(r#"{target}, "Amount": 1"#))),
+            r#"{"at": "+5m", "release": {"label": "a"}}"#.to_string(),
+            request("+6m", "f", &req(&format!(r#"{target}, "Amount": 6"#))),
+        ],
+    );
+    assert_eq!(answer(&r, 0), "");
+    assert_eq!(answer(&r, 1), "OperationDenied.NoStock");
+    assert_eq!(answer(&r, 2), "");
+    assert_eq!(
+        r.stats[2].created,
+        3 * 3,
+        "3 per trial from the public stock"
+    );
+    assert_eq!(answer(&r, 3), "");
+    assert_eq!(answer(&r, 4), "Invalid.PrivatePoolOptions.NoStock");
+    assert_eq!(answer(&r, 5), "", "the release gave the pool 6 places back");
+    assert_eq!(
+        last_use(
+            &r,
+            "private_pool:cn-hangzhou-i:crp-bp1reserve7k2m9x4q:ecs.g7.large"
+        ),
+        10
+    );
+}
+
+#[test]
+fn check_and_serve_launch_into_a_reservation_and_refuse_past_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("world.json");
+    std::fs::write(&path, RESERVATION).unwrap();
+    let body = req(
+        r#""PrivatePoolOptions.MatchCriteria": "Target", "PrivatePoolOptions.Id": "crp-bp1reserve7k2m9x4q", "Amount": 11"#,
+    );
+    let out = ecsim(
+        &[
+            "check",
+            "--world",
+            path.to_str().unwrap(),
+            "--at",
+            AT,
+            "--json",
+            &body,
+        ],
+        None,
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["code"], "Invalid.PrivatePoolOptions.NoStock", "{line}");
+    assert_eq!(line["parameter"], "PrivatePoolOptions.Id");
+    assert_eq!(line["limit"]["room"], 10);
+    let server = start_server(&["--world", path.to_str().unwrap()]);
+    let call = |pairs: &[(&str, &str)]| {
+        let q = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        crate::support::http_get(&server.addr, &format!("/?{q}"))
+    };
+    let mut run = vec![
+        ("Action", "RunInstances"),
+        ("RegionId", "cn-hangzhou"),
+        ("ImageId", "aliyun_3_x64_20G_alibase_20240528.vhd"),
+        ("InstanceType", "ecs.g7.large"),
+        ("SecurityGroupId", SG),
+        ("VSwitchId", VSW),
+        ("SystemDisk.Category", "cloud_essd"),
+        ("PrivatePoolOptions.MatchCriteria", "Target"),
+        ("PrivatePoolOptions.Id", "crp-bp1reserve7k2m9x4q"),
+        ("Amount", "8"),
+    ];
+    let (status, body) = call(&run);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&run);
+    assert_eq!(status, 400, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["Code"], "Invalid.PrivatePoolOptions.NoStock");
+    // The public stock was not drawn on: 3 still launch without the pool.
+    run.truncate(7);
+    run.push(("Amount", "3"));
+    let (status, body) = call(&run);
+    assert_eq!(status, 200, "{body}");
+}

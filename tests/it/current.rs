@@ -93,6 +93,83 @@ pub fn cases() -> Vec<Case> {
                 "MaxPrepaidDataDiskCapacity": 1000, "UsedPrepaidDataDiskCapacity": 900}]}}"#,
             p("DataDisk.1.Size"),
         ),
+        // Private pools: a reservation of 2 of the special type in the zone, 1 used.
+        c(
+            K::InvalidPrivatePoolOptionsNoStock,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-test"),
+                ("Amount", "2"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("PrivatePoolOptions.Id"),
+        ),
+        c(
+            K::InvalidPrivatePoolOptionsId400,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-missing"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("PrivatePoolOptions.Id"),
+        ),
+        c(
+            K::InvalidPrivatePoolOptionsStatus,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-test"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "Status": "Expired", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("PrivatePoolOptions.Id"),
+        ),
+        c(
+            K::SpotNotSupported,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Open"),
+                ("SpotStrategy", "SpotAsPriceGo"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("PrivatePoolOptions.MatchCriteria"),
+        ),
+        c(
+            K::InvalidInstanceChargeType,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-test"),
+                ("InstanceChargeType", "PrePaid"),
+                ("Period", "1"),
+                ("PeriodUnit", "Month"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("InstanceChargeType"),
+        ),
+        c(
+            K::InvalidPlatformValueNotSupported,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-test"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "Platform": "windows", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("ImageId"),
+        ),
+        c(
+            K::InvalidInstanceType,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-test"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-t", "InstanceType": "ecs.other-type", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("InstanceType"),
+        ),
+        c(
+            K::InvalidZoneId,
+            &[
+                ("PrivatePoolOptions.MatchCriteria", "Target"),
+                ("PrivatePoolOptions.Id", "crp-test"),
+            ],
+            r#"{"CapacityReservationSet": {"CapacityReservationItem": [{"PrivatePoolOptionsId": "crp-test", "RegionId": "cn-hangzhou", "AllocatedResources": {"AllocatedResource": [{"zoneId": "cn-hangzhou-u", "InstanceType": "ecs.test-any", "TotalAmount": 2, "UsedAmount": 1}]}}]}}"#,
+            p("ZoneId"),
+        ),
         c(
             K::InvalidUserDataSizeExceeded,
             &[("UserData", "USERDATA_32K_PLUS_1")],
