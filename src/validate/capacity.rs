@@ -305,15 +305,34 @@ fn capacity_fn(rule: &Rule) -> Option<super::CapacityFn> {
     }
 }
 
+/// A capacity rule picked out of the registry: the rule, its check, and the claim slot it
+/// reads when it only reads claims (a demand with none in that slot skips the call).
+type CapacityRule = (&'static Rule, super::CapacityFn, Option<usize>);
+
 /// The capacity rules in registry order, with their checks, picked out once: a replay asks
 /// for them on every attempt.
-fn capacity_rules() -> &'static [(&'static Rule, super::CapacityFn)] {
-    static LIST: std::sync::OnceLock<Vec<(&'static Rule, super::CapacityFn)>> =
-        std::sync::OnceLock::new();
+fn capacity_rules() -> &'static [CapacityRule] {
+    static LIST: std::sync::OnceLock<Vec<CapacityRule>> = std::sync::OnceLock::new();
     LIST.get_or_init(|| {
+        let slots: [(&Rule, usize); 8] = [
+            (&TYPE_QUOTA, SLOT_QUOTAS),
+            (&SECURITY_GROUP_LIMIT, SLOT_GROUPS),
+            (&ENTERPRISE_GROUP_LIMIT, SLOT_ENTERPRISE),
+            (&VSWITCH_IPS, SLOT_VSWITCH),
+            (&DEPLOYMENT_SET_LIMIT, SLOT_DEPLOYMENT_SET),
+            (&PUBLIC_IPS, SLOT_PUBLIC_IPS),
+            (&DISK_QUOTAS, SLOT_DISKS),
+            (&super::pools::PRIVATE_POOL_STOCK, super::claims::SLOT_POOL),
+        ];
         super::rules()
             .iter()
-            .filter_map(|r| capacity_fn(r).map(|f| (*r, f)))
+            .filter_map(|r| {
+                let slot = slots
+                    .iter()
+                    .find(|(x, _)| std::ptr::eq(*x, *r))
+                    .map(|(_, s)| *s);
+                capacity_fn(r).map(|f| (*r, f, slot))
+            })
             .collect()
     })
 }
@@ -324,7 +343,13 @@ fn capacity_rules() -> &'static [(&'static Rule, super::CapacityFn)] {
 pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
     let zone = choose_zone(d, view);
     let mut amount = d.amount;
-    for &(rule, f) in capacity_rules() {
+    for &(rule, f, slot) in capacity_rules() {
+        if let Some(slot) = slot {
+            let (from, to) = d.claim_spans[slot];
+            if from == to {
+                continue;
+            }
+        }
         // The zone is passed separately so that `Demand` stays immutable across trials.
         if let Some(room) = f(d, zone, view)? {
             if room < d.min_amount {
@@ -651,3 +676,15 @@ pub static STOCK: Rule = Rule {
         Ok(v.stock(zone, &d.instance_type))
     }),
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_claim_slot_has_one_registered_rule_that_skips_when_empty() {
+        let mut slots: Vec<usize> = capacity_rules().iter().filter_map(|r| r.2).collect();
+        slots.sort_unstable();
+        assert_eq!(slots, (0..super::super::claims::SLOTS).collect::<Vec<_>>());
+    }
+}
