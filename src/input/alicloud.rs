@@ -27,7 +27,8 @@ pub enum Value {
     List(Vec<Value>),
     /// An object or a nested block, in its order.
     Map(Vec<(String, Value)>),
-    /// Known only after apply; the text says where it comes from (`alicloud_vswitch.main.id`).
+    /// Not known before apply: the reference or expression it comes from
+    /// (`alicloud_vswitch.main.id`), or empty.
     Unknown(String),
     /// Marked sensitive by the form.
     Sensitive(Box<Value>),
@@ -480,16 +481,25 @@ impl Writer<'_> {
         }
     }
 
-    /// Notes that `attr` is known only after apply.
+    /// Notes that `attr` is not known: `from` is the reference or expression it comes from
+    /// (empty when the form does not say).
     pub fn unknown(&mut self, attr: &str, param: &str, from: &str) {
-        let from = if from.is_empty() {
-            String::new()
+        // An expression of a secret may hold a piece of it: not shown.
+        let from = if is_secret(param) { "" } else { from };
+        let reference = from
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.[]*\"".contains(&b));
+        let why = if from.is_empty() {
+            "known only after apply".to_string()
+        } else if !reference {
+            format!("not known (ecsim does not evaluate `{from}`)")
+        } else if from.starts_with("var.") {
+            format!("not known ({from} has no default value)")
         } else {
-            format!(" (from {from})")
+            format!("known only after apply (from {from})")
         };
         self.req.notes.push(format!(
-            "{}: {attr} is known only after apply{from}; {param} is not sent, so the \
-             prediction may differ",
+            "{}: {attr} is {why}; {param} is not sent, so the prediction may differ",
             self.address
         ));
     }

@@ -456,13 +456,7 @@ impl<'a> Plan<'a> {
             .find(|(_, v)| v.get("active") == Some(&Value::Bool(true)))
             .or(configs.first());
         match active {
-            Some((c, v)) => {
-                w.req.notes.push(format!(
-                    "{group_address}: instances shaped by {}",
-                    str_of(c, "address")
-                ));
-                alicloud::scaling_configuration(w, v);
-            }
+            Some((_, v)) => alicloud::scaling_configuration(w, v),
             None => match self.template(group, prefix) {
                 Some(t) => alicloud::fill_from_template(w.req, t),
                 None if group
