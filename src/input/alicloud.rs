@@ -991,6 +991,34 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_row_of_the_mapping() {
+        let doc = include_str!("../../docs/terraform.md");
+        let tables: [(&[Row], &str, &str); 9] = [
+            (INSTANCE, "", ""),
+            (INSTANCE_DISK, "data_disks.", "DataDisk.N."),
+            (INSTANCE_SET, "", ""),
+            (INSTANCE_SET_DISK, "data_disks.", "DataDisk.N."),
+            (LAUNCH_TEMPLATE, "", ""),
+            (TEMPLATE_SYSTEM_DISK, "system_disk.", "SystemDisk."),
+            (TEMPLATE_DISK, "data_disks.", "DataDisk.N."),
+            (SCALING_CONFIGURATION, "", ""),
+            (SCALING_DISK, "data_disk.", "DataDisk.N."),
+        ];
+        for (rows, attr, param) in tables {
+            for r in rows {
+                let when = match r.when {
+                    When::Set => "set",
+                    When::Exists => "set, even false or 0",
+                    When::PrePaid => "set, PrePaid only",
+                    When::NotPrePaid => "set, not PrePaid",
+                };
+                let line = format!("| `{attr}{}` | `{param}{}` | {when} |", r.attr, r.param);
+                assert!(doc.contains(&line), "docs/terraform.md lacks {line}");
+            }
+        }
+    }
+
+    #[test]
     fn zones_name_their_region() {
         assert_eq!(
             region_of_zone("cn-hangzhou-i").as_deref(),
