@@ -24,7 +24,7 @@ pub fn is_configuration(path: &Path) -> bool {
     if path.is_dir() {
         return tf_files(path).is_ok_and(|f| !f.is_empty());
     }
-    path.extension().is_some_and(|e| e == "tf")
+    path.extension().is_some_and(|e| e == "tf") && path.metadata().is_ok()
 }
 
 /// The `.tf` files of a directory, by name.
@@ -196,6 +196,9 @@ fn read_module(files: &[File]) -> Result<Vec<RawRequest>> {
     Ok(out)
 }
 
+/// The most instances one resource block expands to, so a mistyped count cannot fill memory.
+pub const MAX_INSTANCES: u64 = 100_000;
+
 /// How a resource block repeats.
 enum Repeat {
     One,
@@ -268,9 +271,28 @@ fn resource(
     let base = format!("{}.{}", label(b, 0), label(b, 1));
     let offset = b.span().map_or(0, |s| s.start);
     let line = line_of(&f.text, offset);
-    let ctx = module.context();
-    let instances: Vec<(String, Context)> = match repeat(f, b, &ctx) {
-        Repeat::One | Repeat::Unknown(..) => vec![(base.clone(), module.context())],
+    let mut unknown_repeat = None;
+    let rep = repeat(f, b, &module.context());
+    let n = match &rep {
+        Repeat::Count(n) => *n,
+        Repeat::Each(e) => e.len() as u64,
+        _ => 1,
+    };
+    if n > MAX_INSTANCES {
+        return Err(Error::input(
+            Place::at(&f.name, line, 1),
+            format!(
+                "{base}: {n} instances is more than ecsim expands from one block \
+                 ({MAX_INSTANCES}); lower count or for_each"
+            ),
+        ));
+    }
+    let instances: Vec<(String, Context)> = match rep {
+        Repeat::One => vec![(base.clone(), module.context())],
+        Repeat::Unknown(what, text) => {
+            unknown_repeat = Some((what, text));
+            vec![(base.clone(), module.context())]
+        }
         Repeat::Count(n) => (0..n)
             .map(|i| {
                 let mut c = module.context();
@@ -292,10 +314,6 @@ fn resource(
                 (format!("{base}[{key}]"), c)
             })
             .collect(),
-    };
-    let unknown_repeat = match repeat(f, b, &ctx) {
-        Repeat::Unknown(what, text) => Some((what, text)),
-        _ => None,
     };
     for (address, c) in instances {
         let mut req = RawRequest::new(format!("{}:{line}: {address}", f.name));
@@ -470,6 +488,16 @@ resource "alicloud_instance" "by_key" {
         .to_string();
         assert!(e.starts_with("bad.tf:3:"), "{e}");
         assert!(!e.contains("Secret9"), "{e}");
+    }
+
+    #[test]
+    fn a_count_past_the_ceiling_is_refused() {
+        let tf = "resource \"alicloud_instance\" \"x\" {\n  count = 100001\n}\n";
+        let e = read_text("big.tf", tf).unwrap_err().to_string();
+        assert!(
+            e.starts_with("big.tf:1:1: alicloud_instance.x: 100001 instances"),
+            "{e}"
+        );
     }
 
     #[test]
