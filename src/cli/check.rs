@@ -24,8 +24,9 @@ use crate::world::load::{load_doc, WorldSource};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Requests: files (JSON object, JSON array, JSON Lines, query strings), `-` for stdin,
-    /// or a request inline (a JSON object, a query string, or a URL).
+    /// Requests: files (JSON object, JSON array, JSON Lines, query strings, a Terraform plan
+    /// from `terraform show -json`, `.tf` files or a directory of them), `-` for stdin, or a
+    /// request inline (a JSON object, a query string, or a URL).
     #[arg(required = true, value_name = "REQUEST")]
     pub requests: Vec<String>,
     /// World files merged over the embedded default world, in order.
@@ -45,10 +46,22 @@ pub struct CheckArgs {
     pub threads: Option<u16>,
 }
 
-/// One input named on the command line, opened: its display name and a reader.
+/// One input named on the command line, opened: its display name and a reader, or the
+/// path of Terraform configuration (`.tf` files), read whole when its turn comes.
 pub struct Input {
     pub name: String,
     pub reader: Box<dyn BufRead + Send>,
+    pub configuration: Option<PathBuf>,
+}
+
+impl Input {
+    /// Reads a Terraform configuration whole, or opens the wire (or plan) input.
+    fn open(self) -> crate::Result<Opened<Box<dyn BufRead + Send>>> {
+        match &self.configuration {
+            Some(path) => crate::input::hcl::read_path(path).map(Opened::Document),
+            None => wire::open(&self.name, self.reader),
+        }
+    }
 }
 
 /// The read buffer of each input.
@@ -61,6 +74,14 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
     let mut out = Vec::new();
     for (i, a) in args.iter().enumerate() {
         let path = std::path::Path::new(a);
+        if crate::input::hcl::is_configuration(path) {
+            out.push(Input {
+                name: a.clone(),
+                reader: Box::new(std::io::empty()),
+                configuration: Some(path.to_path_buf()),
+            });
+            continue;
+        }
         let (name, reader): (String, Box<dyn BufRead + Send>) = if a == "-" {
             let stdin = BufReader::with_capacity(READ_BUFFER, std::io::stdin());
             ("-".to_string(), Box::new(stdin))
@@ -82,7 +103,11 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
                 ),
             ));
         };
-        out.push(Input { name, reader });
+        out.push(Input {
+            name,
+            reader,
+            configuration: None,
+        });
     }
     Ok(out)
 }
@@ -91,7 +116,7 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
 pub fn read_requests(args: &[String]) -> crate::Result<Vec<RawRequest>> {
     let mut out = Vec::new();
     for input in open_inputs(args)? {
-        match wire::open(&input.name, input.reader)? {
+        match input.open()? {
             Opened::Document(reqs) => out.extend(reqs),
             Opened::Lines(mut lines) => {
                 while let Some(batch) = lines.next_batch(BATCH_LINES, BATCH_BYTES) {
@@ -132,7 +157,7 @@ enum Piece {
 /// the first error, or when nobody receives.
 fn read_ahead(inputs: Vec<Input>, tx: SyncSender<Piece>) {
     for input in inputs {
-        match wire::open(&input.name, input.reader) {
+        match input.open() {
             Err(e) => {
                 let _ = tx.send(Piece::Failed(e));
                 return;

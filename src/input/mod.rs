@@ -3,3 +3,22 @@
 //! its form into the same [`RawRequest`](crate::request::raw::RawRequest)s, each with its
 //! source (file:line, or a Terraform resource address with file:line), so nothing downstream
 //! knows which form a request came from except to print its source (docs/input-forms.md).
+
+pub mod alicloud;
+pub mod hcl;
+pub mod terraform;
+
+use crate::error::Result;
+use crate::request::RawRequest;
+
+/// The requests of a JSON document in a planner's form (a Terraform plan), or None when
+/// the document is the wire form, for [`crate::request::wire`] to read.
+pub fn read_document(source: &str, text: &str) -> Option<Result<Vec<RawRequest>>> {
+    terraform::read_if_plan(source, text)
+}
+
+/// Whether the first non-blank line of a JSON input starts a document in a planner's form
+/// even though it is a whole `{...}` (a one-line plan), so it is read whole.
+pub fn starts_document(first_line: &[u8]) -> bool {
+    terraform::may_be_plan(first_line)
+}

@@ -16,6 +16,12 @@ pub struct RawRequest {
     pub params: Vec<RawParam>,
     /// The `x-acs-action` header, when the request came over HTTP with it.
     pub action_header: Option<String>,
+    /// What the reader of a planner's form could not turn into a parameter (a value known
+    /// only after `terraform apply`), shown as warnings with the prediction. Never a value.
+    pub notes: Vec<String>,
+    /// Parameters whose values the form marks secret (Terraform's `sensitive`), hidden by
+    /// [`RawRequest::redacted`] like the catalog's secrets.
+    pub hidden: Vec<String>,
 }
 
 impl RawRequest {
@@ -47,7 +53,14 @@ impl RawRequest {
     pub fn redacted(&self) -> Vec<(String, String)> {
         self.params
             .iter()
-            .map(|p| (p.name.clone(), redact(&p.name, &p.value).to_string()))
+            .map(|p| {
+                let shown = if self.hidden.contains(&p.name) {
+                    REDACTED
+                } else {
+                    redact(&p.name, &p.value)
+                };
+                (p.name.clone(), shown.to_string())
+            })
             .collect()
     }
 }

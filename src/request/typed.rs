@@ -332,7 +332,7 @@ impl Request {
         raw: &RawRequest,
         edition: &Edition,
     ) -> (Result<Request, Violation>, Vec<Warning>) {
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<Warning> = raw.notes.iter().cloned().map(Warning).collect();
         let mut resolved: Vec<(ParamRef, &str)> = Vec::with_capacity(raw.params.len());
         for p in &raw.params {
             match params::lookup(&p.name) {

@@ -294,7 +294,11 @@ pub fn open<R: BufRead>(source: &str, mut r: R) -> Result<Opened<R>> {
         };
     let content = line.trim_ascii();
     let layout = match content.first() {
-        Some(b'{') if !too_long && content.ends_with(b"}") => Layout::JsonLines,
+        Some(b'{')
+            if !too_long && content.ends_with(b"}") && !crate::input::starts_document(content) =>
+        {
+            Layout::JsonLines
+        }
         Some(b'[' | b'{') => {
             // A document: its blank lines stand as bare line breaks, so lines keep their
             // numbers; `skipped` puts byte offsets back on the input's.
@@ -308,7 +312,10 @@ pub fn open<R: BufRead>(source: &str, mut r: R) -> Result<Opened<R>> {
             }
             let skipped = before - blank_lines as u64;
             let text = limits::text_of(source, doc, skipped)?;
-            return parse_text(source, &text).map(Opened::Document);
+            // A planner's form (a Terraform plan), else flat wire JSON.
+            return crate::input::read_document(source, &text)
+                .unwrap_or_else(|| parse_text(source, &text))
+                .map(Opened::Document);
         }
         _ if too_long => return Err(line_too_long(source, number)),
         _ => Layout::QueryLines,

@@ -18,3 +18,4 @@ mod serve;
 mod serve_edges;
 mod streaming;
 mod support;
+mod terraform;

@@ -348,11 +348,15 @@ fn injected_check_examples(dir: &Path) -> Vec<PathBuf> {
     v["password"] = Value::String(LOWER_PASSWORD.into());
     out.push(dir.join("sdk-capture.json"));
     std::fs::write(&out[2], serde_json::to_string_pretty(&v).unwrap()).unwrap();
-    assert_eq!(
-        std::fs::read_dir("scenarios/check").unwrap().count(),
-        out.len(),
-        "every check example is covered"
-    );
+    // The Terraform examples hold marker secrets of their own: tests/it/terraform.rs.
+    let examples = std::fs::read_dir("scenarios/check")
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            !name.to_string_lossy().starts_with("terraform-")
+        })
+        .count();
+    assert_eq!(examples, out.len(), "every check example is covered");
     out
 }
 

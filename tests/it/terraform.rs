@@ -1,0 +1,360 @@
+//! Terraform input through the real binary: plans (`terraform show -json`) and `.tf`
+//! configuration become the same raw requests as the wire forms, each with its resource
+//! address and file:line in every report (docs/terraform.md).
+
+use base64::Engine as _;
+
+use crate::support::{ecsim, json_lines, stderr, stdout, AT};
+
+const FIXTURES: &str = "tests/fixtures/terraform";
+
+/// The marker secrets the fixtures and shipped examples hold.
+const SECRETS: &[&str] = &["Plan#Marker7x", "Ess#Marker5q", "Tf#Marker7x"];
+
+fn check(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["check", "--at", AT];
+    all.extend_from_slice(args);
+    ecsim(&all, None)
+}
+
+fn sources(o: &std::process::Output) -> Vec<String> {
+    json_lines(o)
+        .iter()
+        .map(|l| l["source"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// No marker secret in any form: raw, URL-encoded, Base64.
+fn assert_no_secret(what: &str, o: &std::process::Output) {
+    let text = format!("{}{}", stdout(o), stderr(o));
+    for s in SECRETS {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(s);
+        let url: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+        for needle in [s.to_string(), b64, url] {
+            assert!(!text.contains(&needle), "{what} leaks {needle:?}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_plan_launches_only_its_creates_and_replaces() {
+    let o = check(&["--json", &format!("{FIXTURES}/mixed-plan.json")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let f = format!("{FIXTURES}/mixed-plan.json");
+    assert_eq!(
+        sources(&o),
+        [
+            format!("{f}:410: module.app.alicloud_instance.this[0]"),
+            format!("{f}:501: module.app.alicloud_instance.this[1]"),
+            format!("{f}:592: module.app.alicloud_instance.this[2]"),
+            format!("{f}:683: alicloud_instance.worker"),
+            format!("{f}:820: alicloud_instance.edge"),
+            format!("{f}:1241: alicloud_instance.from_template"),
+            format!("{f}:1276: alicloud_ess_scaling_group.app"),
+        ],
+        "updates, no-ops, deletes, reads, vSwitches, templates and configurations launch nothing"
+    );
+    let rows = json_lines(&o);
+    // the replaced instance (delete, then create) launches like a new one
+    assert_eq!(rows[3]["ok"], true);
+    // the instance that uses the plan's own launch template gets its image, type and network
+    assert_eq!(rows[5]["ok"], true, "{}", rows[5]);
+    assert_eq!(rows[5]["zone"], "cn-hangzhou-i");
+    // the scaling group starts at min_size with its scaling configuration's shape
+    assert_eq!(rows[6]["ok"], true, "{}", rows[6]);
+    assert_eq!(rows[6]["instances"], 2);
+}
+
+#[test]
+fn the_scale_variable_asks_for_a_scaling_groups_maximum() {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"));
+    let o = cmd
+        .args(["check", "--at", AT, "--json"])
+        .arg(format!("{FIXTURES}/mixed-plan.json"))
+        .env("ECSIM_TERRAFORM_SCALE", "max")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let rows = json_lines(&o);
+    assert_eq!(rows.last().unwrap()["instances"], 5, "max_size");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["check", &format!("{FIXTURES}/mixed-plan.json")])
+        .env("ECSIM_TERRAFORM_SCALE", "most")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ECSIM_TERRAFORM_SCALE=\"most\": expected min"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unknown_values_are_reported_on_the_request_not_guessed() {
+    let o = check(&["--json", &format!("{FIXTURES}/mixed-plan.json")]);
+    let rows = json_lines(&o);
+    let edge = &rows[4];
+    assert_eq!(edge["ok"], false);
+    assert_eq!(edge["parameter"], "VSwitchId", "{edge}");
+    assert_eq!(
+        edge["warnings"][0],
+        "alicloud_instance.edge: vswitch_id is known only after apply (from \
+         alicloud_vswitch.new.id); VSwitchId is not sent, so the prediction may differ"
+    );
+    // computed attributes the configuration does not set (id, public_ip, ...) are not noise
+    for r in &rows {
+        if r != edge {
+            assert_eq!(r["warnings"], serde_json::json!([]), "{r}");
+        }
+    }
+    let text = stdout(&check(&[&format!("{FIXTURES}/mixed-plan.json")]));
+    assert!(
+        text.contains("  warning: alicloud_instance.edge: vswitch_id is known only after apply")
+    );
+}
+
+#[test]
+fn three_resources_of_count_40_give_120_addressed_requests() {
+    let o = check(&["--json", &format!("{FIXTURES}/count-40-plan.json")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let src = sources(&o);
+    assert_eq!(src.len(), 120);
+    let addresses: std::collections::BTreeSet<&str> =
+        src.iter().map(|s| s.rsplit(": ").next().unwrap()).collect();
+    assert_eq!(addresses.len(), 120, "each request has its own address");
+    // the one-line plan terraform writes: line and column of each resource change
+    let web3 = src
+        .iter()
+        .find(|s| s.ends_with(" alicloud_instance.web[3]"))
+        .unwrap();
+    assert!(
+        web3.starts_with(&format!("{FIXTURES}/count-40-plan.json:1:")),
+        "{web3}"
+    );
+    let text = stdout(&check(&[&format!("{FIXTURES}/count-40-plan.json")]));
+    assert!(text.ends_with("120 request(s): 120 predicted to succeed, 0 to fail\n"));
+}
+
+#[test]
+fn the_shipped_plan_and_configuration_predict_with_the_default_world() {
+    let plan = "scenarios/check/terraform-plan.json";
+    let tf = "scenarios/check/terraform-web.tf";
+    for (file, expected) in [
+        (
+            plan,
+            vec![
+                format!("{plan}:327: alicloud_instance.web[0]"),
+                format!("{plan}:436: alicloud_instance.web[1]"),
+                format!("{plan}:545: alicloud_instance.db"),
+                format!("{plan}:754: alicloud_ecs_instance_set.batch"),
+            ],
+        ),
+        (
+            tf,
+            vec![
+                format!("{tf}:32: alicloud_instance.web[0]"),
+                format!("{tf}:32: alicloud_instance.web[1]"),
+                format!("{tf}:54: alicloud_instance.db"),
+            ],
+        ),
+    ] {
+        let o = check(&["--json", file]);
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
+        let rows = json_lines(&o);
+        assert_eq!(sources(&o), expected, "{file}");
+        let ok: Vec<bool> = rows.iter().map(|r| r["ok"].as_bool().unwrap()).collect();
+        assert_eq!(&ok[..3], [true, true, false], "{file}");
+        assert_eq!(rows[2]["code"], "InvalidDataDiskSize.ValueNotSupported");
+        assert_eq!(rows[2]["parameter"], "DataDisk.1.Size");
+    }
+}
+
+#[test]
+fn passwords_in_plans_and_configuration_are_never_in_the_output() {
+    let files = [
+        format!("{FIXTURES}/mixed-plan.json"),
+        "scenarios/check/terraform-plan.json".to_string(),
+        "scenarios/check/terraform-web.tf".to_string(),
+    ];
+    for f in &files {
+        for json in [false, true] {
+            let mut args = vec![];
+            if json {
+                args.push("--json");
+            }
+            args.push(f.as_str());
+            let o = check(&args);
+            assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+            assert_no_secret(&format!("check --json={json} {f}"), &o);
+        }
+    }
+    // a plan read from stdin, and errors in a file that holds a password
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let o = ecsim(&["check", "--at", AT, "-"], Some(&text));
+    assert_eq!(o.status.code(), Some(1));
+    assert_no_secret("check - < mixed-plan.json", &o);
+    let cut = &text[..text.find("Ess#Marker5q").unwrap() + 20];
+    let o = ecsim(&["check", "-"], Some(cut));
+    assert_eq!(o.status.code(), Some(2));
+    assert_no_secret("a plan cut after a password", &o);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.tf");
+    std::fs::write(
+        &bad,
+        "resource \"alicloud_instance\" \"x\" {\n  password = \"Tf#Marker7x\" +\n}\n",
+    )
+    .unwrap();
+    let o = check(&[bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_no_secret("bad.tf", &o);
+    // an expression of a password that cannot be evaluated is not echoed either
+    std::fs::write(
+        &bad,
+        "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\nresource \"alicloud_instance\" \"x\" {\n  password = \"Tf#Marker7x${random_string.x.result}\"\n}\n",
+    )
+    .unwrap();
+    let o = check(&[bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("password is known only after apply; Password is not sent"));
+    assert_no_secret("an unevaluated password", &o);
+}
+
+#[test]
+fn configuration_expands_counts_and_variables() {
+    let o = check(&["scenarios/check/terraform-web.tf"]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with(
+            "scenarios/check/terraform-web.tf:32: alicloud_instance.web[0]: ok: 1 instance(s) in cn-hangzhou-i\n\
+             scenarios/check/terraform-web.tf:32: alicloud_instance.web[1]: ok: 1 instance(s) in cn-hangzhou-i\n"
+        ),
+        "{text}"
+    );
+    // a directory is one module: its .tf files read together
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "scenarios/check/terraform-web.tf",
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("override.tf"),
+        "variable \"more\" {\n  default = { a = \"batch-a\", b = \"batch-b\" }\n}\nresource \"alicloud_ecs_instance_set\" \"batch\" {\n  for_each = var.more\n  amount = 4\n  zone_id = \"cn-hangzhou-i\"\n  instance_type = \"ecs.g7.large\"\n  image_id = local.image\n  vswitch_id = local.network.vswitch_id\n  security_group_ids = [local.network.security_group]\n  system_disk_category = \"cloud_essd\"\n  instance_name = each.value\n}\n",
+    )
+    .unwrap();
+    let o = check(&["--json", dir.path().to_str().unwrap()]);
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 5, "{}", stderr(&o));
+    let d = dir.path().display();
+    assert_eq!(
+        rows[3]["source"],
+        format!("{d}/override.tf:4: alicloud_ecs_instance_set.batch[\"a\"]")
+    );
+    assert_eq!(rows[4]["instances"], 4);
+}
+
+#[test]
+fn references_the_configuration_cannot_evaluate_are_reported() {
+    // The provider's own example (tests/fixtures/terraform/README.md), with a provider block:
+    // its vSwitch and security group come from resources, its names from format().
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["main.tf", "variables.tf"] {
+        std::fs::copy(
+            format!("{FIXTURES}/provider-ecs-vpc/{f}"),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    // without one, the region is unknown: an input error with the fix
+    let o = check(&[dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("main.tf:36:1: alicloud_instance.instance[0]: the region is not known")
+            && stderr(&o).contains("add region = \"cn-hangzhou\" to the provider block"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        dir.path().join("provider.tf"),
+        "provider \"alicloud\" {\n  region = \"cn-hangzhou\"\n}\n",
+    )
+    .unwrap();
+    let o = check(&["--json", dir.path().to_str().unwrap()]);
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 3, "count = var.number, whose default is \"3\"");
+    assert!(rows[2]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("main.tf:36: alicloud_instance.instance[2]"));
+    let warnings: Vec<&str> = rows[0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let has = |s: &str| warnings.iter().any(|w| w.contains(s));
+    assert!(has("instance_name is not known (ecsim does not evaluate `\"${var.short_name}-${format(var.count_format, count.index + 1)}\"`)"), "{warnings:#?}");
+    assert!(
+        has("security_groups is not known (ecsim does not evaluate"),
+        "{warnings:#?}"
+    );
+    assert!(
+        has("vswitch_id is not known (ecsim does not evaluate `var.vswitch_id == \"\" ?"),
+        "{warnings:#?}"
+    );
+    assert!(!has("image_id"), "variables with defaults are substituted");
+}
+
+#[test]
+fn a_malformed_plan_is_an_input_error_at_its_place_with_the_fix() {
+    let f = format!("{FIXTURES}/malformed-plan.json");
+    let o = check(&[&f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "", "no partial report");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "ecsim: {f}:501:5: invalid JSON in a Terraform plan: expected value; write the plan \
+             again with `terraform show -json tfplan > plan.json`\n"
+        )
+    );
+    let o = check(&[&format!("{FIXTURES}/no-region-plan.json")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "no-region-plan.json:68:5: alicloud_instance.x: the region is not in the plan"
+        ) && stderr(&o)
+            .contains("add region = \"cn-hangzhou\" to the provider block and plan again"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ecsim(
+        &["check", "-"],
+        Some(r#"{"format_version":"1.2","terraform_version":"1.9.8","values":{"root_module":{}}}"#),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("-:1:1: this is Terraform state, not a plan"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.tf");
+    std::fs::write(
+        &bad,
+        "resource \"alicloud_instance\" \"x\" {\n  instance_type = \n}\n",
+    )
+    .unwrap();
+    let o = check(&[bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "ecsim: {}:2:19: invalid HCL: invalid expression",
+            bad.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
