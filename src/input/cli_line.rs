@@ -475,7 +475,10 @@ pub fn parse(source: &str, text: &str) -> Result<RawRequest, CliError> {
                     "a bare '--' is not read by the aliyun CLI; remove it".into(),
                 ));
             }
-            Some((n.to_string(), cli_flag(n).map_or(Target::Param, Target::Cli)))
+            Some((
+                n.to_string(),
+                cli_flag(n).map_or(Target::Param, Target::Cli),
+            ))
         } else {
             let mut cs = prefix[1..].chars();
             match (cs.next(), cs.next()) {
@@ -644,7 +647,8 @@ fn check_command(words: &[Word], positional: &[usize]) -> Result<(), CliError> {
         (i == k + 1
             && !w.is_empty()
             && w.len() <= 64
-            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
         .then_some(w.as_str())
     };
     let Some(&p) = positional.first() else {
@@ -786,13 +790,20 @@ mod tests {
 
     #[test]
     fn a_trailing_backslash_joins_the_next_line() {
-        let text = "aliyun ecs RunInstances \\\n  --RegionId cn-hangzhou \\\r\n  --Amount \"2\\\n3\"";
+        let text =
+            "aliyun ecs RunInstances \\\n  --RegionId cn-hangzhou \\\r\n  --Amount \"2\\\n3\"";
         assert_eq!(
             pairs(text),
             p(&[("RegionId", "cn-hangzhou"), ("Amount", "23")])
         );
-        assert_eq!(continues(b"aliyun ecs RunInstances \\", Open::START), Some(Open::START));
-        assert_eq!(continues(b"--Amount \"2\\", Open::START), Some(Open::Double));
+        assert_eq!(
+            continues(b"aliyun ecs RunInstances \\", Open::START),
+            Some(Open::START)
+        );
+        assert_eq!(
+            continues(b"--Amount \"2\\", Open::START),
+            Some(Open::Double)
+        );
         assert_eq!(continues(b"3\" --X 'a\\'", Open::Double), None);
         assert_eq!(continues(b"--X 1 # note \\", Open::START), None);
         assert_eq!(continues(b"--X a\\\\", Open::START), None);
@@ -831,7 +842,11 @@ mod tests {
         let e = |t: &str| parse("t:1", t).unwrap_err();
         let x = e("aliyun ecs DescribeInstances --RegionId cn-hangzhou");
         assert_eq!((x.line, x.column), (0, 12));
-        assert!(x.message.contains("ecs DescribeInstances, not RunInstances"), "{x:?}");
+        assert!(
+            x.message
+                .contains("ecs DescribeInstances, not RunInstances"),
+            "{x:?}"
+        );
         let x = e("aliyun vpc CreateVpc");
         assert!(x.message.contains("calls product vpc, not ecs"), "{x:?}");
         let x = e("aliyun --Password Secret9 vpc RunInstances");
@@ -854,7 +869,10 @@ mod tests {
         let x = e("aliyun ecs RunInstances --Amount 1 --Amount 2");
         assert!(x.message.contains("--Amount is given twice"), "{x:?}");
         let x = e("aliyun ecs RunInstances --region");
-        assert!(x.message.contains("--region must be given a value"), "{x:?}");
+        assert!(
+            x.message.contains("--region must be given a value"),
+            "{x:?}"
+        );
         let x = e("aliyun ecs RunInstances --UserData-FILE init.sh");
         assert!(x.message.contains("itself with --UserData"), "{x:?}");
         let x = e("aliyun ecs RunInstances --SpotPriceLimit -1");
@@ -869,10 +887,17 @@ mod tests {
 
     #[test]
     fn json_values_for_lists_are_refused_with_the_flat_spelling() {
-        let e = parse("t:1", r#"aliyun ecs RunInstances --Tag '[{"Key":"a","Value":"b"}]'"#)
-            .unwrap_err();
+        let e = parse(
+            "t:1",
+            r#"aliyun ecs RunInstances --Tag '[{"Key":"a","Value":"b"}]'"#,
+        )
+        .unwrap_err();
         assert!(e.message.contains("--Tag.1.Key VALUE"), "{e:?}");
-        let e = parse("t:1", r#"aliyun ecs RunInstances --SystemDisk '{"Size":40}'"#).unwrap_err();
+        let e = parse(
+            "t:1",
+            r#"aliyun ecs RunInstances --SystemDisk '{"Size":40}'"#,
+        )
+        .unwrap_err();
         assert!(e.message.contains("--SystemDisk.Category VALUE"), "{e:?}");
         // JSON in a plain string parameter is a value like any other
         assert_eq!(

@@ -57,7 +57,12 @@ pub const MAX_DEPTH: usize = 3;
 
 /// Pushes the top-level member `key: value` of a request object onto `req` as wire pairs.
 /// The error names `key` only (a nested key could be anything) and says the fix.
-pub fn push_member(req: &mut RawRequest, key: &str, value: Value, style: Style) -> Result<(), String> {
+pub fn push_member(
+    req: &mut RawRequest,
+    key: &str,
+    value: Value,
+    style: Style,
+) -> Result<(), String> {
     match value {
         Value::Null => Ok(()),
         Value::Array(_) | Value::Object(_) => {
@@ -280,11 +285,15 @@ mod tests {
             ["RegionId", "SystemDisk.Category", "VSwitchId"]
         );
         assert_eq!(
-            names(r#"{"v_switch_id": "v", "data_disk": [{"kmskey_id": "k"}], "ipv_6address": ["::1"]}"#),
+            names(
+                r#"{"v_switch_id": "v", "data_disk": [{"kmskey_id": "k"}], "ipv_6address": ["::1"]}"#
+            ),
             ["DataDisk.1.KMSKeyId", "Ipv6Address.1", "VSwitchId"]
         );
         assert_eq!(
-            names(r#"{"DataDisks": [{"Size": 1}], "Tags": [{"Key": "a"}], "SecurityGroupIdss": ["sg"]}"#),
+            names(
+                r#"{"DataDisks": [{"Size": 1}], "Tags": [{"Key": "a"}], "SecurityGroupIdss": ["sg"]}"#
+            ),
             ["DataDisk.1.Size", "SecurityGroupIds.1", "Tag.1.Key"]
         );
         // the old SDK's flat setter names, in a flat object too
@@ -293,7 +302,10 @@ mod tests {
             ["CpuOptions.Core", "SystemDisk.Category"]
         );
         // a flat object's names are wire names as written
-        assert_eq!(names(r#"{"password": "x", "regionId": "y"}"#), ["password", "regionId"]);
+        assert_eq!(
+            names(r#"{"password": "x", "regionId": "y"}"#),
+            ["password", "regionId"]
+        );
         // a misspelt nested name stays as written, for the unknown-parameter warning
         assert_eq!(
             names(r#"{"SystemDisk": {"Categroy": "a", "SIZE": 1}}"#),
@@ -304,11 +316,20 @@ mod tests {
     #[test]
     fn nesting_no_sdk_sends_is_an_error_naming_the_top_key() {
         let e = flat(r#"{"DataDisk": [[{"Size": 1}]]}"#).unwrap_err();
-        assert!(e.starts_with("DataDisk: a list directly inside a list"), "{e}");
+        assert!(
+            e.starts_with("DataDisk: a list directly inside a list"),
+            "{e}"
+        );
         let e = flat(r#"{"NetworkInterface": [{"SecurityGroupIds": [{"X": 1}]}]}"#).unwrap_err();
-        assert!(e.starts_with("NetworkInterface: nested more than 3 levels"), "{e}");
+        assert!(
+            e.starts_with("NetworkInterface: nested more than 3 levels"),
+            "{e}"
+        );
         let e = flat(r#"{"Foo": {"Password": {"Hunter2": 1}}}"#).unwrap_err();
-        assert!(e.starts_with("Foo: a secret") && !e.contains("Hunter2"), "{e}");
+        assert!(
+            e.starts_with("Foo: a secret") && !e.contains("Hunter2"),
+            "{e}"
+        );
     }
 
     #[test]

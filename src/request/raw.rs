@@ -72,9 +72,11 @@ pub const SECRET_NAMES: &[&str] = &[
 /// `Secret`.
 pub fn is_secret(name: &str) -> bool {
     let n = name.trim();
-    n.split('.')
-        .any(|seg| SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(seg.trim())))
-        || params::lookup(n).is_some_and(|r| r.id.spec().kind == Kind::Secret)
+    n.split('.').any(|seg| {
+        SECRET_NAMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(seg.trim()))
+    }) || params::lookup(n).is_some_and(|r| r.id.spec().kind == Kind::Secret)
 }
 
 /// The one redaction point: `value` as it may be shown for the parameter `name` (`***` for a

@@ -5,8 +5,10 @@
 //! query strings or whole URLs (`https://ecs.aliyuncs.com/?Action=RunInstances&...`), one per
 //! line, percent-decoded. In a query line an unencoded `#`, a name that is not letters, digits
 //! and `.`, and an unknown name after a secret pair are bad input, placed at their column and
-//! never echoed (each may be a piece of a value cut by an unencoded `&`). Nested values (`"DataDisk": [...]`) are input errors with the flat
-//! spelling as the fix.
+//! never echoed (each may be a piece of a value cut by an unencoded `&`). Nested values
+//! (`"DataDisk": [{...}]`) are flattened as the SDKs flatten them
+//! ([`sdk_map`](crate::input::sdk_map)), and a line whose first word is `aliyun` is an aliyun
+//! CLI command ([`cli_line`](crate::input::cli_line)), in query lines and JSON Lines alike.
 //!
 //! A leading UTF-8 byte-order mark is skipped in every form. [`open`] reads an input from a
 //! reader: JSON Lines and query lines come back as a [`LineReader`] that yields [`Batch`]es
@@ -590,7 +592,10 @@ impl Batch {
                 // A continued command spans lines: place the byte on its own line.
                 let before = &bytes[..at];
                 let breaks = before.iter().filter(|&&b| b == b'\n').count();
-                let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let line_start = before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
                 return Some(Err(crate::limits::not_utf8(
                     &self.source,
                     s.number + breaks,
@@ -786,8 +791,11 @@ mod tests {
 
     #[test]
     fn nested_values_were_refused_and_are_flattened_as_the_sdks_do() {
-        let r = parse_text("d.json", r#"{"DataDisk":[{"Size":40}],"SystemDisk":{"Size":20}}"#)
-            .unwrap();
+        let r = parse_text(
+            "d.json",
+            r#"{"DataDisk":[{"Size":40}],"SystemDisk":{"Size":20}}"#,
+        )
+        .unwrap();
         assert_eq!(r[0].get("DataDisk.1.Size"), Some("40"));
         assert_eq!(r[0].get("SystemDisk.Size"), Some("20"));
         let r = parse_text("d.json", r#"[{"Tag":[{"Key":"a"}]}]"#).unwrap();
@@ -795,7 +803,10 @@ mod tests {
         // what no SDK sends stays an input error, with the fix
         let e = parse_text("d.json", r#"{"DataDisk":[[{"Size":40}]]}"#).unwrap_err();
         let m = e.to_string();
-        assert!(m.starts_with("d.json:1: DataDisk: a list directly inside"), "{m}");
+        assert!(
+            m.starts_with("d.json:1: DataDisk: a list directly inside"),
+            "{m}"
+        );
         assert!(m.contains("DataDisk.1.Size"));
     }
 
@@ -803,9 +814,14 @@ mod tests {
     fn cli_lines_mix_with_query_lines_and_continue_across_batches() {
         let text = "# c\nRegionId=a\naliyun ecs RunInstances \\\n  --RegionId b \\\r\n  --Amount 2\naliyun ecs RunInstances --RegionId c\n";
         let r = parse_text("t", text).unwrap();
-        let seen: Vec<(&str, Option<&str>)> =
-            r.iter().map(|q| (q.source.as_str(), q.get("RegionId"))).collect();
-        assert_eq!(seen, [("t:2", Some("a")), ("t:3", Some("b")), ("t:6", Some("c"))]);
+        let seen: Vec<(&str, Option<&str>)> = r
+            .iter()
+            .map(|q| (q.source.as_str(), q.get("RegionId")))
+            .collect();
+        assert_eq!(
+            seen,
+            [("t:2", Some("a")), ("t:3", Some("b")), ("t:6", Some("c"))]
+        );
         assert_eq!(r[1].get("Amount"), Some("2"));
         // streamed, a batch of one line still holds the whole command
         let Ok(Opened::Lines(mut lines)) = opened(text.as_bytes()) else {
@@ -817,10 +833,17 @@ mod tests {
         }
         assert_eq!(got, r);
         // in streamed JSON Lines too, an error placed on the command's own line
-        let Ok(Opened::Lines(mut lines)) = opened(b"{\"RegionId\":\"a\"}\naliyun ecs RunInstances \\\n --Amount 1 x\n") else {
+        let Ok(Opened::Lines(mut lines)) =
+            opened(b"{\"RegionId\":\"a\"}\naliyun ecs RunInstances \\\n --Amount 1 x\n")
+        else {
             panic!("lines")
         };
-        let e = lines.next_batch(10, 1 << 20).unwrap().parse().unwrap_err().to_string();
+        let e = lines
+            .next_batch(10, 1 << 20)
+            .unwrap()
+            .parse()
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t:3:13: a word that no flag takes"), "{e}");
     }
 

@@ -64,7 +64,10 @@ fn sdk_map() -> String {
 
 /// `check --json` rows of `file`, each without its source, and the sources.
 fn rows_of(path: &std::path::Path) -> (Vec<Value>, Vec<String>, Option<i32>) {
-    let o = ecsim(&["check", "--at", AT, "--json", path.to_str().unwrap()], None);
+    let o = ecsim(
+        &["check", "--at", AT, "--json", path.to_str().unwrap()],
+        None,
+    );
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     let mut sources = Vec::new();
     let rows = json_lines(&o)
@@ -92,7 +95,10 @@ fn a_query_line_a_cli_line_and_an_sdk_map_predict_alike() {
     let (rj, sj, cj) = rows_of(&j);
     assert_eq!(rq.len(), 1);
     // the second data disk is below cloud_essd's minimum, a prediction
-    assert_eq!(rq[0]["code"], "InvalidDataDiskSize.ValueNotSupported", "{rq:?}");
+    assert_eq!(
+        rq[0]["code"], "InvalidDataDiskSize.ValueNotSupported",
+        "{rq:?}"
+    );
     assert_eq!(rq[0]["warnings"].as_array().unwrap().len(), 0, "{rq:?}");
     assert_eq!(cq, Some(1));
     assert_eq!((rc.clone(), cc), (rq.clone(), cq), "CLI line");
@@ -114,7 +120,10 @@ fn cli_lines_stream_among_query_lines_and_json_lines() {
         "{}\n{cmd}\n# a comment\naliyun ecs RunInstances --region cn-hangzhou --Amount 0\n",
         query_line()
     );
-    let o = ecsim(&["check", "--at", AT, "--json", "--threads", "3", "-"], Some(&text));
+    let o = ecsim(
+        &["check", "--at", AT, "--json", "--threads", "3", "-"],
+        Some(&text),
+    );
     let rows = json_lines(&o);
     let sources: Vec<&str> = rows.iter().map(|r| r["source"].as_str().unwrap()).collect();
     assert_eq!(sources, ["-:1", "-:2", "-:10"], "{}", stderr(&o));
@@ -128,7 +137,12 @@ fn cli_lines_stream_among_query_lines_and_json_lines() {
     assert_eq!(rows[1]["source"], "-:2");
     // and one given inline
     let o = ecsim(&["check", "--at", AT, "--json", &cmd], None);
-    assert_eq!(json_lines(&o)[0]["source"], "argument 1:1", "{}", stderr(&o));
+    assert_eq!(
+        json_lines(&o)[0]["source"],
+        "argument 1:1",
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(o.status.code(), Some(0));
 }
 
@@ -149,14 +163,24 @@ fn shell_quoting_keeps_a_value_whole() {
         assert_eq!(rows[0]["code"], "InvalidInstanceName.Malformed", "{name}");
     }
     // quotes and escapes that leave a valid name
-    for name in ["'web:1'", "\"web:1\"", "web\\:1", "w'eb':\"1\"", "--InstanceName=web:1"] {
+    for name in [
+        "'web:1'",
+        "\"web:1\"",
+        "web\\:1",
+        "w'eb':\"1\"",
+        "--InstanceName=web:1",
+    ] {
         let line = if name.starts_with("--") {
             format!("{base} {name}")
         } else {
             format!("{base} --InstanceName {name}")
         };
         let (rows, code, e) = check(line);
-        assert_eq!((code, rows[0]["ok"].clone()), (Some(0), Value::Bool(true)), "{name}: {e}");
+        assert_eq!(
+            (code, rows[0]["ok"].clone()),
+            (Some(0), Value::Bool(true)),
+            "{name}: {e}"
+        );
     }
     // unquoted, the second word is one that no flag takes
     let (_, code, e) = check(format!("{base} --InstanceName web 1"));
@@ -179,11 +203,19 @@ fn another_action_or_product_is_an_input_error_with_the_fix() {
     assert!(stdout(&o).is_empty(), "no partial report: {}", stdout(&o));
     let e = stderr(&o);
     assert!(
-        e.contains("cmds.txt:2:12: this aliyun command calls ecs DescribeInstances, not RunInstances"),
+        e.contains(
+            "cmds.txt:2:12: this aliyun command calls ecs DescribeInstances, not RunInstances"
+        ),
         "{e}"
     );
-    assert!(e.contains("give `aliyun ecs RunInstances --Name value ...` lines"), "{e}");
-    let o = ecsim(&["check", "--at", AT, "aliyun vpc CreateVpc --RegionId x"], None);
+    assert!(
+        e.contains("give `aliyun ecs RunInstances --Name value ...` lines"),
+        "{e}"
+    );
+    let o = ecsim(
+        &["check", "--at", AT, "aliyun vpc CreateVpc --RegionId x"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("argument 1:1:8: this aliyun command calls product vpc"));
 }
@@ -201,9 +233,16 @@ fn a_misspelt_nested_name_warns_like_any_unknown_parameter() {
         stderr(&o)
     );
     // nesting that no SDK sends is an input error naming the key and the fix
-    let o = ecsim(&["check", "--at", AT, "-"], Some(r#"{"DataDisk": [[{"Size": 40}]]}"#));
+    let o = ecsim(
+        &["check", "--at", AT, "-"],
+        Some(r#"{"DataDisk": [[{"Size": 40}]]}"#),
+    );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("-:1: DataDisk: a list directly inside a list"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("-:1: DataDisk: a list directly inside a list"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -265,23 +304,50 @@ fn a_scenario_request_may_be_a_cli_line_or_a_nested_map() {
     std::fs::write(&f, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let out = dir.path().join("out");
     let o = ecsim(
-        &["run", "--trials", "1", "--no-charts", "--out", out.to_str().unwrap(), f.to_str().unwrap()],
+        &[
+            "run",
+            "--trials",
+            "1",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+            f.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let e = stderr(&o);
     assert!(e.contains("forms.json:"), "{e}");
-    assert!(e.contains("column 59 of the command: this single quote is not closed"), "{e}");
+    assert!(
+        e.contains("column 59 of the command: this single quote is not closed"),
+        "{e}"
+    );
     // without the bad event, both forms run
     let mut doc = doc;
     doc["timeline"].as_array_mut().unwrap().pop();
     std::fs::write(&f, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     let o = ecsim(
-        &["run", "--trials", "1", "--no-charts", "--out", out.to_str().unwrap(), f.to_str().unwrap()],
+        &[
+            "run",
+            "--trials",
+            "1",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+            f.to_str().unwrap(),
+        ],
         None,
     );
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
-    assert!(stdout(&o).contains("2 request(s) x 1 trial(s)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("2 request(s) x 1 trial(s)"),
+        "{}",
+        stdout(&o)
+    );
     let csv = std::fs::read_to_string(out.join("requests.csv")).unwrap();
-    assert_eq!(csv.matches("InvalidDataDiskSize.ValueNotSupported").count(), 2, "{csv}");
+    assert_eq!(
+        csv.matches("InvalidDataDiskSize.ValueNotSupported").count(),
+        2,
+        "{csv}"
+    );
 }

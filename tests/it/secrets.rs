@@ -486,8 +486,8 @@ fn a_bad_cli_line_or_nested_map_never_echoes_its_secrets() {
         format!("{base} --Password \"MarkerPw$Tail9x\""),
         format!("{base} --Password 'MarkerPw9x' \\"),
         format!("{base} --Password=MarkerPw9x --Password MarkerPw8y"),
-        format!("aliyun --Password MarkerPw9x vpc RunInstances --RegionId x"),
-        format!("aliyun --Password MarkerPw9x ecs MarkerPw8y --RegionId x"),
+        "aliyun --Password MarkerPw9x vpc RunInstances --RegionId x".to_string(),
+        "aliyun --Password MarkerPw9x ecs MarkerPw8y --RegionId x".to_string(),
         format!("{base} --Password MarkerPw9x --UserData-FILE MarkerPw8y"),
         format!("{base} --Password MarkerPw9x --region"),
         format!("{base} --sts-token {TOKEN} -MarkerPw9x"),
@@ -505,7 +505,10 @@ fn a_bad_cli_line_or_nested_map_never_echoes_its_secrets() {
             assert_eq!(o.status.code(), Some(2), "{line}: {}", stdout(&o));
             assert_output_clean(line, &o);
             let e = stderr(&o);
-            assert!(e.contains(":2:") || e.contains("argument 1:1:"), "{line}: {e}");
+            assert!(
+                e.contains(":2:") || e.contains("argument 1:1:"),
+                "{line}: {e}"
+            );
         }
     }
     // nested maps: an error names the top key only
