@@ -108,6 +108,18 @@ fn flatten(
             "{top}: a secret parameter is one string, not a nested value; give it as a string"
         ));
     }
+    if nested && params::lookup(&name).is_some() {
+        let what = if matches!(value, Value::Array(_)) {
+            "a list"
+        } else {
+            "an object"
+        };
+        return Err(format!(
+            "{top}: {what} where {name} takes one value; give {name} one value, e.g. \
+             \"{name}\": \"...\" (a list of values goes to a name that takes an index, such as \
+             SecurityGroupIds)"
+        ));
+    }
     if nested && depth >= MAX_DEPTH {
         return Err(format!(
             "{top}: nested more than {MAX_DEPTH} levels deep, which no SDK's RunInstances \
@@ -320,10 +332,25 @@ mod tests {
             e.starts_with("DataDisk: a list directly inside a list"),
             "{e}"
         );
-        let e = flat(r#"{"NetworkInterface": [{"SecurityGroupIds": [{"X": 1}]}]}"#).unwrap_err();
+        let e = flat(r#"{"NetworkInterface": [{"Foo": [{"X": 1}]}]}"#).unwrap_err();
         assert!(
             e.starts_with("NetworkInterface: nested more than 3 levels"),
             "{e}"
+        );
+        let e = flat(r#"{"Amount": {}}"#).unwrap_err();
+        assert!(
+            e.starts_with("Amount: an object where Amount takes one value"),
+            "{e}"
+        );
+        let e = flat(r#"{"SystemDisk": {"Size": [40]}}"#).unwrap_err();
+        assert!(
+            e.starts_with("SystemDisk: a list where SystemDisk.Size takes"),
+            "{e}"
+        );
+        // the empty lists to_map() writes send nothing
+        assert_eq!(
+            flat(r#"{"Arn": [], "DataDisk": [], "Tag": []}"#).unwrap(),
+            []
         );
         let e = flat(r#"{"Foo": {"Password": {"Hunter2": 1}}}"#).unwrap_err();
         assert!(
