@@ -24,9 +24,10 @@ use crate::world::load::{load_doc, WorldSource};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Requests: files (JSON object, JSON array, JSON Lines, query strings, a Terraform plan
-    /// from `terraform show -json`, `.tf` files or a directory of them), `-` for stdin, or a
-    /// request inline (a JSON object, a query string, or a URL).
+    /// Requests: files (JSON object, JSON array, JSON Lines, query strings, aliyun CLI
+    /// lines, a Terraform plan from `terraform show -json`, `.tf` files or a directory of
+    /// them), `-` for stdin, or a request inline (a JSON object, a query string, a URL, or an
+    /// aliyun CLI line).
     #[arg(required = true, value_name = "REQUEST")]
     pub requests: Vec<String>,
     /// World files merged over the embedded default world, in order.
@@ -91,7 +92,10 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
                 a.clone(),
                 Box::new(BufReader::with_capacity(READ_BUFFER, file)),
             )
-        } else if a.trim_start().starts_with('{') || a.contains('=') {
+        } else if a.trim_start().starts_with('{')
+            || a.contains('=')
+            || crate::input::cli_line::is_cli_line(a)
+        {
             let text = std::io::Cursor::new(a.clone().into_bytes());
             (format!("argument {}", i + 1), Box::new(text))
         } else {
@@ -99,7 +103,8 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
                 Place::new(format!("argument {}", i + 1)),
                 format!(
                     "{a:?} is neither a readable file nor a request; give a path, `-`, a JSON \
-                     object or a query string like RegionId=cn-hangzhou&InstanceType=ecs.g7.large"
+                     object, an aliyun CLI line or a query string like \
+                     RegionId=cn-hangzhou&InstanceType=ecs.g7.large"
                 ),
             ));
         };

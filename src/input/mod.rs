@@ -5,7 +5,9 @@
 //! knows which form a request came from except to print its source (docs/input-forms.md).
 
 pub mod alicloud;
+pub mod cli_line;
 pub mod hcl;
+pub mod sdk_map;
 pub mod terraform;
 
 use crate::error::Result;

@@ -80,12 +80,16 @@ pub const SECRET_NAMES: &[&str] = &[
 ];
 
 /// Whether the value of the parameter `name` must never be shown: a name of
-/// [`SECRET_NAMES`] in any case (surrounding spaces ignored), or a catalog parameter of kind
+/// [`SECRET_NAMES`] in any case (surrounding spaces ignored), also as one segment of a dotted
+/// name (`Foo.Password`, as a nested SDK map may give), or a catalog parameter of kind
 /// `Secret`.
 pub fn is_secret(name: &str) -> bool {
     let n = name.trim();
-    SECRET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n))
-        || params::lookup(n).is_some_and(|r| r.id.spec().kind == Kind::Secret)
+    n.split('.').any(|seg| {
+        SECRET_NAMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(seg.trim()))
+    }) || params::lookup(n).is_some_and(|r| r.id.spec().kind == Kind::Secret)
 }
 
 /// The one redaction point: `value` as it may be shown for the parameter `name` (`***` for a
@@ -168,6 +172,9 @@ mod tests {
         assert_eq!(shown[8], ("SignatureMethod".into(), "HMAC-SHA1".into()));
         assert_eq!(shown[9], ("ClientToken".into(), "token-1".into()));
         assert_eq!(redact("userdata", "x"), REDACTED);
+        // a secret nested in an SDK map keeps its name as a segment
+        assert_eq!(redact("Foo.password", "x"), REDACTED);
+        assert_eq!(redact("Foo.PasswordInherit", "x"), "x");
         assert_eq!(redact("RegionId", "cn-hangzhou"), "cn-hangzhou");
     }
 }

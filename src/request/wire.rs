@@ -5,8 +5,10 @@
 //! query strings or whole URLs (`https://ecs.aliyuncs.com/?Action=RunInstances&...`), one per
 //! line, percent-decoded. In a query line an unencoded `#`, a name that is not letters, digits
 //! and `.`, and an unknown name after a secret pair are bad input, placed at their column and
-//! never echoed (each may be a piece of a value cut by an unencoded `&`). Nested values (`"DataDisk": [...]`) are input errors with the flat
-//! spelling as the fix.
+//! never echoed (each may be a piece of a value cut by an unencoded `&`). Nested values
+//! (`"DataDisk": [{...}]`) are flattened as the SDKs flatten them
+//! ([`sdk_map`](crate::input::sdk_map)), and a line whose first word is `aliyun` is an aliyun
+//! CLI command ([`cli_line`](crate::input::cli_line)), in query lines and JSON Lines alike.
 //!
 //! A leading UTF-8 byte-order mark is skipped in every form. [`open`] reads an input from a
 //! reader: JSON Lines and query lines come back as a [`LineReader`] that yields [`Batch`]es
@@ -22,6 +24,7 @@ use serde_json::Value;
 
 use super::raw::RawRequest;
 use crate::error::{Error, Place, Result};
+use crate::input::{cli_line, sdk_map};
 
 /// Reads every request in `text`, which came from `source` (a path, `-`, or `argument N`).
 pub fn parse_text(source: &str, text: &str) -> Result<Vec<RawRequest>> {
@@ -108,8 +111,9 @@ fn parse_json_array(source: &str, text: &str) -> Result<Vec<RawRequest>> {
             match v {
                 Value::Object(map) => {
                     let mut req = RawRequest::new(src.clone());
+                    let style = sdk_map::style_of(map.values());
                     for (k, v) in map {
-                        push_json_value(&mut req, &src, &k, v)?;
+                        push_json_value(&mut req, &src, &k, v, style)?;
                     }
                     Ok(req)
                 }
@@ -132,30 +136,23 @@ pub fn parse_json_object(source: &str, line: usize, text: &str) -> Result<RawReq
         .map_err(|e| json_error(source, line.saturating_sub(1), &e))?;
     let mut req = RawRequest::new(src.clone());
     req.params.reserve(pairs.len());
+    let style = sdk_map::style_of(pairs.iter().map(|(_, v)| v));
     for (k, v) in pairs {
-        push_json_value(&mut req, &src, &k, v)?;
+        push_json_value(&mut req, &src, &k, v, style)?;
     }
     Ok(req)
 }
 
-fn push_json_value(req: &mut RawRequest, src: &str, key: &str, v: Value) -> Result<()> {
-    let value = match v {
-        Value::String(s) => s,
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => return Ok(()),
-        Value::Array(_) | Value::Object(_) => {
-            return Err(Error::input(
-                Place::new(src),
-                format!(
-                    "{key}: nested values are not wire parameters; flatten them as an SDK does \
-                     (e.g. \"DataDisk.1.Size\": \"40\", \"Tag.1.Key\": \"team\")"
-                ),
-            ))
-        }
-    };
-    req.push(key, value);
-    Ok(())
+/// One member of a request object, flattened as the SDKs flatten nested values
+/// ([`sdk_map`](crate::input::sdk_map)).
+fn push_json_value(
+    req: &mut RawRequest,
+    src: &str,
+    key: &str,
+    v: Value,
+    style: sdk_map::Style,
+) -> Result<()> {
+    sdk_map::push_member(req, key, v, style).map_err(|m| Error::input(Place::new(src), m))
 }
 
 fn json_error(source: &str, line_offset: usize, e: &serde_json::Error) -> Error {
@@ -207,12 +204,62 @@ impl<'de> de::Deserialize<'de> for Pairs {
 /// A JSON object read as ordered pairs.
 pub struct Pairs(pub Vec<(String, Value)>);
 
-/// Query strings or URLs, one per non-blank line (`#` starts a comment line).
+/// Query strings or URLs, one per non-blank line (`#` starts a comment line), and aliyun
+/// CLI commands, which may go on over lines that end in `\`.
 pub fn parse_query_lines(source: &str, text: &str) -> Result<Vec<RawRequest>> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, l)| query_line(source, i + 1, l))
+    commands(text)
+        .into_iter()
+        .filter_map(|(n, l)| query_line(source, n, l))
         .collect()
+}
+
+/// The lines of `text` with their 1-based numbers, an aliyun command continued over lines
+/// (each but its last ending in `\`) as one line: its text, line breaks included.
+fn commands(text: &str) -> Vec<(usize, &str)> {
+    let mut out: Vec<(usize, &str)> = Vec::new();
+    let mut open: Option<cli_line::Open> = None;
+    let mut at = 0;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let start = at;
+        at += raw.len();
+        let end = start + content_len(raw.as_bytes());
+        let line = &text[start..end];
+        match open {
+            Some(o) => {
+                let (n, first) = out.pop().expect("an open command has a line");
+                let first_start = first.as_ptr() as usize - text.as_ptr() as usize;
+                out.push((n, &text[first_start..end]));
+                open = cli_line::continues(line.as_bytes(), o);
+            }
+            None => {
+                out.push((i + 1, line));
+                if cli_line::is_cli_line(line) {
+                    open = cli_line::continues(line.as_bytes(), cli_line::Open::START);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An aliyun command from line `number` of `source` (its text may span lines).
+fn cli_request(source: &str, number: usize, text: &str) -> Result<RawRequest> {
+    if text.len() as u64 > crate::limits::MAX_REQUEST_LINE_BYTES {
+        return Err(command_too_long(source, number));
+    }
+    cli_line::parse(&format!("{source}:{number}"), text)
+        .map_err(|e| Error::input(Place::at(source, number + e.line, e.column), e.message))
+}
+
+fn command_too_long(source: &str, number: usize) -> Error {
+    Error::input(
+        Place::at(source, number, 1),
+        format!(
+            "this aliyun command, continued over lines ending in '\\', runs past the {} \
+             ceiling for one request; check that its last line does not end in '\\'",
+            crate::limits::format_bytes(crate::limits::MAX_REQUEST_LINE_BYTES)
+        ),
+    )
 }
 
 /// Line `number` of a query-lines input: None when it is blank or a comment.
@@ -220,6 +267,9 @@ fn query_line(source: &str, number: usize, l: &str) -> Option<Result<RawRequest>
     let t = l.trim();
     if t.is_empty() || t.starts_with('#') {
         return None;
+    }
+    if cli_line::is_cli_line(l) {
+        return Some(cli_request(source, number, l));
     }
     let src = format!("{source}:{number}");
     let indent = l[..l.len() - l.trim_start().len()].chars().count();
@@ -413,18 +463,25 @@ impl<R: BufRead> LineReader<R> {
             lines: Vec::with_capacity(max_lines.min(1 << 16)),
             base: self.offset,
             error: None,
+            open: None,
         };
         if let Some(first) = self.first.take() {
             b.buf.extend_from_slice(&first);
-            b.push(self.number, 0, content_len(&first));
+            b.add(self.number, 0, content_len(&first));
             self.number += 1;
         }
-        while b.lines.len() < max_lines && b.buf.len() < max_bytes {
+        // A batch ends between commands, never inside one continued over lines.
+        while (b.lines.len() < max_lines && b.buf.len() < max_bytes) || b.open.is_some() {
             let start = b.buf.len();
             match read_line(&mut self.reader, &mut b.buf) {
                 Ok(ReadLine::Line { content }) => {
-                    b.push(self.number, start, start + content);
+                    let over = b.add(self.number, start, start + content);
                     self.number += 1;
+                    if let Some(first) = over {
+                        b.error = Some(command_too_long(&self.source, first));
+                        self.done = true;
+                        break;
+                    }
                 }
                 Ok(ReadLine::End) => {
                     self.done = true;
@@ -459,9 +516,12 @@ pub struct Batch {
     /// The byte offset of `buf[0]` in the input.
     base: u64,
     error: Option<Error>,
+    /// Set while the last line is an aliyun command that goes on on the next line.
+    open: Option<cli_line::Open>,
 }
 
-/// One line of a batch: its number and its bytes in the batch, line break excluded.
+/// One line of a batch: its number and its bytes in the batch, line break excluded (an
+/// aliyun command continued over lines is one span, its inner line breaks included).
 #[derive(Debug, Clone, Copy)]
 struct Span {
     number: usize,
@@ -470,11 +530,34 @@ struct Span {
 }
 
 impl Batch {
-    fn push(&mut self, number: usize, start: usize, end: usize) {
-        self.lines.push(Span { number, start, end });
+    /// Adds line `number`, joining it to the aliyun command it continues. A command that runs
+    /// past the line ceiling is dropped and its first line's number returned.
+    fn add(&mut self, number: usize, start: usize, end: usize) -> Option<usize> {
+        let line = &self.buf[start..end];
+        match self.open {
+            Some(o) => {
+                self.open = cli_line::continues(line, o);
+                let last = self.lines.last_mut().expect("an open command has a line");
+                last.end = end;
+                if (last.end - last.start) as u64 > crate::limits::MAX_REQUEST_LINE_BYTES {
+                    let first = self.lines.pop().expect("just seen");
+                    self.buf.truncate(first.start);
+                    self.open = None;
+                    return Some(first.number);
+                }
+            }
+            None => {
+                if cli_line::starts_cli(line) {
+                    self.open = cli_line::continues(line, cli_line::Open::START);
+                }
+                self.lines.push(Span { number, start, end });
+            }
+        }
+        None
     }
 
-    /// The number of lines read, blank ones included.
+    /// The number of lines read, blank ones included (a command continued over lines counts
+    /// once).
     pub fn len(&self) -> usize {
         self.lines.len()
     }
@@ -513,16 +596,26 @@ impl Batch {
             Ok(t) => t,
             Err(e) => {
                 let at = e.valid_up_to();
+                // A continued command spans lines: place the byte on its own line.
+                let before = &bytes[..at];
+                let breaks = before.iter().filter(|&&b| b == b'\n').count();
+                let line_start = before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
                 return Some(Err(crate::limits::not_utf8(
                     &self.source,
-                    s.number,
-                    crate::limits::utf8_column(&bytes[..at]),
+                    s.number + breaks,
+                    crate::limits::utf8_column(&before[line_start..]),
                     self.base + (s.start + at) as u64,
                     false,
                 )));
             }
         };
         match self.layout {
+            Layout::JsonLines if cli_line::is_cli_line(text) => {
+                Some(cli_request(&self.source, s.number, text))
+            }
             Layout::JsonLines => {
                 (!text.trim().is_empty()).then(|| parse_json_object(&self.source, s.number, text))
             }
@@ -534,6 +627,19 @@ impl Batch {
 /// One query string or URL. Line breaks before `&` (as in the reference's example) are
 /// tolerated when the whole text is given. Errors name the column within the query text.
 pub fn parse_query(source: &str, text: &str) -> Result<RawRequest> {
+    if cli_line::is_cli_line(text) {
+        return cli_line::parse(source, text).map_err(|e| {
+            let line = if e.line > 0 {
+                format!("line {}, ", e.line + 1)
+            } else {
+                String::new()
+            };
+            Error::input(
+                Place::new(source),
+                format!("{line}column {} of the command: {}", e.column, e.message),
+            )
+        });
+    }
     let joined: String;
     let text = if text.contains('\n') {
         joined = text.lines().map(str::trim).collect();
@@ -691,11 +797,61 @@ mod tests {
     }
 
     #[test]
-    fn nested_values_are_input_errors_with_the_fix() {
-        let e = parse_text("d.json", r#"{"DataDisk":[{"Size":40}]}"#).unwrap_err();
+    fn nested_values_were_refused_and_are_flattened_as_the_sdks_do() {
+        let r = parse_text(
+            "d.json",
+            r#"{"DataDisk":[{"Size":40}],"SystemDisk":{"Size":20}}"#,
+        )
+        .unwrap();
+        assert_eq!(r[0].get("DataDisk.1.Size"), Some("40"));
+        assert_eq!(r[0].get("SystemDisk.Size"), Some("20"));
+        let r = parse_text("d.json", r#"[{"Tag":[{"Key":"a"}]}]"#).unwrap();
+        assert_eq!(r[0].get("Tag.1.Key"), Some("a"));
+        // what no SDK sends stays an input error, with the fix
+        let e = parse_text("d.json", r#"{"DataDisk":[[{"Size":40}]]}"#).unwrap_err();
         let m = e.to_string();
-        assert!(m.starts_with("d.json:1: DataDisk: nested"), "{m}");
+        assert!(
+            m.starts_with("d.json:1: DataDisk: a list directly inside"),
+            "{m}"
+        );
         assert!(m.contains("DataDisk.1.Size"));
+    }
+
+    #[test]
+    fn cli_lines_mix_with_query_lines_and_continue_across_batches() {
+        let text = "# c\nRegionId=a\naliyun ecs RunInstances \\\n  --RegionId b \\\r\n  --Amount 2\naliyun ecs RunInstances --RegionId c\n";
+        let r = parse_text("t", text).unwrap();
+        let seen: Vec<(&str, Option<&str>)> = r
+            .iter()
+            .map(|q| (q.source.as_str(), q.get("RegionId")))
+            .collect();
+        assert_eq!(
+            seen,
+            [("t:2", Some("a")), ("t:3", Some("b")), ("t:6", Some("c"))]
+        );
+        assert_eq!(r[1].get("Amount"), Some("2"));
+        // streamed, a batch of one line still holds the whole command
+        let Ok(Opened::Lines(mut lines)) = opened(text.as_bytes()) else {
+            panic!("lines")
+        };
+        let mut got = Vec::new();
+        while let Some(b) = lines.next_batch(1, 1 << 20) {
+            got.extend(b.parse().unwrap());
+        }
+        assert_eq!(got, r);
+        // in streamed JSON Lines too, an error placed on the command's own line
+        let Ok(Opened::Lines(mut lines)) =
+            opened(b"{\"RegionId\":\"a\"}\naliyun ecs RunInstances \\\n --Amount 1 x\n")
+        else {
+            panic!("lines")
+        };
+        let e = lines
+            .next_batch(10, 1 << 20)
+            .unwrap()
+            .parse()
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t:3:13: a word that no flag takes"), "{e}");
     }
 
     #[test]

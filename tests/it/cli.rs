@@ -169,7 +169,8 @@ fn bad_input_exits_two_with_place_and_fix() {
     assert!(stderr(&o).starts_with("ecsim: -:1:"), "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "no partial report");
 
-    let o = ecsim(&["check", "-"], Some("{\"DataDisk\": [{\"Size\": 40}]}"));
+    // a nested value no SDK sends (an SDK's `"DataDisk": [{...}]` is read)
+    let o = ecsim(&["check", "-"], Some("{\"DataDisk\": [[{\"Size\": 40}]]}"));
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("DataDisk.1.Size"), "{}", stderr(&o));
 

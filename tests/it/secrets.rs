@@ -348,6 +348,40 @@ fn injected_check_examples(dir: &Path) -> Vec<PathBuf> {
     v["password"] = Value::String(LOWER_PASSWORD.into());
     out.push(dir.join("sdk-capture.json"));
     std::fs::write(&out[2], serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    // aliyun CLI lines: the markers as parameters and as the CLI's credential flags, at the
+    // end of each command (a command's last line does not end in '\')
+    let text = std::fs::read_to_string("scenarios/check/cli-lines.txt").unwrap();
+    let flags = format!(
+        " --Password '{PASSWORD}' --UserData {} --password '{LOWER_PASSWORD}' \
+         --access-key-id {ACCESS_KEY} --sts-token {TOKEN} --access-key-secret '{SIGNATURE}'",
+        userdata()
+    );
+    let mut commands = 0;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim();
+            if t.is_empty() || t.starts_with('#') || t.ends_with('\\') {
+                l.to_string()
+            } else {
+                commands += 1;
+                format!("{l}{flags}")
+            }
+        })
+        .collect();
+    assert!(commands >= 3, "{commands}");
+    out.push(dir.join("cli-lines.txt"));
+    std::fs::write(&out[3], lines.join("\n")).unwrap();
+    // an SDK's nested map: the markers at the top, nested, and in the SDKs' spellings
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string("scenarios/check/sdk-nested.json").unwrap())
+            .unwrap();
+    inject(&mut v);
+    v["password"] = Value::String(LOWER_PASSWORD.into());
+    v["SystemDisk"]["Password"] = Value::String(PASSWORD_2.into());
+    v["DataDisk"][0]["user_data"] = Value::String(userdata());
+    out.push(dir.join("sdk-nested.json"));
+    std::fs::write(&out[4], serde_json::to_string_pretty(&v).unwrap()).unwrap();
     // The Terraform examples hold marker secrets of their own: tests/it/terraform.rs.
     let examples = std::fs::read_dir("scenarios/check")
         .unwrap()
@@ -441,4 +475,54 @@ fn a_query_line_with_an_unencoded_ampersand_or_hash_leaked_the_password() {
     let o = ecsim(&["check", "--at", AT, "--json", &ok], None);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert_output_clean("encoded", &o);
+}
+
+#[test]
+fn a_bad_cli_line_or_nested_map_never_echoes_its_secrets() {
+    let base = "aliyun ecs RunInstances --RegionId cn-hangzhou \
+                --ImageId aliyun_3_x64_20G_alibase_20240528.vhd --InstanceType ecs.g7.large";
+    let cases = [
+        format!("{base} --Password '{PASSWORD}"),
+        format!("{base} --Password MarkerPw&Tail9x --Amount 2"),
+        format!("{base} --Password MarkerPw9x Tail9x"),
+        format!("{base} --Password --MarkerPw9x"),
+        format!("{base} --access-key-secret --MarkerPw9x"),
+        format!("{base} --Password \"MarkerPw$Tail9x\""),
+        format!("{base} --Password 'MarkerPw9x' \\"),
+        format!("{base} --Password=MarkerPw9x --Password MarkerPw8y"),
+        "aliyun --Password MarkerPw9x vpc RunInstances --RegionId x".to_string(),
+        "aliyun --Password MarkerPw9x ecs MarkerPw8y --RegionId x".to_string(),
+        format!("{base} --Password MarkerPw9x --UserData-FILE MarkerPw8y"),
+        format!("{base} --Password MarkerPw9x --region"),
+        format!("{base} --sts-token {TOKEN} -MarkerPw9x"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for line in &cases {
+        let f = dir.path().join("c.txt");
+        std::fs::write(&f, format!("# a comment\n{line}\n")).unwrap();
+        for args in [
+            vec!["check", "--at", AT, s(&f)],
+            vec!["check", "--at", AT, "--json", s(&f)],
+            vec!["check", "--at", AT, line.as_str()],
+        ] {
+            let o = ecsim(&args, None);
+            assert_eq!(o.status.code(), Some(2), "{line}: {}", stdout(&o));
+            assert_output_clean(line, &o);
+            let e = stderr(&o);
+            assert!(
+                e.contains(":2:") || e.contains("argument 1:1:"),
+                "{line}: {e}"
+            );
+        }
+    }
+    // nested maps: an error names the top key only
+    for map in [
+        format!(r#"{{"RegionId": "x", "Password": {{"{PASSWORD}": 1}}}}"#),
+        format!(r#"{{"RegionId": "x", "Foo": {{"UserData": ["{PASSWORD}"]}}}}"#),
+        format!(r#"{{"RegionId": "x", "Tag": [[{{"Key": "{PASSWORD}"}}]]}}"#),
+    ] {
+        let o = ecsim(&["check", "--at", AT, "-"], Some(&map));
+        assert_eq!(o.status.code(), Some(2), "{map}: {}", stdout(&o));
+        assert_output_clean(&map, &o);
+    }
 }

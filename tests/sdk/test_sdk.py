@@ -12,7 +12,8 @@ New SDK: alibabacloud-ecs20140526 (Action only in the x-acs-action header, ACS3 
 The checks of today's API send requests through the new SDK via a recording proxy in front of the
 server: the flat parameters that reached the wire are written to a JSON file and `ecsim check
 --json` (ECSIM_BINARY, default ${CARGO_TARGET_DIR:-target}/release/ecsim, with this server's
-world) must predict them ok, while the same request, forwarded, must create the instances.
+world) must predict them ok, as it must the request's own nested `to_map()`, while the same
+request, forwarded, must create the instances.
 Exits 1 when an assertion fails.
 """
 
@@ -301,6 +302,10 @@ def run_checked_and_created(addr, ecsim, label, req, must_send, must_not_send):
         # 1. ecsim check predicts exactly what the SDK sent to succeed.
         answer, rc = ecsim_check(ecsim, flat)
         assert answer["ok"] is True and rc == 0, f"{label}: ecsim check: {answer}\nrequest: {flat}"
+        # 1b. and the SDK's own nested request map (to_map) predicts the same, but its source.
+        nested, nested_rc = ecsim_check(ecsim, req.to_map())
+        nested.pop("source"), answer.pop("source")
+        assert (nested, nested_rc) == (answer, rc), f"{label}: to_map: {nested}\nwire: {answer}"
 
         # 2. serve created it: Amount instance ids, and DescribeInstances shows them.
         ids = resp.body.instance_id_sets.instance_id_set
