@@ -155,6 +155,8 @@ const BATCH_BYTES: usize = 8 << 20;
 enum Piece {
     Lines(wire::Batch),
     Document(Vec<RawRequest>),
+    /// The line input named here has ended (it must have held a request).
+    LinesEnd(String),
     Failed(Error),
 }
 
@@ -162,6 +164,7 @@ enum Piece {
 /// the first error, or when nobody receives.
 fn read_ahead(inputs: Vec<Input>, tx: SyncSender<Piece>) {
     for input in inputs {
+        let name = input.name.clone();
         match input.open() {
             Err(e) => {
                 let _ = tx.send(Piece::Failed(e));
@@ -178,6 +181,9 @@ fn read_ahead(inputs: Vec<Input>, tx: SyncSender<Piece>) {
                     if tx.send(Piece::Lines(batch)).is_err() || last {
                         return;
                     }
+                }
+                if tx.send(Piece::LinesEnd(name)).is_err() {
+                    return;
                 }
             }
         }
@@ -234,10 +240,27 @@ fn stream(
     let reader = std::thread::spawn(move || read_ahead(inputs, tx));
     let mut tally = Tally::default();
     let write_err = |e: std::io::Error| Error::io("stdout", e);
+    // Requests of the line input being read: one of only comments holds none.
+    let mut in_input = 0usize;
     for piece in rx.iter() {
         let reqs = match piece {
-            Piece::Lines(batch) => super::in_pool(pool, || batch.parse())?,
+            Piece::Lines(batch) => {
+                let reqs = super::in_pool(pool, || batch.parse())?;
+                in_input += reqs.len();
+                reqs
+            }
             Piece::Document(reqs) => reqs,
+            Piece::LinesEnd(name) => {
+                if std::mem::take(&mut in_input) == 0 {
+                    return Err(Error::input(
+                        crate::error::Place::new(name),
+                        "no request found, only comments and blank lines; give a JSON \
+                         object of flat parameters, JSON Lines, query strings or aliyun CLI \
+                         lines",
+                    ));
+                }
+                continue;
+            }
             Piece::Failed(e) => return Err(e),
         };
         let bytes = super::in_pool(pool, || {

@@ -291,3 +291,26 @@ fn a_world_file_overrides_the_default() {
     );
     assert_eq!(json_lines(&o)[0]["code"], "Account.Arrearage");
 }
+
+#[test]
+fn a_request_file_of_only_comments_is_bad_input_like_an_empty_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let only = dir.path().join("only-comments.txt");
+    std::fs::write(&only, "# nothing here yet\n\n# still nothing\n").unwrap();
+    let o = ecsim(&["check", only.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "no report: {}", stdout(&o));
+    assert!(
+        stderr(&o).contains("only-comments.txt: no request found"),
+        "{}",
+        stderr(&o)
+    );
+    // Beside a file that holds a request, the empty one still stops the run.
+    let one = dir.path().join("one.txt");
+    std::fs::write(&one, format!("{}\n", request(&[]))).unwrap();
+    let o = ecsim(
+        &["check", one.to_str().unwrap(), only.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+}
