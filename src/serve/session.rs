@@ -403,7 +403,10 @@ impl Session {
     pub fn in_edition(mut self, edition: EditionId) -> Session {
         self.world.edition = edition;
         let throttle = crate::throttle::Throttle::of(&self.world);
-        self.state.get_mut().unwrap_or_else(|e| e.into_inner()).throttle = throttle;
+        self.state
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .throttle = throttle;
         self
     }
 
