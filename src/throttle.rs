@@ -15,7 +15,7 @@
 
 use crate::catalog::ErrorKey;
 use crate::edition::EditionId;
-use crate::validate::{Bound, Violation};
+use crate::validate::{Bound, Violation, RATE_LIMITS};
 use crate::world::{RateLimit, World};
 
 /// Millionths of a token per token.
@@ -97,18 +97,16 @@ pub const INSTANCES: &str = "throttle:RunInstances:instances";
 
 impl Throttle {
     /// The world account's buckets, full; None when it sets no rate limit (or the world's
-    /// edition has neither throttling row: the 2018 reference models none), so callers pay
-    /// one branch when nothing is throttled.
+    /// edition switches the rule off: the 2018 reference models none), so callers pay one
+    /// branch when nothing is throttled.
     pub fn of(world: &World) -> Option<Throttle> {
-        let ed = world.edition.get();
+        if !world.edition.get().rule_on(RATE_LIMITS.name) {
+            return None;
+        }
         let a = &world.account;
-        let calls = a
-            .run_instances_rate_limit
-            .filter(|_| ed.has_row(ErrorKey::ThrottlingUser.entry()))
-            .map(|l| Bucket::new(l.rate()));
+        let calls = a.run_instances_rate_limit.map(|l| Bucket::new(l.rate()));
         let instances = a
             .run_instances_resource_rate_limit
-            .filter(|_| ed.has_row(ErrorKey::ThrottlingResource.entry()))
             .map(|l| Bucket::new(l.rate()));
         (calls.is_some() || instances.is_some()).then_some(Throttle {
             calls,
