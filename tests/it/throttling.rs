@@ -72,8 +72,7 @@ fn finals(r: &ScenarioReport) -> Vec<&'static str> {
         .map(|seq| {
             attempts(r)
                 .into_iter()
-                .filter(|a| a.0 == seq)
-                .last()
+                .rfind(|a| a.0 == seq)
                 .map_or("-", |a| a.3)
         })
         .collect()
