@@ -323,6 +323,21 @@ fn serve_without_a_rate_limit_never_throttles() {
     for _ in 0..12 {
         assert_eq!(ids(&serve_run(&s.addr, &[])).len(), 1);
     }
+    // Nor in the reference edition, which switches the rule off, whatever the world sets.
+    let dir = tempfile::tempdir().unwrap();
+    let world = world_file(
+        &dir,
+        r#"{"RunInstancesRateLimit": {"CallsPerSecond": 1.0, "Burst": 1}}"#,
+    );
+    let s = start_server(&["--world", &world, "--edition", "reference-2018"]);
+    for _ in 0..3 {
+        let r = serve_run(&s.addr, &[]);
+        assert!(
+            r.status == 200 || !r.code().starts_with("Throttling"),
+            "{}",
+            r.body
+        );
+    }
 }
 
 fn tmp(name: &str) -> String {
