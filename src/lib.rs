@@ -8,6 +8,7 @@
 //! - [`cost`]: prices, traffic models, internet billing, spot billing, Monte Carlo statistics;
 //! - [`world`]: the modeled world (Describe*-shaped data, account, quotas, stock);
 //! - [`validate`]: the rule registry and the prediction for one request;
+//! - [`throttle`]: the account's RunInstances rate limits (token buckets) for `run` and `serve`;
 //! - [`scenario`]: scenario files (JSON, CSV timelines) → typed scenarios;
 //! - [`sim`]: the replay engine: seeded trials of a scenario against capacity over time;
 //! - [`report`]: pure writers that turn finished results into bytes;
@@ -31,6 +32,7 @@ pub mod request;
 pub mod scenario;
 pub mod serve;
 pub mod sim;
+pub mod throttle;
 pub mod time;
 pub mod validate;
 pub mod world;

@@ -40,6 +40,15 @@ pub const TRANSIENT: [ErrorKey; 3] = [
     ErrorKey::OperationDeniedCreating,
 ];
 
+/// The rate-limit answers (docs/throttling.md), which a client retry policy retries like the
+/// transient faults.
+pub const THROTTLING: [ErrorKey; 2] = [ErrorKey::ThrottlingUser, ErrorKey::ThrottlingResource];
+
+/// Whether a client retry policy retries an answer: a transient fault or a throttling code.
+pub fn retried(key: ErrorKey) -> bool {
+    TRANSIENT.contains(&key) || THROTTLING.contains(&key)
+}
+
 /// One scenario, typed and checked.
 #[derive(Debug, Clone)]
 pub struct Scenario {

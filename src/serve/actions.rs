@@ -158,6 +158,10 @@ impl Session {
     }
 
     fn run_instances(&self, raw: &RawRequest, at: DateTime<Utc>, rid: &str) -> Done {
+        let amount = raw.get("Amount").and_then(|a| a.parse().ok()).unwrap_or(1);
+        if let Some(v) = self.throttle_call(at, amount) {
+            return violation(&v, rid);
+        }
         let (admitted, _warnings) = crate::validate::admit(raw, &self.world, at);
         let admitted = match admitted {
             Ok(a) => a,

@@ -245,6 +245,8 @@ struct State {
     private_ips: HashMap<String, BTreeSet<u32>>,
     /// Public addresses live session instances hold.
     public_ips: BTreeSet<u32>,
+    /// The account's rate limits on the session's clock (None: it sets none).
+    throttle: Option<crate::throttle::Throttle>,
 }
 
 /// The request log and the error counts over every request.
@@ -377,13 +379,18 @@ impl Session {
                 &b.timestamp,
             ))
         });
+        let world = World::from_doc(doc);
+        let state = State {
+            throttle: crate::throttle::Throttle::of(&world),
+            ..State::default()
+        };
         Session {
-            world: World::from_doc(doc),
+            world,
             spot,
             clock: Clock::new(config.start, config.clock),
             seed: config.seed,
             seq: AtomicU64::new(0),
-            state: Mutex::new(State::default()),
+            state: Mutex::new(state),
             log: Mutex::new(Log {
                 rows: RequestLog::new(config.log_limit),
                 failures: BTreeMap::new(),
@@ -395,6 +402,11 @@ impl Session {
     /// from the world.
     pub fn in_edition(mut self, edition: EditionId) -> Session {
         self.world.edition = edition;
+        let throttle = crate::throttle::Throttle::of(&self.world);
+        self.state
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .throttle = throttle;
         self
     }
 
@@ -419,8 +431,21 @@ impl Session {
         self.lock().expire(&self.world, now);
     }
 
+    /// A RunInstances call arriving at `at`, asking `amount` instances: takes a token of the
+    /// account's call bucket, or answers Throttling.User when it is empty (before the
+    /// parameters are read, as the replay engine does; docs/throttling.md).
+    pub fn throttle_call(
+        &self,
+        at: DateTime<Utc>,
+        amount: u32,
+    ) -> Option<crate::validate::Violation> {
+        let mut st = self.lock();
+        st.throttle.as_mut()?.call(at.timestamp_millis(), amount)
+    }
+
     /// Decides an admitted RunInstances request against the live counters and applies it:
-    /// ClientToken first (as the replay engine does), then the capacity tier and DryRun.
+    /// ClientToken first (as the replay engine does), then the account's instance bucket
+    /// (not for a DryRun), then the capacity tier and DryRun.
     pub fn run(&self, admitted: &Admitted, at: DateTime<Utc>) -> RunResult {
         let req = &admitted.request;
         let mut st = self.lock();
@@ -438,6 +463,14 @@ impl Session {
                         .answered_in(self.world.edition),
                     )
                 };
+            }
+        }
+        if !req.dry_run {
+            let amount = admitted.demand.amount;
+            if let Some(t) = st.throttle.as_mut() {
+                if let Some(v) = t.instances(at.timestamp_millis(), amount) {
+                    return RunResult::Failed(v);
+                }
             }
         }
         if let Some(v) = self.held_address(&st, admitted) {

@@ -211,6 +211,8 @@ pub struct Plan<'s> {
     pub costing: super::costing::Costing,
     /// Whether trials price their batches (on unless the run turns costs off).
     pub with_costs: bool,
+    /// The account's rate limits, full, as every trial starts with them (None: none set).
+    pub throttle: Option<crate::throttle::Throttle>,
 }
 
 #[derive(Default)]
@@ -499,6 +501,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         gauges,
         costing: super::costing::Costing::default(),
         with_costs: true,
+        throttle: crate::throttle::Throttle::of(world),
     };
     super::costing::prepare(&mut plan);
     plan

@@ -18,7 +18,8 @@ use super::rng;
 use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
 use crate::request::typed::InternetChargeType;
-use crate::scenario::TRANSIENT;
+use crate::scenario::retried;
+use crate::throttle::Throttle;
 use crate::validate::capacity::PoolUse;
 use crate::validate::{decide, CapacityView, Outcome, Violation};
 
@@ -146,6 +147,8 @@ struct State {
     /// Per ClientToken: (fingerprint, first answer) once a request with it succeeded.
     tokens: Vec<Option<(u64, Answer)>>,
     meter: Option<Meter>,
+    /// The account's rate limits (None: it sets none).
+    throttle: Option<Throttle>,
 }
 
 impl State {
@@ -178,6 +181,7 @@ impl State {
             first_live: 0,
             tokens: vec![None; plan.tokens],
             meter: plan.with_costs.then(|| Meter::new(plan, trial)),
+            throttle: plan.throttle.clone(),
         }
     }
 
@@ -507,8 +511,8 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
                         log.as_mut(),
                     );
                     answers[req.seq as usize] = answer;
-                    let transient = answer.key().is_some_and(|k| TRANSIENT.contains(&k));
-                    if transient && u32::from(answer.attempts) < s.retry.attempts {
+                    let again = answer.key().is_some_and(retried);
+                    if again && u32::from(answer.attempts) < s.retry.attempts {
                         let backoff = s.retry.backoff.num_seconds();
                         retries.push(Reverse((at.saturating_add(backoff), idx, answer.attempts)));
                     }
@@ -569,14 +573,38 @@ fn attempt_request(
         ..Answer::default()
     };
     let mut zone = String::new();
+    // The call bucket first: a throttled call is refused before anything is read.
+    let throttled = match state.throttle.as_mut() {
+        None => None,
+        Some(t) => {
+            let amount = req
+                .admission
+                .as_ref()
+                .map_or(1, |&ai| plan.admitted[ai as usize].demand.amount);
+            t.call(at.saturating_mul(1000), amount)
+        }
+    };
     let (kind, violation) = match &req.admission {
+        _ if throttled.is_some() => (Kind::Failed, throttled),
         Err(v) => (Kind::Failed, Some(v.clone())),
         Ok(ai) => {
             let admitted = &plan.admitted[*ai as usize];
             let memo = (req.token != NONE)
                 .then(|| state.tokens[req.token as usize])
                 .flatten();
+            // The instance bucket, for an attempt about to create (no replay, no dry run),
+            // before any capacity rule.
+            let refused = match (memo, state.throttle.as_mut()) {
+                (None, Some(t)) if !admitted.request.dry_run => {
+                    t.instances(at.saturating_mul(1000), admitted.demand.amount)
+                }
+                _ => None,
+            };
             match memo {
+                _ if refused.is_some() => {
+                    zone = admitted.demand.zone.clone().unwrap_or_default();
+                    (Kind::Failed, refused)
+                }
                 Some((fp, first)) if fp == req.fingerprint => {
                     answer.code = first.code;
                     answer.replayed = true;

@@ -368,6 +368,7 @@ pub fn rules() -> &'static [&'static Rule] {
         &capacity::SERVICE_FAULTS,
         &capacity::STOCK,
         &IDEMPOTENCY,
+        &RATE_LIMITS,
         &DRY_RUN,
     ];
     RULES
@@ -384,6 +385,22 @@ pub static IDEMPOTENCY: Rule = Rule {
           IdempotentParameterMismatch; with the same parameters, the first answer is returned \
           and nothing is created again (facts §5). Applied by the replay engine, which keeps \
           the tokens of a trial.",
+    check: Check::Stateful,
+};
+
+/// The account's RunInstances rate limits ([`crate::throttle`]): they need calls over time,
+/// so the stateful callers (the replay engine, the local endpoint) apply them, never a single
+/// `check`.
+pub static RATE_LIMITS: Rule = Rule {
+    name: "api_rate_limits",
+    tier: Tier::Capacity,
+    reads: &[ParamId::Amount],
+    codes: &[ErrorKey::ThrottlingUser, ErrorKey::ThrottlingResource],
+    doc: "The account's call bucket (Account RunInstancesRateLimit) is empty when a call \
+          arrives: Throttling.User, before any other rule. The account's instance bucket \
+          (RunInstancesResourceRateLimit) holds fewer tokens than Amount: Throttling.Resource, \
+          after the ClientToken check and before the capacity rules. Example: Burst 10 and \
+          11 calls in one second: the 11th answers Throttling.User (docs/throttling.md).",
     check: Check::Stateful,
 };
 

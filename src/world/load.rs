@@ -432,6 +432,21 @@ fn fields_of<T: Serialize>(sample: T) -> Vec<String> {
     }
 }
 
+fn account_fields() -> Vec<String> {
+    use crate::world::model::{CallRateLimit, InstanceRateLimit};
+    fields_of(Account {
+        run_instances_rate_limit: Some(CallRateLimit {
+            calls_per_second: 1.0,
+            burst: 1,
+        }),
+        run_instances_resource_rate_limit: Some(InstanceRateLimit {
+            instances_per_second: 1.0,
+            burst: 1,
+        }),
+        ..Account::default()
+    })
+}
+
 fn region_quota_fields() -> Vec<String> {
     fields_of(RegionQuota {
         max_postpaid_instance_count: Some(0),
@@ -946,7 +961,7 @@ fn check_account(v: Value, origin: &Origin) -> Result<Value> {
             ),
         ));
     };
-    let known = fields_of(Account::default());
+    let known = account_fields();
     if let Some(bad) = fields.keys().find(|k| !known.contains(k)) {
         let hint = suggest(bad, known.iter().map(String::as_str))
             .map(|s| format!(" (did you mean \"{s}\"?)"))

@@ -590,6 +590,116 @@ pub struct Account {
     /// hold (default 2,000; 6,000 once the quota `q_vpc-normal-security-group-ip-count` is
     /// raised; docs/capacity.md).
     pub basic_security_group_ip_limit: u32,
+    /// ecsim extension: RunInstances calls per second the account may make, as a token
+    /// bucket; an empty bucket answers Throttling.User (None: no limit; docs/throttling.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_instances_rate_limit: Option<CallRateLimit>,
+    /// ecsim extension: instances RunInstances may create per second across calls, as a
+    /// token bucket; a call whose Amount the bucket cannot cover answers Throttling.Resource
+    /// (None: no limit; docs/throttling.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_instances_resource_rate_limit: Option<InstanceRateLimit>,
+}
+
+/// A token bucket's figures: it holds `burst` tokens, starts full, and refills at
+/// `per_second`. Both are settings, not published figures (docs/throttling.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: u32,
+}
+
+/// Tokens per second and burst a rate limit may have, at most (a larger figure is no limit
+/// worth modeling; the bound keeps the bucket's integer arithmetic far from overflow).
+pub const MAX_RATE: f64 = 1_000_000.0;
+
+impl RateLimit {
+    /// Checks the figures; `per` names the rate field in messages.
+    fn checked(per_second: f64, burst: u32, per: &str) -> Result<RateLimit, String> {
+        if !(per_second.is_finite() && (0.001..=MAX_RATE).contains(&per_second)) {
+            return Err(format!(
+                "{per} is {per_second}; give tokens per second from 0.001 to {MAX_RATE}"
+            ));
+        }
+        if !(1..=MAX_RATE as u32).contains(&burst) {
+            return Err(format!(
+                "Burst is {burst}; give the bucket's size from 1 to {MAX_RATE}"
+            ));
+        }
+        Ok(RateLimit { per_second, burst })
+    }
+}
+
+/// Simulator-only: `{"CallsPerSecond": 2.0, "Burst": 10}`, the account's RunInstances call
+/// rate (Throttling.User).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", try_from = "CallRateDoc")]
+pub struct CallRateLimit {
+    pub calls_per_second: f64,
+    pub burst: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct CallRateDoc {
+    calls_per_second: f64,
+    burst: u32,
+}
+
+impl TryFrom<CallRateDoc> for CallRateLimit {
+    type Error = String;
+    fn try_from(d: CallRateDoc) -> Result<Self, String> {
+        RateLimit::checked(d.calls_per_second, d.burst, "CallsPerSecond")?;
+        Ok(CallRateLimit {
+            calls_per_second: d.calls_per_second,
+            burst: d.burst,
+        })
+    }
+}
+
+impl CallRateLimit {
+    pub fn rate(&self) -> RateLimit {
+        RateLimit {
+            per_second: self.calls_per_second,
+            burst: self.burst,
+        }
+    }
+}
+
+/// Simulator-only: `{"InstancesPerSecond": 20.0, "Burst": 100}`, instances the account's
+/// RunInstances calls may create per second together (Throttling.Resource).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", try_from = "InstanceRateDoc")]
+pub struct InstanceRateLimit {
+    pub instances_per_second: f64,
+    pub burst: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct InstanceRateDoc {
+    instances_per_second: f64,
+    burst: u32,
+}
+
+impl TryFrom<InstanceRateDoc> for InstanceRateLimit {
+    type Error = String;
+    fn try_from(d: InstanceRateDoc) -> Result<Self, String> {
+        RateLimit::checked(d.instances_per_second, d.burst, "InstancesPerSecond")?;
+        Ok(InstanceRateLimit {
+            instances_per_second: d.instances_per_second,
+            burst: d.burst,
+        })
+    }
+}
+
+impl InstanceRateLimit {
+    pub fn rate(&self) -> RateLimit {
+        RateLimit {
+            per_second: self.instances_per_second,
+            burst: self.burst,
+        }
+    }
 }
 
 impl Default for Account {
@@ -613,6 +723,8 @@ impl Default for Account {
             payg_available: true,
             spot_purchase_allowed: true,
             basic_security_group_ip_limit: 2000,
+            run_instances_rate_limit: None,
+            run_instances_resource_rate_limit: None,
         }
     }
 }

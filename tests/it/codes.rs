@@ -1064,6 +1064,9 @@ fn every_modeled_row_has_a_case() {
     // Stateful: triggered by the replay tests and (serve's other actions) tests/it/serve.rs.
     let mut stateful = vec![K::IdempotentParameterMismatch];
     stateful.extend_from_slice(ecsim::serve::actions::ACTION_CODES);
+    // Rate limits need calls over time, never one request at an instant: triggered through
+    // `run` and `serve` in tests/it/throttling.rs.
+    stateful.extend_from_slice(&ecsim::scenario::THROTTLING);
     let missing: Vec<K> = entries()
         .iter()
         .filter(|e| e.modeled)

@@ -20,3 +20,4 @@ mod serve_edges;
 mod streaming;
 mod support;
 mod terraform;
+mod throttling;

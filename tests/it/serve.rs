@@ -25,23 +25,29 @@ fn low_quota_world(dir: &tempfile::TempDir) -> String {
     path.display().to_string()
 }
 
-struct Resp {
-    status: u16,
-    body: String,
+pub(crate) struct Resp {
+    pub(crate) status: u16,
+    pub(crate) body: String,
 }
 
 impl Resp {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("JSON body ({e}): {}", self.body))
     }
-    fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         self.json()["Code"].as_str().unwrap_or("").to_string()
     }
 }
 
 /// One HTTP/1.1 request on a fresh connection.
-fn http(addr: &str, method: &str, target: &str, headers: &[(&str, &str)], body: &str) -> Resp {
+pub(crate) fn http(
+    addr: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Resp {
     let mut s = TcpStream::connect(addr).unwrap();
     let mut req = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
@@ -91,11 +97,11 @@ fn run_pairs<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     p
 }
 
-fn run(addr: &str, extra: &[(&str, &str)]) -> Resp {
+pub(crate) fn run(addr: &str, extra: &[(&str, &str)]) -> Resp {
     post(addr, &run_pairs(extra))
 }
 
-fn ids(r: &Resp) -> Vec<String> {
+pub(crate) fn ids(r: &Resp) -> Vec<String> {
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()["InstanceIdSets"]["InstanceIdSet"]
         .as_array()
@@ -113,7 +119,7 @@ fn describe(addr: &str, extra: &[(&str, &str)]) -> Value {
     r.json()
 }
 
-fn assert_error_shape(r: &Resp, code: &str, status: u16) {
+pub(crate) fn assert_error_shape(r: &Resp, code: &str, status: u16) {
     assert_eq!(r.status, status, "{}", r.body);
     let j = r.json();
     assert_eq!(j["Code"], code, "{}", r.body);
