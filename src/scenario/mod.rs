@@ -8,6 +8,7 @@
 //! column, and unknown fields come with a did-you-mean suggestion.
 
 pub mod file;
+pub mod infra;
 pub mod schema;
 pub mod sheet;
 pub mod sweep;
@@ -354,10 +355,18 @@ pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
     Ok(world)
 }
 
-/// Reads a scenario file: `.csv` is a standalone CSV timeline, anything else JSON.
+/// Reads a scenario file: `.csv` is a standalone CSV timeline, a Terraform plan (`terraform
+/// show -json`), a `.tf` file or a directory of them launches its instances at the start of a
+/// default scenario ([`infra`]), anything else is a JSON scenario.
 pub fn load(path: &Path) -> Result<Scenario> {
-    let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
     let source = path.display().to_string();
+    if is_configuration(path) {
+        return infra::scenario(&source, crate::input::hcl::read_path(path)?);
+    }
+    let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
+    if let Some(reqs) = crate::input::terraform::read_if_plan(&source, &text) {
+        return infra::scenario(&source, reqs?);
+    }
     let base = path.parent().unwrap_or(Path::new(""));
     if path
         .extension()
@@ -367,6 +376,15 @@ pub fn load(path: &Path) -> Result<Scenario> {
     } else {
         file::parse(&source, &text, base)
     }
+}
+
+/// Whether `path` is Terraform configuration (a `.tf` file or a directory of them), read by
+/// [`crate::input::hcl`] rather than as a scenario's text.
+pub fn is_configuration(path: &Path) -> bool {
+    path.is_dir()
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("tf"))
 }
 
 /// The scenario inputs checked against the ceilings of [`crate::limits`], before anything is

@@ -36,8 +36,13 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
     let hours = last.map_or(0, |e| (e.at - start).num_seconds().div_euclid(3600) + 1);
     let horizon = TimeDelta::hours(hours.max(24));
     let sample_every = file::default_sample_every(horizon);
-    let retry = Retry::default();
-    if let Err((_, m)) = ceilings(start, horizon, sample_every, DEFAULT_TRIALS, retry) {
+    if let Err((_, m)) = ceilings(
+        start,
+        horizon,
+        sample_every,
+        DEFAULT_TRIALS,
+        Retry::default(),
+    ) {
         // Only the rows' times decide the horizon: place it at the latest row.
         let place = last.map_or_else(|| Place::new(source), |e| e.place.clone());
         return Err(Error::input(
@@ -50,6 +55,17 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
             ),
         ));
     }
+    standalone(source, start, horizon, events)
+}
+
+/// A scenario of the defaults around a timeline read from one file (a CSV timeline, a
+/// Terraform plan or configuration): the default world, trials, seed and retry policy.
+pub(super) fn standalone(
+    source: &str,
+    start: DateTime<Utc>,
+    horizon: TimeDelta,
+    events: Vec<Event>,
+) -> Result<Scenario> {
     let scenario = Scenario {
         name: file::stem(source),
         stream_name: file::stem(source),
@@ -59,11 +75,11 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
         world: build_world(&[], EditionId::default())?,
         start,
         horizon,
-        sample_every,
+        sample_every: file::default_sample_every(horizon),
         trials: DEFAULT_TRIALS,
         seed: DEFAULT_SEED,
         faults: Vec::new(),
-        retry,
+        retry: Retry::default(),
         stock: StockSpec::default(),
         events,
         costs: Costs::default(),

@@ -67,10 +67,10 @@ pub struct Sweep {
 /// Reads a scenario file and expands its sweep, if any: one scenario, or its variants.
 pub fn load_expanded(path: &Path) -> Result<Vec<Scenario>> {
     let base = load(path)?;
-    if path
+    let csv = path
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-    {
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if csv || super::is_configuration(path) {
         return Ok(vec![base]);
     }
     // Through the capped reader like the first read (a byte-order mark dropped, the size

@@ -358,3 +358,72 @@ fn a_malformed_plan_is_an_input_error_at_its_place_with_the_fix() {
         stderr(&o)
     );
 }
+
+#[test]
+fn run_replays_a_plan_and_a_configuration_without_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = crate::support::ecsim(
+        &[
+            "run",
+            "tests/fixtures/terraform/count-40-plan.json",
+            "--trials",
+            "2",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // 3 resources with count 40: 120 requests of trial 0, each labelled with its address.
+    let csv = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let labels: std::collections::BTreeSet<String> = rows
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[1] == "0")
+        .map(|r| r[4].to_string())
+        .collect();
+    assert_eq!(labels.len(), 120, "{labels:?}");
+    assert!(
+        labels.iter().all(|l| l.starts_with("alicloud_instance.")),
+        "{labels:?}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for l in &labels {
+        assert!(html.contains(l.as_str()), "{l} in report.html");
+    }
+    // A .tf configuration replays the same way; its failing database keeps its address.
+    let out2 = dir.path().join("out2");
+    let o = crate::support::ecsim(
+        &[
+            "run",
+            "scenarios/check/terraform-web.tf",
+            "--trials",
+            "2",
+            "--no-charts",
+            "--out",
+            out2.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let failures = std::fs::read_to_string(out2.join("requests.csv")).unwrap();
+    assert!(
+        failures
+            .lines()
+            .any(|l| l.contains("alicloud_instance.db") && l.contains("InvalidDataDiskSize")),
+        "{failures}"
+    );
+}

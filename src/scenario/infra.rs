@@ -1,0 +1,63 @@
+//! A planner's infrastructure file as a scenario: the RunInstances requests of a Terraform
+//! plan or configuration (`crate::input`) all made at the start of a default scenario, so
+//! `ecsim run plan.json` gives a plan's failures and costs without a scenario file
+//! (docs/terraform.md, "Replaying a plan"). Each request keeps its source (the resource
+//! address and file:line), which requests.csv and report.html show.
+
+use chrono::TimeDelta;
+
+use super::sheet::standalone;
+use super::DEFAULT_START;
+use super::{Event, EventKind, Scenario};
+use crate::error::{Error, Place, Result};
+use crate::request::RawRequest;
+
+/// The requests at the default start, one second apart in file order (so their order in the
+/// replay is the plan's), over a one-day horizon. Each is labelled with its resource address
+/// (`alicloud_instance.web[3]`), which requests.csv and report.html show.
+pub fn scenario(source: &str, requests: Vec<RawRequest>) -> Result<Scenario> {
+    if requests.is_empty() {
+        return Err(Error::input(
+            Place::new(source),
+            "nothing here launches instances: no resource is created or replaced \
+             (alicloud_instance, alicloud_ecs_instance_set, alicloud_ess_scaling_group); \
+             check the plan's resource_changes or the .tf blocks",
+        ));
+    }
+    let start = crate::time::parse_utc(DEFAULT_START).expect("the default start parses");
+    let events = requests
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| Event {
+            at: start + TimeDelta::seconds(i as i64),
+            label: Some(address(&raw.source).to_string()),
+            place: Place::new(raw.source.clone()),
+            kind: EventKind::Request { raw, expect: None },
+        })
+        .collect();
+    standalone(source, start, TimeDelta::hours(24), events)
+}
+
+/// The resource address at the end of a source (`plan.json:327: alicloud_instance.web[0]`).
+fn address(source: &str) -> &str {
+    source.rsplit_once(": ").map_or(source, |(_, a)| a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_label_is_the_resource_address() {
+        assert_eq!(
+            address("plan.json:327: alicloud_instance.web[0]"),
+            "alicloud_instance.web[0]"
+        );
+        assert_eq!(
+            address("main.tf:3:1: alicloud_instance.web[\"a\"]"),
+            "alicloud_instance.web[\"a\"]"
+        );
+        let e = scenario("plan.json", Vec::new()).unwrap_err().to_string();
+        assert!(e.contains("nothing here launches instances"), "{e}");
+    }
+}
