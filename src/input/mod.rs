@@ -7,20 +7,24 @@
 pub mod alicloud;
 pub mod cli_line;
 pub mod hcl;
+pub mod ros;
 pub mod sdk_map;
 pub mod terraform;
 
 use crate::error::Result;
 use crate::request::RawRequest;
 
-/// The requests of a JSON document in a planner's form (a Terraform plan), or None when
-/// the document is the wire form, for [`crate::request::wire`] to read.
+/// The requests of a JSON document in a planner's form (a Terraform plan, a ROS template),
+/// or None when the document is the wire form, for [`crate::request::wire`] to read.
 pub fn read_document(source: &str, text: &str) -> Option<Result<Vec<RawRequest>>> {
-    terraform::read_if_plan(source, text)
+    terraform::read_if_plan(source, text).or_else(|| ros::read_if_template(source, text))
 }
 
 /// Whether the first non-blank line of a JSON input starts a document in a planner's form
 /// even though it is a whole `{...}` (a one-line plan), so it is read whole.
 pub fn starts_document(first_line: &[u8]) -> bool {
     terraform::may_be_plan(first_line)
+        || first_line
+            .windows(26)
+            .any(|w| w == b"\"ROSTemplateFormatVersion\"")
 }

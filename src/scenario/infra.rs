@@ -1,5 +1,5 @@
 //! A planner's infrastructure file as a scenario: the RunInstances requests of a Terraform
-//! plan or configuration (`crate::input`) all made at the start of a default scenario, so
+//! plan or configuration, or a ROS template (`crate::input`) all made at the start of a default scenario, so
 //! `ecsim run plan.json` gives a plan's failures and costs without a scenario file
 //! (docs/terraform.md, "Replaying a plan"). Each request keeps its source (the resource
 //! address and file:line), which requests.csv and report.html show.
@@ -20,8 +20,9 @@ pub fn scenario(source: &str, requests: Vec<RawRequest>) -> Result<Scenario> {
         return Err(Error::input(
             Place::new(source),
             "nothing here launches instances: no resource is created or replaced \
-             (alicloud_instance, alicloud_ecs_instance_set, alicloud_ess_scaling_group); \
-             check the plan's resource_changes or the .tf blocks",
+             (alicloud_instance, alicloud_ecs_instance_set, alicloud_ess_scaling_group, or \
+             a ROS ALIYUN::ECS::InstanceGroup, Instance or RunInstances); check the plan's \
+             resource_changes, the .tf blocks or the template's Resources",
         ));
     }
     let start = crate::time::parse_utc(DEFAULT_START).expect("the default start parses");

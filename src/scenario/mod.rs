@@ -356,7 +356,7 @@ pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
 }
 
 /// Reads a scenario file: `.csv` is a standalone CSV timeline, a Terraform plan (`terraform
-/// show -json`), a `.tf` file or a directory of them launches its instances at the start of a
+/// show -json`), a ROS template, a `.tf` file or a directory of them launches its instances at the start of a
 /// default scenario ([`infra`]), anything else is a JSON scenario.
 pub fn load(path: &Path) -> Result<Scenario> {
     let source = path.display().to_string();
@@ -364,7 +364,7 @@ pub fn load(path: &Path) -> Result<Scenario> {
         return infra::scenario(&source, crate::input::hcl::read_path(path)?);
     }
     let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
-    if let Some(reqs) = crate::input::terraform::read_if_plan(&source, &text) {
+    if let Some(reqs) = crate::input::read_document(&source, &text) {
         return infra::scenario(&source, reqs?);
     }
     let base = path.parent().unwrap_or(Path::new(""));

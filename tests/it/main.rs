@@ -14,6 +14,7 @@ mod metadata;
 mod properties;
 mod replay;
 mod reports;
+mod ros;
 mod secrets;
 mod serve;
 mod serve_edges;
