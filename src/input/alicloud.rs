@@ -590,15 +590,7 @@ impl Writer<'_> {
             other => other,
         };
         match inner {
-            Value::Str(s) if !s.is_empty() => {
-                let b64 = base64::engine::general_purpose::STANDARD;
-                let sent = if b64.decode(s).is_ok() {
-                    s.clone()
-                } else {
-                    b64.encode(s)
-                };
-                self.req.push("UserData", sent);
-            }
+            Value::Str(s) if !s.is_empty() => self.req.push("UserData", user_data_wire(s)),
             Value::Unknown(from) => self.unknown(attr, "UserData", &from.clone()),
             _ => {}
         }
@@ -844,6 +836,17 @@ pub fn fill_from_template(req: &mut RawRequest, template: &RawRequest) {
         }
     }
     req.notes.extend(template.notes.iter().cloned());
+}
+
+/// UserData as the wire carries it: Base64 as given, other text encoded (what the provider
+/// and ROS do with plain text).
+pub fn user_data_wire(s: &str) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    if b64.decode(s).is_ok() {
+        s.to_string()
+    } else {
+        b64.encode(s)
+    }
 }
 
 /// The region of a zone id, by Alibaba Cloud's naming (`cn-hangzhou-i` → `cn-hangzhou`,

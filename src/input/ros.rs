@@ -10,7 +10,6 @@
 //! default or a pseudo parameter is noted on the request as unknown, never guessed. The
 //! region comes from `ZoneId` (or the first of `ZoneIds`). docs/ros.md has the mapping.
 
-use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Place, Result};
@@ -113,13 +112,7 @@ fn read(source: &str, text: &str, top: &Map<String, Value>) -> Result<Vec<RawReq
                 "Tags" | "TagList" => rows(&r, &mut req, &v, "Tag", name),
                 "UserData" => {
                     if let Some(s) = v.as_str().filter(|s| !s.is_empty()) {
-                        let b64 = base64::engine::general_purpose::STANDARD;
-                        let sent = if b64.decode(s).is_ok() {
-                            s.to_string()
-                        } else {
-                            b64.encode(s)
-                        };
-                        req.push("UserData", sent);
+                        req.push("UserData", super::alicloud::user_data_wire(s));
                     }
                 }
                 "PrivatePoolOptions" => {
@@ -157,7 +150,7 @@ fn read(source: &str, text: &str, top: &Map<String, Value>) -> Result<Vec<RawReq
         if let Some(a) = amount {
             push_value(&mut req, "Amount", &a);
         }
-        match zone.as_deref().and_then(region_of) {
+        match zone.as_deref().and_then(super::alicloud::region_of_zone) {
             Some(region) => req.push("RegionId", region),
             None => {
                 return Err(Error::input(
@@ -239,16 +232,6 @@ fn push_value(req: &mut RawRequest, name: &str, v: &Value) {
     }
 }
 
-/// `cn-hangzhou-i` → `cn-hangzhou`, `ap-southeast-1a` → `ap-southeast-1`.
-fn region_of(zone: &str) -> Option<String> {
-    let (head, tail) = zone.rsplit_once('-')?;
-    if tail.chars().all(|c| c.is_ascii_lowercase()) && !tail.is_empty() {
-        return Some(head.to_string());
-    }
-    let digits = tail.trim_end_matches(|c: char| c.is_ascii_lowercase());
-    (digits.len() < tail.len() && !digits.is_empty()).then(|| format!("{head}-{digits}"))
-}
-
 /// The 1-based line of the first `"id":` in the text (the resource's key).
 fn line_of(text: &str, id: &str) -> usize {
     let key = format!("\"{id}\"");
@@ -270,6 +253,7 @@ mod tests {
 
     #[test]
     fn zones_give_their_region() {
+        let region_of = super::super::alicloud::region_of_zone;
         assert_eq!(region_of("cn-hangzhou-i").as_deref(), Some("cn-hangzhou"));
         assert_eq!(
             region_of("ap-southeast-1a").as_deref(),

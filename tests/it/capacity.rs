@@ -77,6 +77,14 @@ fn answer(r: &ScenarioReport, seq: usize) -> String {
     ecsim::sim::trial::code_key(s.answers[0].0).map_or(String::new(), |k| k.code().to_string())
 }
 
+/// A GET of serve's API with `pairs` as the query: (status, body).
+fn query(addr: &str, pairs: &[(&str, &str)]) -> (u16, String) {
+    let q = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    crate::support::http_get(addr, &format!("/?{q}"))
+}
+
 /// The use of `resource` at its last sample (the median over trials).
 fn last_use(r: &ScenarioReport, resource: &str) -> u32 {
     r.timeline
@@ -310,12 +318,7 @@ fn serve_refuses_past_the_vswitch_and_lists_every_group() {
     let world = dir.path().join("world.json");
     std::fs::write(&world, small_vswitch(3)).unwrap();
     let server = start_server(&["--world", world.to_str().unwrap()]);
-    let call = |pairs: &[(&str, &str)]| {
-        let q = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        crate::support::http_get(&server.addr, &format!("/?{q}"))
-    };
+    let call = |pairs: &[(&str, &str)]| query(&server.addr, pairs);
     let run = [
         ("Action", "RunInstances"),
         ("RegionId", "cn-hangzhou"),
@@ -412,8 +415,9 @@ fn check_and_serve_answer_the_data_disk_capacity_quota() {
     assert_eq!(line["limit"]["room"], 2);
     let server = start_server(&["--world", path.to_str().unwrap()]);
     let call = |amount: &str| {
-        let q = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
+        query(
+            &server.addr,
+            &[
                 ("Action", "RunInstances"),
                 ("RegionId", "cn-hangzhou"),
                 ("ImageId", "aliyun_3_x64_20G_alibase_20240528.vhd"),
@@ -424,9 +428,8 @@ fn check_and_serve_answer_the_data_disk_capacity_quota() {
                 ("DataDisk.1.Size", "100"),
                 ("DataDisk.1.Category", "cloud_essd"),
                 ("Amount", amount),
-            ])
-            .finish();
-        crate::support::http_get(&server.addr, &format!("/?{q}"))
+            ],
+        )
     };
     assert_eq!(call("2").0, 200, "200 GiB fit");
     let (status, body) = call("1");
@@ -627,12 +630,7 @@ fn check_and_serve_launch_into_a_reservation_and_refuse_past_it() {
     assert_eq!(line["parameter"], "PrivatePoolOptions.Id");
     assert_eq!(line["limit"]["room"], 10);
     let server = start_server(&["--world", path.to_str().unwrap()]);
-    let call = |pairs: &[(&str, &str)]| {
-        let q = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        crate::support::http_get(&server.addr, &format!("/?{q}"))
-    };
+    let call = |pairs: &[(&str, &str)]| query(&server.addr, pairs);
     let mut run = vec![
         ("Action", "RunInstances"),
         ("RegionId", "cn-hangzhou"),
