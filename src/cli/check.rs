@@ -59,7 +59,8 @@ impl Input {
     /// Reads a Terraform configuration whole, or opens the wire (or plan) input.
     fn open(self) -> crate::Result<Opened<Box<dyn BufRead + Send>>> {
         match &self.configuration {
-            Some(path) => crate::input::hcl::read_path(path).map(Opened::Document),
+            Some(path) => crate::input::hcl::read_path(path)
+                .map(|reqs| Opened::Document(crate::input::Document::of(reqs))),
             None => wire::open(&self.name, self.reader),
         }
     }
@@ -122,7 +123,7 @@ pub fn read_requests(args: &[String]) -> crate::Result<Vec<RawRequest>> {
     let mut out = Vec::new();
     for input in open_inputs(args)? {
         match input.open()? {
-            Opened::Document(reqs) => out.extend(reqs),
+            Opened::Document(doc) => out.extend(doc.requests),
             Opened::Lines(mut lines) => {
                 while let Some(batch) = lines.next_batch(BATCH_LINES, BATCH_BYTES) {
                     out.extend(batch.parse()?);
@@ -154,7 +155,7 @@ const BATCH_BYTES: usize = 8 << 20;
 /// What the reading thread hands over, in input order.
 enum Piece {
     Lines(wire::Batch),
-    Document(Vec<RawRequest>),
+    Document(crate::input::Document),
     /// The line input named here has ended (it must have held a request).
     LinesEnd(String),
     Failed(Error),
@@ -170,8 +171,8 @@ fn read_ahead(inputs: Vec<Input>, tx: SyncSender<Piece>) {
                 let _ = tx.send(Piece::Failed(e));
                 return;
             }
-            Ok(Opened::Document(reqs)) => {
-                if tx.send(Piece::Document(reqs)).is_err() {
+            Ok(Opened::Document(doc)) => {
+                if tx.send(Piece::Document(doc)).is_err() {
                     return;
                 }
             }
@@ -209,7 +210,7 @@ pub fn run(a: CheckArgs) -> crate::Result<Output> {
     let stdout = std::io::stdout();
     let tally = stream(
         inputs,
-        &world,
+        &mut world,
         at,
         a.json,
         pool.as_ref(),
@@ -228,7 +229,7 @@ pub fn run(a: CheckArgs) -> crate::Result<Output> {
 /// pipe on `out` (`ecsim check ... | head`) ends the run quietly with what was checked.
 fn stream(
     inputs: Vec<Input>,
-    world: &crate::world::World,
+    world: &mut crate::world::World,
     at: chrono::DateTime<chrono::Utc>,
     json: bool,
     pool: Option<&rayon::ThreadPool>,
@@ -249,7 +250,12 @@ fn stream(
                 in_input += reqs.len();
                 reqs
             }
-            Piece::Document(reqs) => reqs,
+            Piece::Document(doc) => {
+                // A plan's standing instances take their places before its launches, and
+                // stay for the inputs after it.
+                world.stand(&doc.existing);
+                doc.requests
+            }
             Piece::LinesEnd(name) => {
                 if std::mem::take(&mut in_input) == 0 {
                     return Err(Error::input(
@@ -263,6 +269,7 @@ fn stream(
             }
             Piece::Failed(e) => return Err(e),
         };
+        let world = &*world;
         let bytes = super::in_pool(pool, || {
             let preds: Vec<Prediction> = reqs
                 .par_iter()

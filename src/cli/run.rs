@@ -63,6 +63,11 @@ pub struct RunArgs {
     /// not interrupt instances.
     #[arg(long)]
     pub no_costs: bool,
+    /// Spread the requests of a Terraform plan, `.tf` configuration or ROS template evenly
+    /// over this duration (`30m`, `2h`, `1d`) instead of one a second from the start.
+    /// Scenario files keep their own times.
+    #[arg(long, value_name = "DURATION", value_parser = parse_spread)]
+    pub spread: Option<chrono::TimeDelta>,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -72,6 +77,18 @@ pub struct RunArgs {
     /// Amount of each generated request.
     #[arg(long, value_name = "N", hide = true, default_value_t = 1)]
     pub amount: u32,
+}
+
+/// `--spread`: a positive duration of at most a year.
+fn parse_spread(s: &str) -> Result<chrono::TimeDelta, String> {
+    let d = scenario::when::parse_duration(s)
+        .map_err(|e| e.explain("--spread", s, "expected a duration like 30m, 2h or 1d"))?;
+    if d <= chrono::TimeDelta::zero() || d > chrono::TimeDelta::days(366) {
+        return Err(format!(
+            "--spread {s}: expected a duration above 0 and at most 366d, like 2h"
+        ));
+    }
+    Ok(d)
 }
 
 pub fn run(a: RunArgs) -> crate::Result<Output> {
@@ -101,7 +118,10 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     let mut scenarios: Vec<Scenario> = a
         .scenarios
         .iter()
-        .map(|p| scenario::sweep::load_expanded(p))
+        .map(|p| {
+            let options = scenario::LoadOptions { spread: a.spread };
+            scenario::sweep::load_expanded_with(p, &options)
+        })
         .collect::<crate::Result<Vec<_>>>()?
         .into_iter()
         .flatten()

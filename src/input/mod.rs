@@ -13,11 +13,33 @@ pub mod terraform;
 
 use crate::error::Result;
 use crate::request::RawRequest;
+use crate::world::standing::Standing;
+
+/// What a document in a planner's form holds: the requests it launches, and the instances
+/// it shows existing already (a Terraform plan's updates and no-ops), which count against
+/// the limits wherever the world's own instances do (docs/terraform.md).
+#[derive(Debug, Default)]
+pub struct Document {
+    pub requests: Vec<RawRequest>,
+    /// Existing instances, in the document's order; empty for forms that show none.
+    pub existing: Vec<Standing>,
+}
+
+impl Document {
+    /// A document of requests only.
+    pub fn of(requests: Vec<RawRequest>) -> Document {
+        Document {
+            requests,
+            existing: Vec::new(),
+        }
+    }
+}
 
 /// The requests of a JSON document in a planner's form (a Terraform plan, a ROS template),
 /// or None when the document is the wire form, for [`crate::request::wire`] to read.
-pub fn read_document(source: &str, text: &str) -> Option<Result<Vec<RawRequest>>> {
-    terraform::read_if_plan(source, text).or_else(|| ros::read_if_template(source, text))
+pub fn read_document(source: &str, text: &str) -> Option<Result<Document>> {
+    terraform::read_if_plan(source, text)
+        .or_else(|| ros::read_if_template(source, text).map(|r| r.map(Document::of)))
 }
 
 /// Whether the first non-blank line of a JSON input starts a document in a planner's form

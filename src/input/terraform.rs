@@ -14,8 +14,11 @@
 use serde_json::{Map, Value as Json};
 
 use super::alicloud::{self, Kind, Value, Writer};
+use super::Document;
 use crate::error::{Error, Place, Result};
 use crate::request::RawRequest;
+use crate::world::model::{Instance, IpAddresses, SecurityGroupIds, VpcAttributes};
+use crate::world::standing::Standing;
 
 /// The environment variable that picks a scaling group's size at start.
 pub const SCALE_ENV: &str = "ECSIM_TERRAFORM_SCALE";
@@ -65,8 +68,9 @@ fn is_plan(top: &Map<String, Json>) -> bool {
             .any(|k| top.contains_key(*k))
 }
 
-/// The requests of `text` when it is a Terraform plan, None when it is some other JSON.
-pub fn read_if_plan(source: &str, text: &str) -> Option<Result<Vec<RawRequest>>> {
+/// The requests of `text` when it is a Terraform plan, with the instances it shows existing,
+/// None when it is some other JSON.
+pub fn read_if_plan(source: &str, text: &str) -> Option<Result<Document>> {
     let head = &text.as_bytes()[..text.len().min(1 << 16)];
     if !text.contains("\"format_version\"") || !head.trim_ascii_start().starts_with(b"{") {
         return None;
@@ -109,13 +113,14 @@ struct Plan<'a> {
     templates: Vec<(String, Option<String>, Option<String>, RawRequest)>,
 }
 
-/// Reads the plan `top` (the parsed `text`) from `source`.
+/// Reads the plan `top` (the parsed `text`) from `source`: the requests its creates and
+/// replaces make, and the instances that exist while they launch.
 pub fn read_plan(
     source: &str,
     text: &str,
     top: &Map<String, Json>,
     scale: Scale,
-) -> Result<Vec<RawRequest>> {
+) -> Result<Document> {
     let version = top
         .get("format_version")
         .and_then(Json::as_str)
@@ -160,10 +165,29 @@ pub fn read_plan(
     };
     plan.index_templates();
     let mut out = Vec::new();
+    let mut existing = Vec::new();
     for i in 0..plan.changes.len() {
         plan.launch(i, scale, &mut out)?;
+        plan.existing(i, &mut existing);
     }
-    Ok(out)
+    Ok(Document {
+        requests: out,
+        existing,
+    })
+}
+
+/// Whether a change leaves its old resource standing while the plan's launches run: an
+/// update or a no-op, or a replace that creates before it destroys.
+fn stands(change: &Json) -> bool {
+    let actions: Vec<&str> = change
+        .pointer("/change/actions")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    matches!(
+        actions.as_slice(),
+        ["update"] | ["no-op"] | ["create", "delete"]
+    )
 }
 
 /// The actions of a change that launch instances: create, or replace either way.
@@ -423,6 +447,106 @@ impl<'a> Plan<'a> {
         }
         out.push(req);
         Ok(())
+    }
+
+    /// The instances change `i` shows existing (its `change.before`), appended to `out`:
+    /// an `alicloud_instance` is one, an `alicloud_ecs_instance_set` one per id in
+    /// `instance_ids` (else `amount`). Scaling groups' instances are not in a plan.
+    fn existing(&self, i: usize, out: &mut Vec<Standing>) {
+        let change = self.changes[i];
+        let kind = Kind::of(str_of(change, "type"));
+        if str_of(change, "mode") == "data" || !stands(change) {
+            return;
+        }
+        let Some(before) = change.pointer("/change/before").filter(|b| b.is_object()) else {
+            return;
+        };
+        let address = str_of(change, "address");
+        let text = |k: &str| str_of(before, k).to_string();
+        let groups = |k: &str| -> Vec<String> {
+            before
+                .get(k)
+                .and_then(Json::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (zone, ids, ip, sgs, status, charge, spot) = match kind {
+            Some(Kind::Instance) => {
+                let id = match text("id") {
+                    id if id.is_empty() => format!("{address} (existing)"),
+                    id => id,
+                };
+                let ip = [text("private_ip")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>();
+                let status = match text("status") {
+                    s if s.is_empty() => "Running".to_string(),
+                    s => s,
+                };
+                (
+                    text("availability_zone"),
+                    vec![id],
+                    ip,
+                    groups("security_groups"),
+                    status,
+                    text("instance_charge_type"),
+                    text("spot_strategy"),
+                )
+            }
+            Some(Kind::InstanceSet) => {
+                let mut ids = groups("instance_ids");
+                if ids.is_empty() {
+                    let amount = before.get("amount").and_then(Json::as_u64).unwrap_or(1);
+                    // At most the set's documented maximum, so a hand-edited plan cannot
+                    // make this loop run long.
+                    ids = (0..amount.min(100))
+                        .map(|k| format!("{address} (existing {})", k + 1))
+                        .collect();
+                }
+                (
+                    text("zone_id"),
+                    ids,
+                    Vec::new(),
+                    groups("security_group_ids"),
+                    "Running".to_string(),
+                    text("instance_charge_type"),
+                    text("spot_strategy"),
+                )
+            }
+            _ => return,
+        };
+        let region = alicloud::region_of_zone(&zone).unwrap_or_default();
+        for id in ids {
+            let instance = Instance {
+                instance_id: id,
+                region_id: region.clone(),
+                zone_id: zone.clone(),
+                instance_type: text("instance_type"),
+                status: status.clone(),
+                deployment_set_id: text("deployment_set_id"),
+                vpc_attributes: VpcAttributes {
+                    v_switch_id: text("vswitch_id"),
+                    private_ip_address: IpAddresses {
+                        ip_address: ip.clone(),
+                    },
+                    ..VpcAttributes::default()
+                },
+                security_group_ids: SecurityGroupIds {
+                    security_group_id: sgs.clone(),
+                },
+            };
+            out.push(Standing {
+                instance,
+                charge_type: charge.clone(),
+                spot_strategy: spot.clone(),
+            });
+        }
     }
 
     /// A scaling group's instance shape: its active scaling configuration in the plan (or
@@ -726,7 +850,9 @@ mod tests {
     }
 
     fn read(text: &str) -> Result<Vec<RawRequest>> {
-        read_if_plan("p.json", text).expect("a plan")
+        read_if_plan("p.json", text)
+            .expect("a plan")
+            .map(|d| d.requests)
     }
 
     #[test]

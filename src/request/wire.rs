@@ -292,8 +292,9 @@ pub enum Layout {
 pub enum Opened<R> {
     /// JSON Lines or query lines, to read a batch at a time.
     Lines(LineReader<R>),
-    /// A JSON array, or one JSON object over several lines: read whole and parsed.
-    Document(Vec<RawRequest>),
+    /// A JSON array, or one JSON object over several lines, or a document in a planner's
+    /// form: read whole and parsed.
+    Document(crate::input::Document),
 }
 
 /// The UTF-8 byte-order mark some Windows editors write first.
@@ -364,7 +365,7 @@ pub fn open<R: BufRead>(source: &str, mut r: R) -> Result<Opened<R>> {
             let text = limits::text_of(source, doc, skipped)?;
             // A planner's form (a Terraform plan), else flat wire JSON.
             return crate::input::read_document(source, &text)
-                .unwrap_or_else(|| parse_text(source, &text))
+                .unwrap_or_else(|| parse_text(source, &text).map(crate::input::Document::of))
                 .map(Opened::Document);
         }
         _ if too_long => return Err(line_too_long(source, number)),

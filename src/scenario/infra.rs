@@ -10,12 +10,19 @@ use super::sheet::standalone;
 use super::DEFAULT_START;
 use super::{Event, EventKind, Scenario};
 use crate::error::{Error, Place, Result};
-use crate::request::RawRequest;
+use crate::input::Document;
+
+/// The horizon after the last request.
+const AFTER_LAST: TimeDelta = TimeDelta::hours(24);
 
 /// The requests at the default start, one second apart in file order (so their order in the
-/// replay is the plan's), over a one-day horizon. Each is labelled with its resource address
-/// (`alicloud_instance.web[3]`), which requests.csv and report.html show.
-pub fn scenario(source: &str, requests: Vec<RawRequest>) -> Result<Scenario> {
+/// replay is the plan's), or spread evenly over `spread` (`ecsim run --spread 2h`: request
+/// `i` of `n` at `start + i × spread / n`), over a horizon of one day after the last. Each is
+/// labelled with its resource address (`alicloud_instance.web[3]`), which requests.csv and
+/// report.html show. The instances the document shows existing (a plan's updates and
+/// no-ops) are in the scenario's world.
+pub fn scenario(source: &str, doc: Document, spread: Option<TimeDelta>) -> Result<Scenario> {
+    let Document { requests, existing } = doc;
     if requests.is_empty() {
         return Err(Error::input(
             Place::new(source),
@@ -26,17 +33,27 @@ pub fn scenario(source: &str, requests: Vec<RawRequest>) -> Result<Scenario> {
         ));
     }
     let start = crate::time::parse_utc(DEFAULT_START).expect("the default start parses");
+    let n = requests.len() as i64;
+    let offset = |i: i64| match spread {
+        // Milliseconds, the scenario clock's resolution; i × spread cannot overflow for
+        // spreads the duration parser accepts and request counts the input caps allow.
+        Some(d) => TimeDelta::milliseconds(d.num_milliseconds().saturating_mul(i) / n),
+        None => TimeDelta::seconds(i),
+    };
+    let last = offset(n - 1);
     let events = requests
         .into_iter()
         .enumerate()
         .map(|(i, raw)| Event {
-            at: start + TimeDelta::seconds(i as i64),
+            at: start + offset(i as i64),
             label: Some(address(&raw.source).to_string()),
             place: Place::new(raw.source.clone()),
             kind: EventKind::Request { raw, expect: None },
         })
         .collect();
-    standalone(source, start, TimeDelta::hours(24), events)
+    let mut s = standalone(source, start, last + AFTER_LAST, events)?;
+    s.world.stand(&existing);
+    Ok(s)
 }
 
 /// The resource address at the end of a source (`plan.json:327: alicloud_instance.web[0]`).
@@ -58,7 +75,9 @@ mod tests {
             address("main.tf:3:1: alicloud_instance.web[\"a\"]"),
             "alicloud_instance.web[\"a\"]"
         );
-        let e = scenario("plan.json", Vec::new()).unwrap_err().to_string();
+        let e = scenario("plan.json", Document::default(), None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nothing here launches instances"), "{e}");
     }
 }

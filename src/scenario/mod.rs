@@ -359,13 +359,28 @@ pub fn build_world(parts: &[WorldPart], edition: EditionId) -> Result<World> {
 /// show -json`), a ROS template, a `.tf` file or a directory of them launches its instances at the start of a
 /// default scenario ([`infra`]), anything else is a JSON scenario.
 pub fn load(path: &Path) -> Result<Scenario> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// How [`load_with`] reads a scenario file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Spread a plan's or template's requests evenly over this much time instead of one a
+    /// second ([`infra::scenario`]); scenario files keep their own times.
+    pub spread: Option<chrono::TimeDelta>,
+}
+
+/// [`load`], with `options`.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario> {
     let source = path.display().to_string();
     if is_configuration(path) {
-        return infra::scenario(&source, crate::input::hcl::read_path(path)?);
+        let reqs = crate::input::hcl::read_path(path)?;
+        let doc = crate::input::Document::of(reqs);
+        return infra::scenario(&source, doc, options.spread);
     }
     let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
-    if let Some(reqs) = crate::input::read_document(&source, &text) {
-        return infra::scenario(&source, reqs?);
+    if let Some(doc) = crate::input::read_document(&source, &text) {
+        return infra::scenario(&source, doc?, options.spread);
     }
     let base = path.parent().unwrap_or(Path::new(""));
     if path

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use super::{load, EventKind, Scenario};
+use super::{EventKind, Scenario};
 use crate::catalog::params;
 use crate::error::{suggest, Error, Place, Result};
 use crate::request::{is_secret, REDACTED};
@@ -66,7 +66,12 @@ pub struct Sweep {
 
 /// Reads a scenario file and expands its sweep, if any: one scenario, or its variants.
 pub fn load_expanded(path: &Path) -> Result<Vec<Scenario>> {
-    let base = load(path)?;
+    load_expanded_with(path, &super::LoadOptions::default())
+}
+
+/// [`load_expanded`], with `options`.
+pub fn load_expanded_with(path: &Path, options: &super::LoadOptions) -> Result<Vec<Scenario>> {
+    let base = super::load_with(path, options)?;
     let csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));

@@ -10,6 +10,7 @@
 pub mod attributes;
 pub mod load;
 pub mod model;
+pub mod standing;
 
 use std::collections::{HashMap, HashSet};
 

@@ -427,3 +427,131 @@ fn run_replays_a_plan_and_a_configuration_without_a_scenario() {
         "{failures}"
     );
 }
+
+/// The standing-instances plan with its no-op and update changes (the instances that exist)
+/// left out: only its two launches remain.
+fn without_standing(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(format!("{FIXTURES}/standing-plan.json")).unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    plan["resource_changes"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|c| c["change"]["actions"] != serde_json::json!(["no-op"]));
+    let path = dir.join("launches-only.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn instances_a_plan_keeps_count_against_the_limits_its_launches_meet() {
+    // Two no-op instance sets of 100 and the old web instance (replaced create-before-destroy)
+    // stand on a vSwitch with 240 free addresses: 39 are left, so a set of 50 does not fit,
+    // and the new web instance asks for the old one's address while it still holds it.
+    let f = format!("{FIXTURES}/standing-plan.json");
+    let o = check(&["--json", &f]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    let codes: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["source"].as_str().unwrap(),
+                l["code"].as_str().unwrap_or("ok"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                format!("{f}:100: alicloud_instance.web").as_str(),
+                "InvalidPrivateIpAddress.Duplicated"
+            ),
+            (
+                format!("{f}:144: alicloud_ecs_instance_set.more").as_str(),
+                "QuotaExceeded.PrivateIpAddress"
+            ),
+        ]
+    );
+    assert!(
+        stdout(&check(&[&f])).contains("room for 39 instances, 50 asked"),
+        "the limit names what the standing instances left"
+    );
+    // Without the instances that stand, the same set of 50 fits; the replaced web instance
+    // still meets its own old self (it is created before the old one is destroyed).
+    let dir = tempfile::tempdir().unwrap();
+    let alone = without_standing(dir.path());
+    let o = check(&["--json", alone.to_str().unwrap()]);
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["code"], "InvalidPrivateIpAddress.Duplicated");
+    assert_eq!(lines[1]["ok"], true, "{}", stdout(&o));
+    // The replay starts from the same standing world.
+    let out = dir.path().join("out");
+    let o = crate::support::ecsim(
+        &[
+            "run",
+            &f,
+            "--trials",
+            "3",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("alicloud_ecs_instance_set.more")
+                && l.contains("QuotaExceeded.PrivateIpAddress")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn spread_times_a_plans_requests_evenly_over_the_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "tests/fixtures/terraform/count-40-plan.json",
+            "--trials",
+            "1",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        crate::support::ecsim(&args, None)
+    };
+    let o = run(&["--spread", "2h"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+    let times: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[3].to_string())
+        .collect();
+    // 120 requests over 2 h: one a minute, from the start.
+    assert_eq!(times.len(), 120);
+    assert_eq!(times[0], "2026-12-01T08:00:00Z");
+    assert_eq!(times[1], "2026-12-01T08:01:00Z");
+    assert_eq!(times[119], "2026-12-01T09:59:00Z");
+    let summary = stdout(&o);
+    assert!(
+        summary.contains("2026-12-01T08:00:00Z + 1d1h59m"),
+        "{summary}"
+    );
+    // A spread that is no duration is a usage error with the fix.
+    let o = run(&["--spread", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("expected a duration like 30m, 2h or 1d"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--spread", "0m"]);
+    assert_eq!(o.status.code(), Some(2));
+}
