@@ -867,6 +867,107 @@ pub fn region_of_zone(zone: &str) -> Option<String> {
     }
 }
 
+/// `a` without `keys`.
+pub fn without(a: &Value, keys: &[&str]) -> Value {
+    match a {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .cloned()
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The resource address a reference names: `alicloud_ecs_launch_template.web.id` →
+/// `alicloud_ecs_launch_template.web` (an index kept: `x.web[0].id` → `x.web[0]`).
+pub fn resource_of(reference: &str) -> String {
+    let parts: Vec<&str> = reference.splitn(3, '.').collect();
+    match parts.as_slice() {
+        [ty, name, ..] => format!("{ty}.{name}"),
+        _ => reference.to_string(),
+    }
+}
+
+/// A scaling group's instance shape: its active scaling `config` (else its launch
+/// `template`, else its launch template id as sent), and its first vSwitch. `whence` says
+/// where configurations were looked for (`in the plan`), for the note when none is found.
+pub fn scaling_group(
+    w: &mut Writer,
+    group: &Value,
+    config: Option<&Value>,
+    template: Option<&RawRequest>,
+    whence: &str,
+) {
+    match (config, template) {
+        (Some(v), _) => scaling_configuration(w, v),
+        (None, Some(t)) => fill_from_template(w.req, t),
+        (None, None)
+            if group
+                .get("launch_template_id")
+                .is_some_and(|v| !matches!(v, Value::Null)) =>
+        {
+            w.rows(
+                group,
+                &[
+                    row("launch_template_id", "LaunchTemplateId"),
+                    row("launch_template_version", "LaunchTemplateVersion"),
+                ],
+                "",
+            );
+        }
+        (None, None) => w.req.notes.push(format!(
+            "{}: no scaling configuration or launch template for this group {whence}; only \
+             RegionId, VSwitchId and Amount are sent",
+            w.address
+        )),
+    }
+    let vswitch = group
+        .get("vswitch_ids")
+        .filter(|v| !matches!(v, Value::Null))
+        .map(|v| match v {
+            Value::List(l) => l.first().cloned().unwrap_or(Value::Null),
+            other => other.clone(),
+        })
+        .or_else(|| group.get("vswitch_id").cloned());
+    match vswitch {
+        Some(Value::Str(s)) if !s.is_empty() => w.req.push("VSwitchId", s),
+        Some(Value::Unknown(from)) => w.unknown("vswitch_ids", "VSwitchId", &from),
+        _ => {}
+    }
+}
+
+/// The instances a scaling group launches at `scale` (`min_size`, or `max_size`), noting a
+/// `desired_capacity` on the request; the attribute's name when it is not a known whole
+/// number.
+pub fn scaling_group_amount(
+    w: &mut Writer,
+    group: &Value,
+    scale: super::terraform::Scale,
+) -> std::result::Result<u64, &'static str> {
+    let size = match scale {
+        super::terraform::Scale::Min => "min_size",
+        super::terraform::Scale::Max => "max_size",
+    };
+    let amount = match group.get(size) {
+        Some(Value::Number(n)) => n.parse::<u64>().map_err(|_| size)?,
+        // A string such as "2" (a variable typed as string) reads as its number.
+        Some(Value::Str(n)) => n.trim().parse::<u64>().map_err(|_| size)?,
+        _ => return Err(size),
+    };
+    if amount > 0 {
+        if let Some(Value::Number(d)) = group.get("desired_capacity") {
+            w.req.notes.push(format!(
+                "{}: desired_capacity {d} is set: the group keeps {d} instances; this \
+                 request launches its {size} ({amount})",
+                w.address
+            ));
+        }
+    }
+    Ok(amount)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

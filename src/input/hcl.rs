@@ -1,9 +1,10 @@
 //! Terraform configuration (`.tf` files, or a directory of them) → raw requests.
 //!
-//! Read with hcl-rs (its hcl-edit parser, for the place of each block): `alicloud_instance`
-//! and `alicloud_ecs_instance_set` resources, mapped as the provider sends them
-//! ([`super::alicloud`]). `count` and `for_each` are expanded when they evaluate from
-//! literals, variables with defaults and locals (`alicloud_instance.web[0]`,
+//! Read with hcl-rs (its hcl-edit parser, for the place of each block): `alicloud_instance`,
+//! `alicloud_ecs_instance_set` and `alicloud_ess_scaling_group` resources, mapped as the
+//! provider sends them ([`super::alicloud`]), with the launch templates and scaling
+//! configurations they use. `count` and `for_each` are expanded when they evaluate from
+//! literals, variables (defaults, `TF_VAR_`, `*.tfvars` beside the configuration) and locals (`alicloud_instance.web[0]`,
 //! `alicloud_instance.web["a"]`); any other reference (another resource's attribute, a data
 //! source, a function ecsim does not evaluate) leaves its parameter unsent and noted, never
 //! guessed. Each request's source is `main.tf:LINE: ADDRESS`, the line of the block.
@@ -56,12 +57,93 @@ pub fn read_path(path: &Path) -> Result<Vec<RawRequest>> {
         let text = crate::limits::read_capped(p, crate::limits::InputKind::Requests)?;
         files.push(parse(&p.display().to_string(), text)?);
     }
-    read_module(&files)
+    let dir = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(Path::new(""))
+    };
+    let values = var_values(dir)?;
+    read_module(&files, &values)
 }
 
 /// Reads `text` as the one file of a module named `name`.
 pub fn read_text(name: &str, text: &str) -> Result<Vec<RawRequest>> {
-    read_module(&[parse(name, text.to_string())?])
+    read_module(&[parse(name, text.to_string())?], &hcl::Map::new())
+}
+
+/// The variable values Terraform would read beside the configuration, later ones winning:
+/// `TF_VAR_name` environment variables (as strings), then `terraform.tfvars`,
+/// `terraform.tfvars.json`, and the `*.auto.tfvars` and `*.auto.tfvars.json` files by name.
+fn var_values(dir: &Path) -> Result<hcl::Map<String, hcl::Value>> {
+    let mut values = hcl::Map::new();
+    let mut env: Vec<(String, String)> = std::env::vars()
+        .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_string(), v)))
+        .collect();
+    env.sort();
+    for (k, v) in env {
+        values.insert(k, hcl::Value::String(v));
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    (n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")) && p.is_file()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    let mut files = vec![
+        dir.join("terraform.tfvars"),
+        dir.join("terraform.tfvars.json"),
+    ];
+    files.retain(|p| p.is_file());
+    files.extend(auto);
+    for p in files {
+        let name = p.display().to_string();
+        let text = crate::limits::read_capped(&p, crate::limits::InputKind::Requests)?;
+        if name.ends_with(".json") {
+            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                Error::input(
+                    Place::at(&name, e.line(), e.column()),
+                    format!(
+                        "invalid JSON in a variables file: {}; write an object of variable \
+                         names to values",
+                        crate::error::plain(&e.to_string())
+                    ),
+                )
+            })?;
+            let serde_json::Value::Object(m) = v else {
+                return Err(Error::input(
+                    Place::at(&name, 1, 1),
+                    "a variables file holds one JSON object of variable names to values",
+                ));
+            };
+            for (k, v) in m {
+                values.insert(k, hcl::to_value(v).unwrap_or(hcl::Value::Null));
+            }
+        } else {
+            let f = parse(&name, text)?;
+            for a in f.body.attributes() {
+                let v = hcl::Expression::from(a.value.clone())
+                    .evaluate(&Context::new())
+                    .map_err(|_| {
+                        let line = a.span().map_or(1, |s| line_of(&f.text, s.start));
+                        Error::input(
+                            Place::at(&name, line, 1),
+                            format!(
+                                "{}: a variables file holds literal values only; write the \
+                                 value itself (\"cn-hangzhou\", 3, [\"a\"])",
+                                a.key.as_str()
+                            ),
+                        )
+                    })?;
+                values.insert(a.key.as_str().to_string(), v);
+            }
+        }
+    }
+    Ok(values)
 }
 
 fn parse(name: &str, text: String) -> Result<File> {
@@ -126,7 +208,7 @@ fn identity(args: FuncArgs) -> std::result::Result<hcl::Value, String> {
         .unwrap_or(hcl::Value::Null))
 }
 
-fn read_module(files: &[File]) -> Result<Vec<RawRequest>> {
+fn read_module(files: &[File], values: &hcl::Map<String, hcl::Value>) -> Result<Vec<RawRequest>> {
     let mut module = Module {
         vars: hcl::Map::new(),
         locals: hcl::Map::new(),
@@ -136,12 +218,17 @@ fn read_module(files: &[File]) -> Result<Vec<RawRequest>> {
         for b in f.body.blocks() {
             match b.ident.as_str() {
                 "variable" => {
+                    let name = label(b, 0);
+                    if let Some(v) = values.get(name) {
+                        module.vars.insert(name.to_string(), v.clone());
+                        continue;
+                    }
                     let default = b
                         .body
                         .get_attribute("default")
                         .map(|a| hcl::Expression::from(a.value.clone()).evaluate(&Context::new()));
                     if let Some(Ok(v)) = default {
-                        module.vars.insert(label(b, 0).to_string(), v);
+                        module.vars.insert(name.to_string(), v);
                     }
                 }
                 "locals" => {
@@ -180,6 +267,7 @@ fn read_module(files: &[File]) -> Result<Vec<RawRequest>> {
             hcl::Value::String(s) if !s.is_empty() => Some(s),
             _ => None,
         });
+    let shapes = Shapes::index(files, &ctx);
     let mut out = Vec::new();
     for f in files {
         for b in f.body.blocks() {
@@ -187,13 +275,119 @@ fn read_module(files: &[File]) -> Result<Vec<RawRequest>> {
                 continue;
             }
             let kind = match Kind::of(label(b, 0)) {
-                Some(k @ (Kind::Instance | Kind::InstanceSet)) => k,
+                Some(k @ (Kind::Instance | Kind::InstanceSet | Kind::ScalingGroup)) => k,
                 _ => continue,
             };
-            resource(f, b, kind, &module, region.as_deref(), &mut out)?;
+            let at = Shaped {
+                module: &module,
+                shapes: &shapes,
+                region: region.as_deref(),
+            };
+            resource(f, b, kind, &at, &mut out)?;
         }
     }
     Ok(out)
+}
+
+/// The blocks that shape other resources' requests: launch templates and scaling
+/// configurations, read once (without count or for_each).
+struct Shapes {
+    /// (address, name, the template's parameters).
+    templates: Vec<(String, Option<String>, RawRequest)>,
+    /// (the group it names: an address such as `alicloud_ess_scaling_group.web`, or an id;
+    /// active; its attributes).
+    configs: Vec<(String, bool, Value)>,
+}
+
+impl Shapes {
+    fn index(files: &[File], ctx: &Context) -> Shapes {
+        let mut shapes = Shapes {
+            templates: Vec::new(),
+            configs: Vec::new(),
+        };
+        for f in files {
+            for b in f.body.blocks().filter(|b| b.ident.as_str() == "resource") {
+                let address = format!("{}.{}", label(b, 0), label(b, 1));
+                let mut scratch = RawRequest::new(String::new());
+                match Kind::of(label(b, 0)) {
+                    Some(Kind::LaunchTemplate) => {
+                        let a = body_value(f, &b.body, ctx, &address, &mut scratch);
+                        let mut req = RawRequest::new(address.clone());
+                        alicloud::launch_template(
+                            &mut Writer {
+                                req: &mut req,
+                                address: &address,
+                            },
+                            &a,
+                        );
+                        let name =
+                            ["launch_template_name", "name"]
+                                .iter()
+                                .find_map(|k| match a.get(k) {
+                                    Some(Value::Str(s)) if !s.is_empty() => Some(s.clone()),
+                                    _ => None,
+                                });
+                        shapes.templates.push((address, name, req));
+                    }
+                    Some(Kind::ScalingConfiguration) => {
+                        let a = body_value(f, &b.body, ctx, &address, &mut scratch);
+                        let group = match a.get("scaling_group_id") {
+                            Some(Value::Str(s)) => s.clone(),
+                            Some(Value::Unknown(from)) => alicloud::resource_of(from),
+                            _ => continue,
+                        };
+                        let active = a.get("active") == Some(&Value::Bool(true));
+                        shapes.configs.push((group, active, a));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        shapes
+    }
+
+    /// The template an instance's `launch_template_id` (a reference to a template block)
+    /// or `launch_template_name` (a template block's name) designates.
+    fn template(&self, a: &Value) -> Option<&RawRequest> {
+        if let Some(Value::Unknown(from)) = a.get("launch_template_id") {
+            let target = alicloud::resource_of(from);
+            if let Some(t) = self.templates.iter().find(|t| t.0 == target) {
+                return Some(&t.2);
+            }
+        }
+        match a.get("launch_template_name") {
+            Some(Value::Str(s)) => self
+                .templates
+                .iter()
+                .find(|t| t.1.as_deref() == Some(s))
+                .map(|t| &t.2),
+            Some(Value::Unknown(from)) => {
+                let target = alicloud::resource_of(from);
+                self.templates.iter().find(|t| t.0 == target).map(|t| &t.2)
+            }
+            _ => None,
+        }
+    }
+
+    /// The scaling configuration of the group block `address`: its active one, else the
+    /// first.
+    fn config(&self, address: &str) -> Option<&Value> {
+        let of = |c: &&(String, bool, Value)| c.0 == address;
+        let mut mine = self.configs.iter().filter(of);
+        let first = mine.next()?;
+        if first.1 {
+            return Some(&first.2);
+        }
+        Some(&mine.find(|c| c.1).unwrap_or(first).2)
+    }
+}
+
+/// What a resource block is read with: the module's values, the shaping blocks and the
+/// provider's region.
+struct Shaped<'a> {
+    module: &'a Module,
+    shapes: &'a Shapes,
+    region: Option<&'a str>,
 }
 
 /// The most instances one resource block expands to, so a mistyped count cannot fill memory.
@@ -260,14 +454,8 @@ fn expression_text(f: &File, e: &hcl::edit::expr::Expression) -> String {
 }
 
 /// The requests of one resource block, one per instance of it.
-fn resource(
-    f: &File,
-    b: &Block,
-    kind: Kind,
-    module: &Module,
-    region: Option<&str>,
-    out: &mut Vec<RawRequest>,
-) -> Result<()> {
+fn resource(f: &File, b: &Block, kind: Kind, at: &Shaped, out: &mut Vec<RawRequest>) -> Result<()> {
+    let (module, region) = (at.module, at.region);
     let base = format!("{}.{}", label(b, 0), label(b, 1));
     let offset = b.span().map_or(0, |s| s.start);
     let line = line_of(&f.text, offset);
@@ -329,8 +517,43 @@ fn resource(
             address: &address,
         };
         match kind {
-            Kind::Instance => alicloud::instance(&mut w, &attrs),
-            _ => alicloud::instance_set(&mut w, &attrs),
+            Kind::ScalingGroup => {
+                let scale = super::terraform::Scale::from_env()?;
+                let amount =
+                    alicloud::scaling_group_amount(&mut w, &attrs, scale).map_err(|size| {
+                        Error::input(
+                            Place::at(&f.name, line, 1),
+                            format!(
+                            "{address}: {size} is not a known whole number; set it to a number \
+                             (or a variable with a default)"
+                        ),
+                        )
+                    })?;
+                if amount == 0 {
+                    continue;
+                }
+                let config = at.shapes.config(&base);
+                let template = at.shapes.template(&attrs);
+                alicloud::scaling_group(&mut w, &attrs, config, template, "in the configuration");
+                req.push("Amount", amount.to_string());
+            }
+            _ => {
+                let template = at.shapes.template(&attrs);
+                let attrs = match template {
+                    Some(_) => {
+                        alicloud::without(&attrs, &["launch_template_id", "launch_template_name"])
+                    }
+                    None => attrs,
+                };
+                if kind == Kind::Instance {
+                    alicloud::instance(&mut w, &attrs);
+                } else {
+                    alicloud::instance_set(&mut w, &attrs);
+                }
+                if let Some(t) = template {
+                    alicloud::fill_from_template(&mut req, t);
+                }
+            }
         }
         let region = region
             .map(str::to_string)

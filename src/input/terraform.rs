@@ -314,7 +314,7 @@ impl<'a> Plan<'a> {
                     }
                 }
                 Some(Value::Unknown(from)) => {
-                    let target = format!("{prefix}{}", resource_of(from));
+                    let target = format!("{prefix}{}", alicloud::resource_of(from));
                     if let Some(t) = self.templates.iter().find(|t| t.0 == target) {
                         return Some(&t.3);
                     }
@@ -379,7 +379,9 @@ impl<'a> Plan<'a> {
             Kind::Instance | Kind::InstanceSet => {
                 let template = self.template(&a, &prefix);
                 let a = match template {
-                    Some(_) => without(&a, &["launch_template_id", "launch_template_name"]),
+                    Some(_) => {
+                        alicloud::without(&a, &["launch_template_id", "launch_template_name"])
+                    }
                     None => a,
                 };
                 if kind == Kind::Instance {
@@ -392,34 +394,20 @@ impl<'a> Plan<'a> {
                 }
             }
             Kind::ScalingGroup => {
-                let size = match scale {
-                    Scale::Min => "min_size",
-                    Scale::Max => "max_size",
-                };
-                let amount = a.get(size).and_then(|v| match v {
-                    Value::Number(n) => n.parse::<u64>().ok(),
-                    _ => None,
-                });
-                let Some(amount) = amount else {
-                    return Err(Error::input(
-                        self.place_of(i),
-                        format!(
-                            "{address}: {size} is not a known whole number; set it to a \
-                             number in the configuration and plan again"
-                        ),
-                    ));
+                let amount = match alicloud::scaling_group_amount(&mut w, &a, scale) {
+                    Ok(n) => n,
+                    Err(size) => {
+                        return Err(Error::input(
+                            self.place_of(i),
+                            format!(
+                                "{address}: {size} is not a known whole number; set it to a \
+                                 number in the configuration and plan again"
+                            ),
+                        ))
+                    }
                 };
                 if amount == 0 {
                     return Ok(());
-                }
-                if let Some(d) = a.get("desired_capacity").and_then(|v| match v {
-                    Value::Number(n) => Some(n.clone()),
-                    _ => None,
-                }) {
-                    w.req.notes.push(format!(
-                        "{address}: desired_capacity {d} is set: the group keeps {d} \
-                         instances; this request launches its {size} ({amount})"
-                    ));
                 }
                 self.scaling_group(&mut w, &a, &prefix);
                 req.push("Amount", amount.to_string());
@@ -568,8 +556,8 @@ impl<'a> Plan<'a> {
             .filter(|(_, v)| match v.get("scaling_group_id") {
                 Some(Value::Str(s)) => group_id.as_deref() == Some(s),
                 Some(Value::Unknown(from)) => {
-                    format!("{prefix}{}", resource_of(from)) == group_address
-                        || format!("{prefix}{}", resource_of(from))
+                    format!("{prefix}{}", alicloud::resource_of(from)) == group_address
+                        || format!("{prefix}{}", alicloud::resource_of(from))
                             == group_address.split('[').next().unwrap_or("")
                 }
                 _ => false,
@@ -578,74 +566,10 @@ impl<'a> Plan<'a> {
         let active = configs
             .iter()
             .find(|(_, v)| v.get("active") == Some(&Value::Bool(true)))
-            .or(configs.first());
-        match active {
-            Some((_, v)) => alicloud::scaling_configuration(w, v),
-            None => match self.template(group, prefix) {
-                Some(t) => alicloud::fill_from_template(w.req, t),
-                None if group
-                    .get("launch_template_id")
-                    .is_some_and(|v| !matches!(v, Value::Null)) =>
-                {
-                    w.rows(
-                        group,
-                        &[
-                            alicloud::Row {
-                                attr: "launch_template_id",
-                                param: "LaunchTemplateId",
-                                when: alicloud::When::Set,
-                            },
-                            alicloud::Row {
-                                attr: "launch_template_version",
-                                param: "LaunchTemplateVersion",
-                                when: alicloud::When::Set,
-                            },
-                        ],
-                        "",
-                    );
-                }
-                None => w.req.notes.push(format!(
-                    "{group_address}: no scaling configuration or launch template for this \
-                     group in the plan; only RegionId, VSwitchId and Amount are sent"
-                )),
-            },
-        }
-        let vswitch = group
-            .get("vswitch_ids")
-            .filter(|v| !matches!(v, Value::Null))
-            .map(|v| match v {
-                Value::List(l) => l.first().cloned().unwrap_or(Value::Null),
-                other => other.clone(),
-            })
-            .or_else(|| group.get("vswitch_id").cloned());
-        match vswitch {
-            Some(Value::Str(s)) if !s.is_empty() => w.req.push("VSwitchId", s),
-            Some(Value::Unknown(from)) => w.unknown("vswitch_ids", "VSwitchId", &from),
-            _ => {}
-        }
-    }
-}
-
-/// `a` without `keys`.
-fn without(a: &Value, keys: &[&str]) -> Value {
-    match a {
-        Value::Map(m) => Value::Map(
-            m.iter()
-                .filter(|(k, _)| !keys.contains(&k.as_str()))
-                .cloned()
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// The resource address a reference names: `alicloud_ecs_launch_template.web.id` →
-/// `alicloud_ecs_launch_template.web` (an index kept: `x.web[0].id` → `x.web[0]`).
-fn resource_of(reference: &str) -> String {
-    let parts: Vec<&str> = reference.splitn(3, '.').collect();
-    match parts.as_slice() {
-        [ty, name, ..] => format!("{ty}.{name}"),
-        _ => reference.to_string(),
+            .or(configs.first())
+            .map(|(_, v)| v);
+        let template = self.template(group, prefix);
+        alicloud::scaling_group(w, group, active, template, "in the plan");
     }
 }
 

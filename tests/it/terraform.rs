@@ -555,3 +555,100 @@ fn spread_times_a_plans_requests_evenly_over_the_duration() {
     let o = run(&["--spread", "0m"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `ecsim check --json` on the shapes fixture with environment `env`.
+fn check_shapes(env: &[(&str, &str)], dir: &str) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"));
+    cmd.args(["check", "--at", AT, "--json", dir])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn configuration_reads_launch_templates_scaling_groups_and_variable_files() {
+    let dir = format!("{FIXTURES}/tf-shapes");
+    let o = check_shapes(&[], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let rows = json_lines(&o);
+    let got: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap().to_string(),
+                r["instances"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // web_count comes from terraform.tfvars (3; the variable has no default); the region from
+    // prod.auto.tfvars (cn-hangzhou, over terraform.tfvars' cn-beijing, in which the zone
+    // cn-hangzhou-i would not exist); the image, type, group, vSwitch and disk of both
+    // instances from the template (by reference and by name); the scaling group's min_size
+    // with its active configuration (the other one's image is gone).
+    let f = format!("{dir}/main.tf");
+    assert_eq!(
+        got,
+        [
+            (format!("{f}:29: alicloud_instance.web[0]"), 1),
+            (format!("{f}:29: alicloud_instance.web[1]"), 1),
+            (format!("{f}:29: alicloud_instance.web[2]"), 1),
+            (format!("{f}:36: alicloud_instance.by_name"), 1),
+            (format!("{f}:41: alicloud_ess_scaling_group.workers"), 2),
+        ]
+    );
+    // TF_VAR_ values are read, below the variable files: the template's type is the
+    // variable's, so every instance made from it fails, and the group (its own type) does not.
+    let o = check_shapes(&[("TF_VAR_web_type", "ecs.no-such-type")], &dir);
+    let codes: Vec<&str> = json_lines(&o)
+        .iter()
+        .map(|r| r["code"].as_str().unwrap_or("ok"))
+        .map(|c| if c == "ok" { "ok" } else { "error" })
+        .collect();
+    assert_eq!(codes, ["error", "error", "error", "error", "ok"]);
+    let o = check_shapes(&[("TF_VAR_web_type", "ecs.no-such-type")], &dir);
+    assert!(json_lines(&o)[0]["code"]
+        .as_str()
+        .unwrap()
+        .starts_with("InvalidInstanceType"));
+    let o = check_shapes(&[("TF_VAR_web_count", "1")], &dir);
+    assert_eq!(
+        json_lines(&o).len(),
+        5,
+        "terraform.tfvars wins over TF_VAR_"
+    );
+    let o = check_shapes(&[("ECSIM_TERRAFORM_SCALE", "max")], &dir);
+    assert_eq!(json_lines(&o)[4]["instances"], 6, "max_size");
+}
+
+#[test]
+fn a_variables_file_that_is_not_literal_is_an_input_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        format!("{FIXTURES}/tf-shapes/main.tf"),
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
+    let vars = dir.path().join("terraform.tfvars");
+    std::fs::write(&vars, "region = \"cn-hangzhou\"\nweb_count = var.other\n").unwrap();
+    let o = check_shapes(&[], dir.path().to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}:2:1: web_count: a variables file holds literal values only",
+            vars.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&vars, "").unwrap();
+    std::fs::write(dir.path().join("x.auto.tfvars.json"), "{\"web_count\": 2,}").unwrap();
+    let o = check_shapes(&[], dir.path().to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("x.auto.tfvars.json:1:") && stderr(&o).contains("invalid JSON"),
+        "{}",
+        stderr(&o)
+    );
+}
