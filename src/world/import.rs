@@ -418,7 +418,7 @@ fn no_region(name: &str, api: &str) -> Error {
 
 fn kind_line(name: &str, kind: &Kind, notes: &KindNotes) -> String {
     let (singular, _, _) = load::list_facts(kind.plural).expect("KINDS name world lists");
-    let mut line = format!("{name}: {}: {} {singular} used", kind.api, notes.used);
+    let mut line = format!("{name}: {}: {} {singular} items used", kind.api, notes.used);
     if notes.repeated > 0 {
         line.push_str(&format!(
             "; {} already read from an earlier page, the same",
