@@ -683,7 +683,10 @@ fn count_instances(
     if let Some(groups) = gathered.items.get_mut("SecurityGroups") {
         let mut counted = Vec::new();
         for k in groups.values_mut() {
-            if k.has_ecs_count || regions.is_empty() {
+            // Only where DescribeInstances covered the group's region: elsewhere its members
+            // are unknown, and 0 would be a guess.
+            let region = k.value.get("RegionId").and_then(Value::as_str);
+            if k.has_ecs_count || !region.is_some_and(|r| regions.contains_key(r)) {
                 continue;
             }
             let Some(id) = k.value.get("SecurityGroupId").and_then(Value::as_str) else {
@@ -836,5 +839,93 @@ fn attribute_lists(gathered: &Gathered, world: &mut Map<String, Value>) {
             "DiskCapacityQuotas".into(),
             json!({ "DiskCapacityQuota": disks }),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(files: &[(&str, Value)], region: Option<&str>) -> Result<Imported> {
+        let texts: Vec<(String, String)> = files
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        let files: Vec<ExportFile> = texts
+            .iter()
+            .map(|(name, text)| ExportFile { name, text })
+            .collect();
+        import(
+            &files,
+            &Options {
+                region: region.map(str::to_string),
+            },
+        )
+    }
+
+    #[test]
+    fn dropped_names_nested_paths_once_and_skips_nulls() {
+        let raw = json!({"A": 1, "B": null, "C": {"D": [{"E": 1, "F": 2}, {"E": 1, "F": 3}]}});
+        let kept = json!({"A": 1, "C": {"D": [{"E": 1}, {"E": 1}]}});
+        let mut out = BTreeSet::new();
+        dropped(&raw, &kept, "", &mut out);
+        assert_eq!(out.into_iter().collect::<Vec<_>>(), ["C.D[].F"]);
+    }
+
+    #[test]
+    fn a_system_image_stays_public_and_a_custom_one_takes_the_region() {
+        let export = json!({"RequestId": "r", "RegionId": "cn-test", "Images": {"Image": [
+            {"ImageId": "pub", "OSType": "linux", "Size": 20, "ImageOwnerAlias": "system"},
+            {"ImageId": "mine", "OSType": "linux", "Size": 20, "ImageOwnerAlias": "self"}]}});
+        let out = run(&[("i.json", export)], None).unwrap();
+        let images = out.world["Images"]["Image"].as_array().unwrap();
+        let region = |id: &str| {
+            images
+                .iter()
+                .find(|i| i["ImageId"] == id)
+                .map(|i| i.get("RegionId").cloned())
+        };
+        assert_eq!(region("pub"), Some(None));
+        assert_eq!(region("mine"), Some(Some(json!("cn-test"))));
+        // Without a region anywhere, a custom image cannot be placed.
+        let pager = json!({"Images": {"Image": [
+            {"ImageId": "mine", "OSType": "linux", "Size": 20, "ImageOwnerAlias": "self"}]}});
+        let e = run(&[("p.json", pager)], None).unwrap_err().to_string();
+        assert!(e.starts_with("p.json: DescribeImages") && e.contains("--region"), "{e}");
+    }
+
+    #[test]
+    fn an_item_that_does_not_read_is_skipped_with_its_reason() {
+        let export = json!({"RegionId": "cn-test", "Snapshots": {"Snapshot": [
+            {"SnapshotId": "s-ok", "SourceDiskType": "data", "SourceDiskSize": "40",
+             "Status": "accomplished", "CreationTime": "2026-01-01T00:00:00Z"},
+            {"SnapshotId": "s-bad", "SourceDiskType": "data", "SourceDiskSize": "forty",
+             "Status": "accomplished", "CreationTime": "2026-01-01T00:00:00Z"}]}});
+        let out = run(&[("s.json", export)], None).unwrap();
+        assert_eq!(out.world["Snapshots"]["Snapshot"].as_array().unwrap().len(), 1);
+        let report = out.report.join("\n");
+        assert!(report.contains("1 Snapshot items used; 1 skipped"), "{report}");
+        assert!(
+            report.contains("skipped Snapshots.Snapshot[1]: SourceDiskSize \"forty\""),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn an_empty_describe_instances_zeroes_the_regions_use() {
+        let export = json!({"RequestId": "r", "TotalCount": 0, "Instances": {"Instance": []}});
+        let out = run(&[("i.json", export)], Some("cn-hangzhou")).unwrap();
+        let q = &out.world["RegionQuotas"]["RegionQuota"][0];
+        assert_eq!(q["RegionId"], "cn-hangzhou");
+        assert_eq!(q["UsedPostpaidInstanceCount"], 0);
+        assert_eq!(q["UsedPayByTrafficBandwidth"], 0, "the default's invented use is gone");
+        assert_eq!(q["MaxPostpaidInstanceCount"], 500, "the default's limit stays");
+    }
+
+    #[test]
+    fn every_kind_is_a_world_list() {
+        for k in KINDS {
+            assert!(load::list_facts(k.plural).is_some(), "{}", k.plural);
+        }
     }
 }
