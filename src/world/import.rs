@@ -5,7 +5,8 @@
 //! envelope (`RequestId`, `TotalCount`, paging fields) is read for nothing but its `RegionId`.
 //! Pages of one export concatenate: items are matched by the loader's identity fields, and a
 //! later file's item replaces an earlier one of the same identity (as `--world` files merge),
-//! which the report says. Each item is read as its record and written back as the record, so
+//! which the report says; a zone read again (DescribeAvailableResource answers one
+//! `DestinationResource` per call) adds its resources instead. Each item is read as its record and written back as the record, so
 //! the fields ecsim does not read are dropped, and every item kept is one `--world` accepts.
 //!
 //! Existing instances (DescribeInstances) count where the real account counts them: in the
@@ -224,6 +225,7 @@ struct KindNotes {
     used: usize,
     replaced: usize,
     repeated: usize,
+    merged: usize,
     skipped: Vec<String>,
     dropped: BTreeSet<String>,
 }
@@ -425,6 +427,13 @@ fn kind_line(name: &str, kind: &Kind, notes: &KindNotes) -> String {
             notes.repeated
         ));
     }
+    if notes.merged > 0 {
+        line.push_str(&format!(
+            "; {} add their resources to zones read earlier (a resource Type read again: the \
+             later file wins)",
+            notes.merged
+        ));
+    }
     if notes.replaced > 0 {
         line.push_str(&format!(
             "; {} replace different items of the same id read earlier (the later file wins)",
@@ -551,19 +560,46 @@ fn read_list(
             .then(|| Instance::deserialize(&value).ok())
             .flatten()
             .map(|r| Counted::read(raw_fields, &r));
-        let kept = Kept {
+        let mut kept = Kept {
             has_ecs_count: raw_fields.contains_key("EcsCount"),
             counted,
             value,
         };
         match store.get(&id) {
             Some(old) if old.value == kept.value => notes.repeated += 1,
+            // DescribeAvailableResource answers one DestinationResource per call: the same
+            // zone's InstanceType, SystemDisk and DataDisk exports add up.
+            Some(old) if kind.plural == "AvailableZones" => {
+                kept.value = merge_zone(&old.value, kept.value);
+                notes.merged += 1;
+            }
             Some(_) => notes.replaced += 1,
             None => notes.used += 1,
         }
         store.insert(id, kept);
     }
     Ok(notes)
+}
+
+/// A zone read again: `later`'s fields, with the resources of `earlier` whose `Type` `later`
+/// does not list kept before its own.
+fn merge_zone(earlier: &Value, mut later: Value) -> Value {
+    let path = ["AvailableResources", "AvailableResource"];
+    let resources = |v: &Value| -> Vec<Value> {
+        v.get(path[0])
+            .and_then(|r| r.get(path[1]))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mine = resources(&later);
+    let mut all: Vec<Value> = resources(earlier)
+        .into_iter()
+        .filter(|r| !mine.iter().any(|m| m.get("Type") == r.get("Type")))
+        .collect();
+    all.extend(mine);
+    later[path[0]] = json!({ path[1]: all });
+    later
 }
 
 /// The field paths of `raw` that `kept` lacks (`DiskDeviceMappings.DiskDeviceMapping[].Device`),
@@ -920,6 +956,35 @@ mod tests {
         assert_eq!(q["UsedPostpaidInstanceCount"], 0);
         assert_eq!(q["UsedPayByTrafficBandwidth"], 0, "the default's invented use is gone");
         assert_eq!(q["MaxPostpaidInstanceCount"], 500, "the default's limit stays");
+    }
+
+    #[test]
+    fn a_zones_disk_export_adds_to_its_instance_type_export() {
+        let zone = |kind: &str, value: &str| {
+            json!({"RequestId": "r", "AvailableZones": {"AvailableZone": [
+                {"ZoneId": "cn-test-a", "RegionId": "cn-test", "Status": "Available",
+                 "StatusCategory": "WithStock", "AvailableResources": {"AvailableResource": [
+                    {"Type": kind, "SupportedResources": {"SupportedResource": [
+                        {"Value": value, "Status": "Available", "StatusCategory": "WithStock"}]}}]}}]}})
+        };
+        let out = run(
+            &[
+                ("types.json", zone("InstanceType", "ecs.g7.large")),
+                ("disks.json", zone("SystemDisk", "cloud_essd")),
+            ],
+            None,
+        )
+        .unwrap();
+        let zones = out.world["AvailableZones"]["AvailableZone"].as_array().unwrap();
+        assert_eq!(zones.len(), 1);
+        let types: Vec<&Value> = zones[0]["AvailableResources"]["AvailableResource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["Type"])
+            .collect();
+        assert_eq!(types, ["InstanceType", "SystemDisk"]);
+        assert!(out.report.join("\n").contains("1 add their resources"), "{:?}", out.report);
     }
 
     #[test]
