@@ -105,7 +105,11 @@ static KINDS: &[Kind] = &[
         normalize::<LaunchTemplateVersion>,
     ),
     kind("RAM ListRoles", "Roles", normalize::<RamRole>),
-    kind("DescribeHpcClusters", "HpcClusters", normalize::<HpcCluster>),
+    kind(
+        "DescribeHpcClusters",
+        "HpcClusters",
+        normalize::<HpcCluster>,
+    ),
     kind(
         "DescribeDeploymentSets",
         "DeploymentSets",
@@ -252,7 +256,7 @@ pub fn import(files: &[ExportFile], options: &Options) -> Result<Imported> {
     let mut world = Map::new();
     let quota_notes = count_instances(&mut gathered, &default, &mut world);
     for (plural, items) in &gathered.items {
-        let (singular, _, _) = load::list_facts(plural).expect("KINDS name world lists");
+        let (singular, _) = load::list_facts(plural).expect("KINDS name world lists");
         let list: Vec<Value> = items.values().map(|k| k.value.clone()).collect();
         world.insert((*plural).to_string(), json!({ singular: list }));
     }
@@ -281,8 +285,11 @@ fn accepted() -> String {
     let mut names: Vec<String> = KINDS
         .iter()
         .map(|k| {
-            let (singular, _, _) = load::list_facts(k.plural).expect("KINDS name world lists");
-            format!("{} ({{\"{}\": {{\"{singular}\": [...]}}}})", k.api, k.plural)
+            let (singular, _) = load::list_facts(k.plural).expect("KINDS name world lists");
+            format!(
+                "{} ({{\"{}\": {{\"{singular}\": [...]}}}})",
+                k.api, k.plural
+            )
         })
         .collect();
     names.push(format!(
@@ -419,7 +426,7 @@ fn no_region(name: &str, api: &str) -> Error {
 }
 
 fn kind_line(name: &str, kind: &Kind, notes: &KindNotes) -> String {
-    let (singular, _, _) = load::list_facts(kind.plural).expect("KINDS name world lists");
+    let (singular, _) = load::list_facts(kind.plural).expect("KINDS name world lists");
     let mut line = format!("{name}: {}: {} {singular} items used", kind.api, notes.used);
     if notes.repeated > 0 {
         line.push_str(&format!(
@@ -474,7 +481,7 @@ fn read_list(
     region: Option<&str>,
     gathered: &mut Gathered,
 ) -> Result<KindNotes> {
-    let (singular, _, regional) = load::list_facts(kind.plural).expect("KINDS name world lists");
+    let (singular, regional) = load::list_facts(kind.plural).expect("KINDS name world lists");
     let shape = format!(
         "the {} response holds \"{}\": {{\"{singular}\": [...]}}",
         kind.api, kind.plural
@@ -760,15 +767,14 @@ fn count_instances(
         fields.retain(|k, _| !k.starts_with("Used"));
         if let Some(u) = regions.get(r) {
             fields.insert("UsedPostpaidInstanceCount".into(), json!(u.postpaid));
-            fields.insert("UsedPostpaidInstanceVcpuCount".into(), json!(u.postpaid_vcpus));
+            fields.insert(
+                "UsedPostpaidInstanceVcpuCount".into(),
+                json!(u.postpaid_vcpus),
+            );
             fields.insert("UsedSpotInstanceVcpuCount".into(), json!(u.spot_vcpus));
             fields.insert("UsedPayByTrafficBandwidth".into(), json!(u.traffic_bw));
             fields.insert("UsedPayByBandwidthBandwidth".into(), json!(u.fixed_bw));
-            let states: Vec<String> = u
-                .states
-                .iter()
-                .map(|(s, n)| format!("{n} {s}"))
-                .collect();
+            let states: Vec<String> = u.states.iter().map(|(s, n)| format!("{n} {s}")).collect();
             notes.push(format!(
                 "{r}: {} existing instances counted ({}): {} pay-as-you-go ({} vCPUs), {} spot \
                  ({} vCPUs), {} subscription (in their VPC and security groups only); public \
@@ -927,7 +933,10 @@ mod tests {
         let pager = json!({"Images": {"Image": [
             {"ImageId": "mine", "OSType": "linux", "Size": 20, "ImageOwnerAlias": "self"}]}});
         let e = run(&[("p.json", pager)], None).unwrap_err().to_string();
-        assert!(e.starts_with("p.json: DescribeImages") && e.contains("--region"), "{e}");
+        assert!(
+            e.starts_with("p.json: DescribeImages") && e.contains("--region"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -938,9 +947,15 @@ mod tests {
             {"SnapshotId": "s-bad", "SourceDiskType": "data", "SourceDiskSize": "forty",
              "Status": "accomplished", "CreationTime": "2026-01-01T00:00:00Z"}]}});
         let out = run(&[("s.json", export)], None).unwrap();
-        assert_eq!(out.world["Snapshots"]["Snapshot"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            out.world["Snapshots"]["Snapshot"].as_array().unwrap().len(),
+            1
+        );
         let report = out.report.join("\n");
-        assert!(report.contains("1 Snapshot items used; 1 skipped"), "{report}");
+        assert!(
+            report.contains("1 Snapshot items used; 1 skipped"),
+            "{report}"
+        );
         assert!(
             report.contains("skipped Snapshots.Snapshot[1]: SourceDiskSize \"forty\""),
             "{report}"
@@ -954,8 +969,14 @@ mod tests {
         let q = &out.world["RegionQuotas"]["RegionQuota"][0];
         assert_eq!(q["RegionId"], "cn-hangzhou");
         assert_eq!(q["UsedPostpaidInstanceCount"], 0);
-        assert_eq!(q["UsedPayByTrafficBandwidth"], 0, "the default's invented use is gone");
-        assert_eq!(q["MaxPostpaidInstanceCount"], 500, "the default's limit stays");
+        assert_eq!(
+            q["UsedPayByTrafficBandwidth"], 0,
+            "the default's invented use is gone"
+        );
+        assert_eq!(
+            q["MaxPostpaidInstanceCount"], 500,
+            "the default's limit stays"
+        );
     }
 
     #[test]
@@ -975,7 +996,9 @@ mod tests {
             None,
         )
         .unwrap();
-        let zones = out.world["AvailableZones"]["AvailableZone"].as_array().unwrap();
+        let zones = out.world["AvailableZones"]["AvailableZone"]
+            .as_array()
+            .unwrap();
         assert_eq!(zones.len(), 1);
         let types: Vec<&Value> = zones[0]["AvailableResources"]["AvailableResource"]
             .as_array()
@@ -984,7 +1007,11 @@ mod tests {
             .map(|r| &r["Type"])
             .collect();
         assert_eq!(types, ["InstanceType", "SystemDisk"]);
-        assert!(out.report.join("\n").contains("1 add their resources"), "{:?}", out.report);
+        assert!(
+            out.report.join("\n").contains("1 add their resources"),
+            "{:?}",
+            out.report
+        );
     }
 
     #[test]

@@ -468,12 +468,12 @@ fn service_fault_fields() -> Vec<String> {
 }
 
 /// What `world import` needs of one wrapped list (`plural`, the `WorldDoc` key): its list
-/// key, identity fields and whether items take an export's `RegionId`, from the one table.
-pub(crate) fn list_facts(plural: &str) -> Option<(&'static str, &'static [(&'static str, bool)], bool)> {
+/// key and whether items take an export's `RegionId`, from the one table.
+pub(crate) fn list_facts(plural: &str) -> Option<(&'static str, bool)> {
     LISTS
         .iter()
         .find(|l| l.plural == plural)
-        .map(|l| (l.singular, l.identity, l.regional))
+        .map(|l| (l.singular, l.regional))
 }
 
 /// The loader's own check of one item of the list `plural` (its record, plus what serde

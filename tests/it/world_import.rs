@@ -105,7 +105,10 @@ fn the_default_worlds_describe_shaped_files_import_back_into_the_default_world()
     for changes in [
         vec![],
         vec![("InstanceType", "ecs.gn6i-c4g1.xlarge")],
-        vec![("SecurityGroupId", "sg-bp1fullgroup9k2m7x4q"), ("Amount", "20")],
+        vec![
+            ("SecurityGroupId", "sg-bp1fullgroup9k2m7x4q"),
+            ("Amount", "20"),
+        ],
         vec![("ImageId", "m-bp1marketunsub5x2k9m")],
     ] {
         let r = request(&changes);
@@ -127,7 +130,14 @@ fn the_output_is_sorted_so_file_order_and_reruns_do_not_change_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("w.json");
     let o = ecsim(
-        &["world", "import", a[0], a[1], "--out", out.to_str().unwrap()],
+        &[
+            "world",
+            "import",
+            a[0],
+            a[1],
+            "--out",
+            out.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -157,10 +167,16 @@ fn two_pages_concatenate_and_unused_fields_are_reported() {
         report.contains("instances-page2.json: DescribeInstances: 4 Instance items used; 1 already read from an earlier page"),
         "{report}"
     );
-    assert!(report.contains("HostName"), "dropped fields named: {report}");
+    assert!(
+        report.contains("HostName"),
+        "dropped fields named: {report}"
+    );
     let first = &world["Instances"]["Instance"][0];
     assert!(first.get("HostName").is_none() && first.get("Tags").is_none());
-    assert_eq!(first["VpcAttributes"]["VSwitchId"], "vsw-bp1s5fnvk4gn2tws03624");
+    assert_eq!(
+        first["VpcAttributes"]["VSwitchId"],
+        "vsw-bp1s5fnvk4gn2tws03624"
+    );
     assert!(first["VpcAttributes"].get("NatIpAddress").is_none());
 }
 
@@ -173,7 +189,10 @@ fn a_changed_item_on_a_later_page_replaces_the_earlier_one_and_says_so() {
     let later = dir.path().join("later.json");
     std::fs::write(&later, text).unwrap();
     let (world, report) = import(&[&fixture("instances-page1.json"), later.to_str().unwrap()]);
-    assert!(report.contains("replace different items of the same id"), "{report}");
+    assert!(
+        report.contains("replace different items of the same id"),
+        "{report}"
+    );
     let states: Vec<&str> = world["Instances"]["Instance"]
         .as_array()
         .unwrap()
@@ -196,8 +215,17 @@ fn imported_instances_make_a_launch_hit_the_vcpu_quota_it_passes_without_them() 
     assert_eq!(q["UsedPostpaidInstanceCount"], 7);
     assert_eq!(q["UsedPostpaidInstanceVcpuCount"], 896);
     assert_eq!(q["UsedSpotInstanceVcpuCount"], 2);
-    assert_eq!(q["MaxPostpaidInstanceVcpuCount"], 1000, "the default world's limit");
-    assert_eq!((q["UsedPayByTrafficBandwidth"].clone(), q["UsedPayByBandwidthBandwidth"].clone()), (100.into(), 50.into()));
+    assert_eq!(
+        q["MaxPostpaidInstanceVcpuCount"], 1000,
+        "the default world's limit"
+    );
+    assert_eq!(
+        (
+            q["UsedPayByTrafficBandwidth"].clone(),
+            q["UsedPayByBandwidthBandwidth"].clone()
+        ),
+        (100.into(), 50.into())
+    );
     assert!(report.contains("1 Stopped"), "{report}");
     let dir = tempfile::tempdir().unwrap();
     let path = world_file(&dir, &world);
@@ -206,7 +234,11 @@ fn imported_instances_make_a_launch_hit_the_vcpu_quota_it_passes_without_them() 
     assert_eq!(without.status.code(), Some(0), "{}", stdout(&without));
     let with = ecsim(&["check", "--json", "--world", &path, &r], None);
     assert_eq!(with.status.code(), Some(1), "{}", stdout(&with));
-    assert!(stdout(&with).contains("QuotaExceed.AfterpayInstance"), "{}", stdout(&with));
+    assert!(
+        stdout(&with).contains("QuotaExceed.AfterpayInstance"),
+        "{}",
+        stdout(&with)
+    );
 }
 
 #[test]
@@ -230,7 +262,10 @@ fn a_security_group_without_ecs_count_counts_its_imported_members() {
         .find(|g| g["SecurityGroupId"] == "sg-bp15ed6xe1yxeycg7o3k")
         .unwrap()
         .clone();
-    assert_eq!(web["EcsCount"], 12, "the export's EcsCount already counts them");
+    assert_eq!(
+        web["EcsCount"], 12,
+        "the export's EcsCount already counts them"
+    );
 }
 
 #[test]
@@ -242,9 +277,18 @@ fn account_attributes_replace_the_counted_vcpus_rather_than_add_to_them() {
         &fixture("account-attributes.json"),
     ]);
     let q = &world["RegionQuotas"]["RegionQuota"][0];
-    assert_eq!(q["UsedPostpaidInstanceVcpuCount"], 900, "the API's own figure");
-    assert_eq!(q["UsedPostpaidInstanceCount"], 4, "no attribute gives it: counted");
-    assert!(report.contains("already counts the existing instances"), "{report}");
+    assert_eq!(
+        q["UsedPostpaidInstanceVcpuCount"], 900,
+        "the API's own figure"
+    );
+    assert_eq!(
+        q["UsedPostpaidInstanceCount"], 4,
+        "no attribute gives it: counted"
+    );
+    assert!(
+        report.contains("already counts the existing instances"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -252,7 +296,10 @@ fn an_export_without_a_region_needs_region() {
     let o = ecsim(&["world", "import", &fixture("key-pairs-pager.json")], None);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("key-pairs-pager.json") && e.contains("--region"), "{e}");
+    assert!(
+        e.contains("key-pairs-pager.json") && e.contains("--region"),
+        "{e}"
+    );
     assert!(o.stdout.is_empty(), "no partial world");
     let (world, _) = import(&["--region", "cn-shanghai", &fixture("key-pairs-pager.json")]);
     assert_eq!(world["KeyPairs"]["KeyPair"][0]["RegionId"], "cn-shanghai");
@@ -264,13 +311,20 @@ fn an_unknown_shape_or_bad_json_exits_2_naming_the_file() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("disks.json: not a Describe* export"), "{e}");
-    assert!(e.contains("Disks") && e.contains("DescribeImages ({\"Images\""), "{e}");
+    assert!(
+        e.contains("Disks") && e.contains("DescribeImages ({\"Images\""),
+        "{e}"
+    );
     let o = ecsim(&["world", "import", "data/world/stock.json"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Stock is ecsim-only"), "{}", stderr(&o));
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, "{\n  \"Images\": {\"Image\": [\n    {\"ImageId\": }\n").unwrap();
+    std::fs::write(
+        &bad,
+        "{\n  \"Images\": {\"Image\": [\n    {\"ImageId\": }\n",
+    )
+    .unwrap();
     let o = ecsim(&["world", "import", bad.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
