@@ -9,6 +9,7 @@ pub mod codes;
 pub mod run;
 pub mod serve;
 pub mod verify;
+pub mod world;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
     Serve(serve::ServeArgs),
+    /// Build world files: `world import` turns Describe* exports into one.
+    World(world::WorldArgs),
     /// Check an output directory against its run.json manifest (exit 0 verified, 1 not).
     #[command(hide = true)]
     Verify(verify::VerifyArgs),
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
         Command::Codes(a) => codes::run(a),
         Command::Run(a) => run::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::World(a) => world::run(a),
         Command::Verify(a) => verify::run(a),
     }
 }

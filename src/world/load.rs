@@ -467,6 +467,30 @@ fn service_fault_fields() -> Vec<String> {
     })
 }
 
+/// What `world import` needs of one wrapped list (`plural`, the `WorldDoc` key): its list
+/// key and whether items take an export's `RegionId`, from the one table.
+pub(crate) fn list_facts(plural: &str) -> Option<(&'static str, bool)> {
+    LISTS
+        .iter()
+        .find(|l| l.plural == plural)
+        .map(|l| (l.singular, l.regional))
+}
+
+/// The loader's own check of one item of the list `plural` (its record, plus what serde
+/// cannot express), so `world import` keeps only items `--world` would accept.
+pub(crate) fn check_list_item(plural: &str, item: &Value) -> std::result::Result<(), String> {
+    match LISTS.iter().find(|l| l.plural == plural) {
+        Some(spec) => (spec.check)(item),
+        None => Err(format!("\"{plural}\" is not a world list")),
+    }
+}
+
+/// The identity of an item of the list `plural`, as the merge matches it.
+pub(crate) fn item_identity(plural: &str, item: &Map<String, Value>) -> Option<Vec<String>> {
+    let spec = LISTS.iter().find(|l| l.plural == plural)?;
+    identity(spec, item).ok()
+}
+
 /// Every key a world document takes, in `WorldDoc` order.
 pub fn world_keys() -> Vec<&'static str> {
     let mut keys: Vec<&str> = LISTS.iter().map(|l| l.plural).collect();
@@ -602,7 +626,7 @@ fn merge_text(base: &mut Value, source: &str, text: &str) -> Result<()> {
 }
 
 /// serde_json's message without its trailing ` at line L column C` (the place says it).
-fn strip_position(e: &serde_json::Error) -> String {
+pub(crate) fn strip_position(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     crate::error::plain(msg.strip_suffix(&suffix).unwrap_or(&msg))

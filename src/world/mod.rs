@@ -8,6 +8,7 @@
 //! the replay engine's state, seeded from the counts here.
 
 pub mod attributes;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod standing;

@@ -22,3 +22,4 @@ mod streaming;
 mod support;
 mod terraform;
 mod throttling;
+mod world_import;
