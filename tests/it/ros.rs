@@ -347,3 +347,37 @@ fn a_secret_from_the_parameters_file_is_sent_but_never_shown() {
     assert_eq!(reqs[0].get("Password"), Some(marker));
     assert!(reqs[0].hidden.iter().any(|h| h == "Password"));
 }
+
+#[test]
+fn a_yaml_template_and_its_json_twin_give_the_same_requests() {
+    use ecsim::input::ros;
+    let yaml = std::fs::read_to_string(STACK).unwrap();
+    let long_form = ros::doc::Doc::from_yaml(STACK, &yaml).unwrap().root;
+    let json = serde_json::to_string_pretty(&long_form).unwrap();
+    assert!(
+        json.contains("\"Fn::FindInMap\"") && !json.contains('!'),
+        "{json}"
+    );
+    let file =
+        ros::params::read_file(std::path::Path::new("tests/fixtures/ros/prod.json")).unwrap();
+    let strip = |reqs: Vec<ecsim::request::RawRequest>| {
+        reqs.into_iter()
+            .map(|mut r| {
+                r.source = r.source.rsplit(": ").next().unwrap().to_string();
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let from_yaml = strip(
+        ros::read_with("t.yaml", &yaml, Some(&file))
+            .unwrap()
+            .unwrap(),
+    );
+    let from_json = strip(
+        ros::read_with("t.json", &json, Some(&file))
+            .unwrap()
+            .unwrap(),
+    );
+    assert_eq!(from_yaml.len(), 3);
+    assert_eq!(from_yaml, from_json);
+}

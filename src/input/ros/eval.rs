@@ -53,11 +53,7 @@ impl<'d> Resolver<'d> {
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
-                    .filter(|(k, d)| {
-                        d.get("NoEcho")
-                            .is_some_and(|v| v == &Value::Bool(true) || v == "true")
-                            || k.to_ascii_lowercase().contains("password")
-                    })
+                    .filter(|(k, d)| super::params::is_secret(k, d))
                     .map(|(k, _)| k.clone())
                     .collect()
             })

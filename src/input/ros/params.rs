@@ -143,9 +143,7 @@ pub fn resolve(doc: &Doc, file: Option<&Supplied>) -> Result<BTreeMap<String, Pa
     let mut out = BTreeMap::new();
     for (name, decl) in declared {
         let ptr = child("/Parameters", name);
-        let secret = decl.get("NoEcho").is_some_and(|v| {
-            v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
-        }) || name.to_ascii_lowercase().contains("password");
+        let secret = is_secret(name, decl);
         let ty = decl.get("Type").and_then(Value::as_str).unwrap_or("String");
         let given = file.and_then(|f| {
             f.values
@@ -189,6 +187,13 @@ pub fn resolve(doc: &Doc, file: Option<&Supplied>) -> Result<BTreeMap<String, Pa
         out.insert(name.clone(), Param::Known(value));
     }
     Ok(out)
+}
+
+/// Whether a parameter's value is secret: `NoEcho`, or a name that says password.
+pub fn is_secret(name: &str, decl: &Value) -> bool {
+    decl.get("NoEcho").is_some_and(|v| {
+        v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    }) || name.to_ascii_lowercase().contains("password")
 }
 
 fn clip(v: &Value) -> String {
