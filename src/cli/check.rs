@@ -45,6 +45,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core; at most 256). The output does not depend on it.
     #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
     pub threads: Option<u16>,
+    /// Values for ROS templates' parameters, over their defaults: a JSON object of name →
+    /// value, or `[{"ParameterKey": ..., "ParameterValue": ...}]` (docs/ros.md).
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
 }
 
 /// One input named on the command line, opened: its display name and a reader, or the
@@ -59,6 +63,10 @@ impl Input {
     /// Reads a Terraform configuration whole, or opens the wire (or plan) input.
     fn open(self) -> crate::Result<Opened<Box<dyn BufRead + Send>>> {
         match &self.configuration {
+            Some(path) if crate::input::ros::is_yaml_path(path) => {
+                crate::input::ros::read_path(path)
+                    .map(|reqs| Opened::Document(crate::input::Document::of(reqs)))
+            }
             Some(path) => crate::input::hcl::read_path(path)
                 .map(|reqs| Opened::Document(crate::input::Document::of(reqs))),
             None => wire::open(&self.name, self.reader),
@@ -76,7 +84,7 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
     let mut out = Vec::new();
     for (i, a) in args.iter().enumerate() {
         let path = std::path::Path::new(a);
-        if crate::input::hcl::is_configuration(path) {
+        if crate::input::hcl::is_configuration(path) || crate::input::ros::is_yaml_path(path) {
             out.push(Input {
                 name: a.clone(),
                 reader: Box::new(std::io::empty()),
@@ -206,6 +214,12 @@ pub fn run(a: CheckArgs) -> crate::Result<Output> {
     crate::cost::spot::check_world_prices(&doc, &super::serve::world_names(&a.world))?;
     let mut world = crate::world::World::from_doc(doc);
     world.edition = a.edition;
+    crate::input::ros::params::set_supplied(
+        a.parameters
+            .as_deref()
+            .map(crate::input::ros::params::read_file)
+            .transpose()?,
+    );
     let inputs = open_inputs(&a.requests)?;
     let stdout = std::io::stdout();
     let tally = stream(

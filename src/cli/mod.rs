@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod init;
 pub mod run;
 pub mod serve;
 pub mod verify;
@@ -30,6 +31,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the error catalog: code, HTTP status, message, condition, origin.
     Codes(codes::CodesArgs),
+    /// Write a starter scenario (`--out FILE`, default starter.json) that runs as it is.
+    Init(init::InitArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
     Run(run::RunArgs),
     /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
@@ -54,6 +57,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Codes(a) => codes::run(a),
+        Command::Init(a) => init::run(a),
         Command::Run(a) => run::run(a),
         Command::Serve(a) => serve::run(a),
         Command::World(a) => world::run(a),

@@ -44,6 +44,9 @@ pub struct RunArgs {
     /// estimated before any trial runs, and a run over this is refused (docs/reliability.md).
     #[arg(long, value_name = "SIZE", value_parser = limits::parse_bytes, default_value = "4GiB")]
     pub max_memory: u64,
+    /// Values for ROS templates' parameters, over their defaults (docs/ros.md).
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
     /// Exit with status 1 when an expectation fails.
     #[arg(long)]
     pub check: bool,
@@ -115,6 +118,12 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             ..Output::default()
         });
     }
+    crate::input::ros::params::set_supplied(
+        a.parameters
+            .as_deref()
+            .map(crate::input::ros::params::read_file)
+            .transpose()?,
+    );
     let mut scenarios: Vec<Scenario> = a
         .scenarios
         .iter()

@@ -75,7 +75,7 @@ pub fn load_expanded_with(path: &Path, options: &super::LoadOptions) -> Result<V
     let csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if csv || super::is_configuration(path) {
+    if csv || super::is_configuration(path) || crate::input::ros::is_yaml_path(path) {
         return Ok(vec![base]);
     }
     // Through the capped reader like the first read (a byte-order mark dropped, the size
