@@ -242,15 +242,15 @@ pub fn percent(x: f64) -> String {
 }
 
 impl Share {
-    /// `12.5% [10.1%, 15.3%]`, or for zero events `0 of 200 (< 1.5% at 95%)`.
+    /// `12.5% [10.1%, 15.3%]`, or for zero events `< 1.5% (none of 200, 95%)`.
     pub fn text(&self) -> String {
-        let lvl = format!("{:.0}%", self.level * 100.0);
+        let lvl = format!("{}%", self.level * 100.0);
         match self.method {
             Method::RuleOfThree if self.k == 0 => {
-                format!("0 of {} (< {} at {lvl})", self.n, percent(self.hi))
+                format!("< {} (none of {}, {lvl})", percent(self.hi), self.n)
             }
             Method::RuleOfThree => {
-                format!("{} of {} (> {} at {lvl})", self.k, self.n, percent(self.lo))
+                format!("> {} (all of {}, {lvl})", percent(self.lo), self.n)
             }
             _ => format!(
                 "{} [{}, {}]",
@@ -318,11 +318,11 @@ mod tests {
         let z = share(0, 200, LEVEL);
         assert_eq!(z.method, Method::RuleOfThree);
         close(z.hi, 3.0 / 200.0, 2e-4);
-        assert_eq!(z.text(), "0 of 200 (< 1.5% at 95%)");
+        assert_eq!(z.text(), "< 1.5% (none of 200, 95%)");
         let one = share(1, 1_000_000, LEVEL);
         assert_eq!(one.text(), "0.00010% [0.0000025%, 0.00056%]");
         assert_eq!(share(50, 200, LEVEL).text(), "25.0% [19.5%, 31.4%]");
-        assert_eq!(share(200, 200, LEVEL).text(), "200 of 200 (> 98.5% at 95%)");
+        assert_eq!(share(200, 200, LEVEL).text(), "> 98.5% (all of 200, 95%)");
     }
 
     #[test]
@@ -355,7 +355,7 @@ mod tests {
         let b = quantile_bounds(&v, 0.5, 0.95);
         assert_eq!((b.lo, b.hi), (Some(6.0), Some(15.0)));
         // p99 of 200 values: P(B ≤ 199) = 1 − 0.99^200 = 0.866 < 0.975, no upper bound;
-        // P(B ≤ l − 1) ≤ 0.025 gives l − 1 = 194 (P(B ≤ 194) = 0.0168, P(B ≤ 195) = 0.0523).
+        // P(B ≤ l − 1) ≤ 0.025 gives l − 1 = 194 (P(B ≤ 194) = 0.0160, P(B ≤ 195) = 0.0517).
         assert_eq!(quantile_ranks(200, 0.99, 0.95), (195, 201));
         let v: Vec<f64> = (1..=200).map(f64::from).collect();
         let b = quantile_bounds(&v, 0.99, 0.95);
