@@ -18,6 +18,7 @@ mod ros;
 mod secrets;
 mod serve;
 mod serve_edges;
+mod statistics;
 mod streaming;
 mod support;
 mod terraform;
