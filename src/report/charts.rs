@@ -511,11 +511,15 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
     if !s.histogram.is_empty() {
         let m = PALETTE[3];
         chart
-            .draw_secondary_series(s.histogram.iter().map(|&(a, b, v)| {
-                Rectangle::new([pc(a, 0.0), pc(b, v)], m.mix(0.35).filled())
-            }))?
+            .draw_secondary_series(
+                s.histogram
+                    .iter()
+                    .map(|&(a, b, v)| Rectangle::new([pc(a, 0.0), pc(b, v)], m.mix(0.35).filled())),
+            )?
             .label("first interruption times (% of trials per bin)")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], m.mix(0.35).filled()));
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 14, y + 5)], m.mix(0.35).filled())
+            });
     }
     if !s.interrupted.is_empty() {
         let m = PALETTE[2];
@@ -1361,7 +1365,11 @@ mod tests {
         let want = crate::stats::share(2, 5, 0.95);
         assert!((last.2 - 100.0 * want.lo).abs() < 1e-9 && (last.3 - 100.0 * want.hi).abs() < 1e-9);
         assert_eq!(s.histogram, [(3.0, 3.5, 20.0), (8.0, 8.5, 20.0)]);
-        assert!(s.title.ends_with("interruptions over 5 trials"), "{}", s.title);
+        assert!(
+            s.title.ends_with("interruptions over 5 trials"),
+            "{}",
+            s.title
+        );
         row.group.bid = crate::cost::SpotBid::WithPriceLimit {
             limit: f64::INFINITY,
         };

@@ -8,8 +8,8 @@ use super::costs::{r4, recommendation};
 use crate::cost::Summary;
 use crate::sim::costing::CurrencyCosts;
 use crate::sim::ScenarioReport;
-use crate::time::format_utc;
 use crate::stats::{precision::Stopping, Bounds, Share};
+use crate::time::format_utc;
 
 /// One scenario's comparison figures (the fixed columns of `comparison.csv`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

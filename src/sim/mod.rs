@@ -363,14 +363,20 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         if let Some(target) = opts.precision {
             if lo % batch == 0 || lo == cap {
                 // Only merged counts decide: the same trials give the same stop.
-                let spot = costs.as_ref().map(|m| m.interrupted_trials()).unwrap_or_default();
+                let spot = costs
+                    .as_ref()
+                    .map(|m| m.interrupted_trials())
+                    .unwrap_or_default();
                 let expect_hits: Vec<(String, u64)> = plan
                     .requests
                     .iter()
                     .enumerate()
                     .filter_map(|(i, r)| {
                         let e = r.expect.as_ref()?;
-                        Some((format!("expectation of {}", r.source), hits_of(&stats[i], e)))
+                        Some((
+                            format!("expectation of {}", r.source),
+                            hits_of(&stats[i], e),
+                        ))
                     })
                     .collect();
                 let names: Vec<(String, u64)> = std::iter::once((
@@ -388,10 +394,8 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
                 )
                 .chain(expect_hits)
                 .collect();
-                let (widest, widest_of) = precision::widest(
-                    names.iter().map(|(s, k)| (s.as_str(), *k)),
-                    u64::from(lo),
-                );
+                let (widest, widest_of) =
+                    precision::widest(names.iter().map(|(s, k)| (s.as_str(), *k)), u64::from(lo));
                 let reason = if widest <= target {
                     Some(Reason::Precise)
                 } else if lo == cap {

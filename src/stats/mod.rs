@@ -194,7 +194,7 @@ pub fn quantile_ranks(n: u64, p: f64, level: f64) -> (u64, u64) {
         }
     }
     let l = lo; // rank l: F(l − 1) ≤ a, with l = 0 when even F(0) > a
-    // u − 1 = the smallest j in [0, n] with F(j) ≥ 1 − a (F(n) = 1).
+                // u − 1 = the smallest j in [0, n] with F(j) ≥ 1 − a (F(n) = 1).
     let (mut lo, mut hi) = (0u64, n);
     if b.cdf(0) >= 1.0 - a {
         hi = 0;
@@ -331,7 +331,13 @@ mod tests {
         // 95 % intervals that hold p stays within 93–97 %. (The exact coverages, summed over
         // the binomial pmf, are 0.956, 0.953, 0.950, 0.947 and 0.948; 1,000 replications
         // add a standard error of about 0.007.)
-        for (n, p) in [(200u64, 0.1f64), (500, 0.03), (400, 0.05), (1000, 0.2), (100, 0.6)] {
+        for (n, p) in [
+            (200u64, 0.1f64),
+            (500, 0.03),
+            (400, 0.05),
+            (1000, 0.2),
+            (100, 0.6),
+        ] {
             let mut r = ChaCha8Rng::seed_from_u64(n ^ p.to_bits());
             let reps = 1000;
             let covered = (0..reps)

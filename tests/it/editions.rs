@@ -152,8 +152,10 @@ fn a_scenario_replays_in_the_edition_it_names() {
     assert_eq!(
         rows,
         // 3 of 3 trials: the exact one-sided bound 0.05^(1/3) = 0.6316 gives [0.3684, 1].
-        ["reference,InvalidTagKey.Malformed,400,The specified Tag.n.Key is not valid.,3,3,1.0,\
-          0.36840314986403877,1.0,rule-of-three"]
+        [
+            "reference,InvalidTagKey.Malformed,400,The specified Tag.n.Key is not valid.,3,3,1.0,\
+          0.36840314986403877,1.0,rule-of-three"
+        ]
     );
 }
 

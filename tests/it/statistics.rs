@@ -29,12 +29,27 @@ fn an_expectation_with_confidence_is_judged_on_the_interval_bound() {
     // 100 of 100 trials ok. The exact lower bound at 95 %: 0.05^(1/100) = 0.97049; at 99 %:
     // 0.01^(1/100) = 0.95499. The point estimate is 1.
     assert!(met(r#"{"code": "ok", "probability": [0.98, 1.0]}"#, 100));
-    assert!(met(r#"{"code": "ok", "probability": [0.97, 1.0], "confidence": 0.95}"#, 100));
-    assert!(!met(r#"{"code": "ok", "probability": [0.98, 1.0], "confidence": 0.95}"#, 100));
-    assert!(!met(r#"{"code": "ok", "probability": [0.97, 1.0], "confidence": 0.99}"#, 100));
+    assert!(met(
+        r#"{"code": "ok", "probability": [0.97, 1.0], "confidence": 0.95}"#,
+        100
+    ));
+    assert!(!met(
+        r#"{"code": "ok", "probability": [0.98, 1.0], "confidence": 0.95}"#,
+        100
+    ));
+    assert!(!met(
+        r#"{"code": "ok", "probability": [0.97, 1.0], "confidence": 0.99}"#,
+        100
+    ));
     // 400 trials: 0.05^(1/400) = 0.99254, enough for "at least 99 % at 95 %".
-    assert!(!met(r#"{"code": "ok", "probability": [0.99, 1.0], "confidence": 0.95}"#, 100));
-    assert!(met(r#"{"code": "ok", "probability": [0.99, 1.0], "confidence": 0.95}"#, 400));
+    assert!(!met(
+        r#"{"code": "ok", "probability": [0.99, 1.0], "confidence": 0.95}"#,
+        100
+    ));
+    assert!(met(
+        r#"{"code": "ok", "probability": [0.99, 1.0], "confidence": 0.95}"#,
+        400
+    ));
 }
 
 #[test]
@@ -97,7 +112,8 @@ fn precision_mode_stops_within_its_target_on_whole_batches() {
     assert_eq!(trials % 100, 0);
     assert!(trials > 100 && trials < 100_000, "{trials}");
     assert!(p["widest"].as_f64().unwrap() <= 0.05);
-    let half = |i: &serde_json::Value| (i["hi"].as_f64().unwrap() - i["lo"].as_f64().unwrap()) / 2.0;
+    let half =
+        |i: &serde_json::Value| (i["hi"].as_f64().unwrap() - i["lo"].as_f64().unwrap()) / 2.0;
     assert!(half(&s["p_any_failure_interval"]) <= 0.05);
     for c in s["codes"].as_array().unwrap() {
         assert!(half(&c["probability_interval"]) <= 0.05, "{c}");
@@ -120,7 +136,13 @@ fn precision_runs_are_byte_identical_for_one_and_four_threads() {
     assert_eq!(ja, jb);
     let strip = |t: &str, d: &Path| t.replace(d.to_str().unwrap(), "OUT");
     assert_eq!(strip(&ta, &a), strip(&tb, &b));
-    for f in ["failures.csv", "costs.csv", "spot.csv", "timeline.csv", "requests.csv"] {
+    for f in [
+        "failures.csv",
+        "costs.csv",
+        "spot.csv",
+        "timeline.csv",
+        "requests.csv",
+    ] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
