@@ -11,6 +11,7 @@
 //! - [`throttle`]: the account's RunInstances rate limits (token buckets) for `run` and `serve`;
 //! - [`scenario`]: scenario files (JSON, CSV timelines) → typed scenarios;
 //! - [`sim`]: the replay engine: seeded trials of a scenario against capacity over time;
+//! - [`stats`]: confidence intervals of shares and percentiles, and `--precision` stopping;
 //! - [`report`]: pure writers that turn finished results into bytes;
 //! - [`output`]: the one writer of output directories (atomic sets with a `run.json`
 //!   manifest) and their verifier;
@@ -32,6 +33,7 @@ pub mod request;
 pub mod scenario;
 pub mod serve;
 pub mod sim;
+pub mod stats;
 pub mod throttle;
 pub mod time;
 pub mod validate;

@@ -30,6 +30,10 @@ pub struct RunArgs {
     /// Trials per scenario, overriding the files (1 to 10000000).
     #[arg(long, value_name = "N", value_parser = limits::parse_trials)]
     pub trials: Option<u32>,
+    /// Run batches of 100 trials until every share's 95% interval is within ±PP (`1pp`), up to
+    /// --trials (default 100000) as a cap (docs/statistics.md).
+    #[arg(long, value_name = "PP", value_parser = crate::stats::precision::parse)]
+    pub precision: Option<f64>,
     /// Seed, overriding the files.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
@@ -163,7 +167,11 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
                 .iter()
                 .filter(|e| matches!(e.kind, scenario::EventKind::Request { .. }))
                 .count() as u64;
-            requests * u64::from(a.trials.unwrap_or(s.trials))
+            let trials = match a.precision {
+                Some(_) => a.trials.unwrap_or(crate::stats::precision::DEFAULT_CAP),
+                None => a.trials.unwrap_or(s.trials),
+            };
+            requests * u64::from(trials)
         })
         .sum();
     let show_progress = total >= PROGRESS_FROM && std::io::stderr().is_terminal();
@@ -175,6 +183,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         all_trials: a.all_trials,
         progress: show_progress.then(|| counter.clone()),
         costs: !a.no_costs,
+        precision: a.precision,
     };
     let pool = super::thread_pool(a.threads)?;
     let finished = AtomicBool::new(false);

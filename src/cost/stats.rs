@@ -3,9 +3,13 @@
 //! The values are sorted (`f64::total_cmp`) and the mean is summed in sorted order, so a
 //! summary depends only on the multiset of values, never on the order trials finished in.
 //! Percentiles interpolate linearly between the closest ranks (Hyndman–Fan type 7, numpy's
-//! default): `h = (n − 1) p`, `q = v[⌊h⌋] + (h − ⌊h⌋) (v[⌊h⌋ + 1] − v[⌊h⌋])`.
+//! default): `h = (n − 1) p`, `q = v[⌊h⌋] + (h − ⌊h⌋) (v[⌊h⌋ + 1] − v[⌊h⌋])`. Each
+//! percentile carries its 95 % interval between two order statistics
+//! ([`crate::stats::quantile_bounds`], docs/statistics.md).
 
 use serde::Serialize;
+
+use crate::stats::{quantile_bounds, Bounds, LEVEL};
 
 /// Summary of per-trial values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -17,6 +21,20 @@ pub struct Summary {
     pub p90: f64,
     pub p95: f64,
     pub p99: f64,
+    /// 95 % intervals of P50, P90, P95 and P99 (a side is None when the trials are too few).
+    pub ci: [Bounds; 4],
+}
+
+impl Summary {
+    /// The percentiles with their intervals: (name, value, interval).
+    pub fn percentiles(&self) -> [(&'static str, f64, Bounds); 4] {
+        [
+            ("p50", self.p50, self.ci[0]),
+            ("p90", self.p90, self.ci[1]),
+            ("p95", self.p95, self.ci[2]),
+            ("p99", self.p99, self.ci[3]),
+        ]
+    }
 }
 
 /// Sorts `values` in place and summarises them.
@@ -35,6 +53,7 @@ pub fn summary(values: &mut [f64]) -> Summary {
         p90: percentile_sorted(values, 0.90),
         p95: percentile_sorted(values, 0.95),
         p99: percentile_sorted(values, 0.99),
+        ci: [0.50, 0.90, 0.95, 0.99].map(|p| quantile_bounds(values, p, LEVEL)),
     }
 }
 

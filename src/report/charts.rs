@@ -431,7 +431,9 @@ fn draw_distribution<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The spot market price over time, the bid limit as a line, interruptions marked.
+/// The spot market price over time and the bid limit (left axis); on the right axis, the
+/// share of trials interrupted by each time with its 95 % band, and the distribution of the
+/// trials' first interruption times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpotSeries {
     pub title: String,
@@ -440,9 +442,15 @@ pub struct SpotSeries {
     /// (hours since start, price).
     pub price: Vec<(f64, f64)>,
     pub limit: Option<f64>,
-    /// Hours since start at which instances were interrupted.
-    pub interruptions: Vec<f64>,
+    /// (hours since start, % of trials interrupted by then, its 95 % low, high).
+    pub interrupted: Vec<(f64, f64, f64, f64)>,
+    /// (from hour, to hour, % of trials first interrupted in that span).
+    pub histogram: Vec<(f64, f64, f64)>,
 }
+
+/// Points of the share-interrupted curve, and bins of the interruption-time histogram.
+const SPOT_POINTS: usize = 200;
+const SPOT_BINS: usize = 24;
 
 /// The spot price chart.
 pub fn spot(s: &SpotSeries, format: Format) -> Vec<u8> {
@@ -492,18 +500,43 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
             .label(format!("price limit {}", format_value(l)))
             .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], LIMIT.stroke_width(2)));
     }
-    if !s.interruptions.is_empty() {
+    let mut chart = chart.set_secondary_coord(0.0..x_max, 0.0..100.0);
+    chart
+        .configure_secondary_axes()
+        .y_desc("% of trials")
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 15))
+        .draw()?;
+    let pc = |x: f64, y: f64| (within(x, 0.0, x_max), within(y, 0.0, 100.0));
+    if !s.histogram.is_empty() {
         let m = PALETTE[3];
         chart
-            .draw_series(
-                s.interruptions
+            .draw_secondary_series(
+                s.histogram
                     .iter()
-                    .map(|&h| PathElement::new([at(h, 0.0), at(h, y_top)], m.stroke_width(1))),
+                    .map(|&(a, b, v)| Rectangle::new([pc(a, 0.0), pc(b, v)], m.mix(0.35).filled())),
             )?
-            .label(format!("interruption ({})", s.interruptions.len()))
+            .label("first interruption times (% of trials per bin)")
             .legend(move |(x, y)| {
-                PathElement::new([(x + 7, y - 6), (x + 7, y + 6)], m.stroke_width(2))
+                Rectangle::new([(x, y - 5), (x + 14, y + 5)], m.mix(0.35).filled())
             });
+    }
+    if !s.interrupted.is_empty() {
+        let m = PALETTE[2];
+        let band: Vec<(f64, f64)> = s
+            .interrupted
+            .iter()
+            .map(|&(h, _, lo, _)| pc(h, lo))
+            .chain(s.interrupted.iter().rev().map(|&(h, _, _, hi)| pc(h, hi)))
+            .collect();
+        chart.draw_secondary_series(std::iter::once(Polygon::new(band, m.mix(0.2).filled())))?;
+        chart
+            .draw_secondary_series(LineSeries::new(
+                s.interrupted.iter().map(|&(h, v, _, _)| pc(h, v)),
+                m.stroke_width(2),
+            ))?
+            .label("trials interrupted by then (95% band)")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], m.stroke_width(2)));
     }
     chart
         .configure_series_labels()
@@ -733,8 +766,9 @@ pub fn cost_bars(r: &ScenarioReport, c: &CurrencyCosts) -> Option<Bars> {
 }
 
 /// The spot chart of one spot group: the market price as steps (each price holds until the
-/// next record, the last one to the horizon), the bid's limit, and trial 0's interruption
-/// times (once each). None when the group has no trace.
+/// next record, the last one to the horizon), the bid's limit, the share of all trials
+/// interrupted by each time (with its 95 % interval) and the histogram of the trials' first
+/// interruption times. None when the group has no trace.
 pub fn spot_series(r: &ScenarioReport, row: &SpotRow) -> Option<SpotSeries> {
     let hours = |secs: i64| secs as f64 / 3600.0;
     let mut price: Vec<(f64, f64)> = Vec::with_capacity(row.trace.len() * 2 + 1);
@@ -750,28 +784,52 @@ pub fn spot_series(r: &ScenarioReport, row: &SpotRow) -> Option<SpotSeries> {
     if end > last_h {
         price.push((end, last_p));
     }
-    let mut interruptions: Vec<f64> = row
-        .sample_interruptions
-        .iter()
-        .map(|&(at, _)| hours(at))
-        .collect();
-    interruptions.sort_by(f64::total_cmp);
-    interruptions.dedup();
+    let n = u64::from(r.trials.max(1));
+    let firsts: Vec<f64> = row.first_interruptions.iter().map(|&a| hours(a)).collect();
+    let (interrupted, histogram) = if end > 0.0 {
+        let curve = (0..=SPOT_POINTS)
+            .map(|i| {
+                let h = end * i as f64 / SPOT_POINTS as f64;
+                let k = firsts.partition_point(|&f| f <= h) as u64;
+                let sh = crate::stats::share(k, n, crate::stats::LEVEL);
+                (h, 100.0 * sh.estimate, 100.0 * sh.lo, 100.0 * sh.hi)
+            })
+            .collect();
+        let width = end / SPOT_BINS as f64;
+        let mut counts = [0u64; SPOT_BINS];
+        for &f in &firsts {
+            counts[((f / width) as usize).min(SPOT_BINS - 1)] += 1;
+        }
+        let bins = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(i, &c)| {
+                let a = width * i as f64;
+                (a, a + width, 100.0 * c as f64 / n as f64)
+            })
+            .collect();
+        (curve, bins)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let g = &row.group;
     Some(SpotSeries {
         title: format!(
-            "{}: spot price of {} in {}{}, interruptions of trial 0",
+            "{}: spot price of {} in {}{}; interruptions over {} trials",
             r.name,
             g.instance_type,
             g.zone,
             g.label
                 .as_deref()
-                .map_or(String::new(), |l| format!(" ({l})"))
+                .map_or(String::new(), |l| format!(" ({l})")),
+            r.trials
         ),
         y_desc: format!("price ({}/hour)", g.currency.as_str()),
         price,
         limit: g.bid.limit(),
-        interruptions,
+        interrupted,
+        histogram,
     })
 }
 
@@ -1012,6 +1070,8 @@ pub(crate) mod fixtures {
                 payg_cost: 42.42,
                 trace: vec![at(0, 0.2), at(3, 0.35), at(5, 0.25)],
                 sample_interruptions: vec![(3 * 3600, 4), (3 * 3600, 2), (8 * 3600, 1)],
+                interrupted_trials: 2,
+                first_interruptions: vec![3 * 3600, 8 * 3600],
             }],
             warnings: vec!["no price for ecs.x9.huge in cn-hangzhou".into()],
         }
@@ -1020,6 +1080,7 @@ pub(crate) mod fixtures {
     pub fn report(name: &str, costs: Option<CostReport>) -> ScenarioReport {
         ScenarioReport {
             edition: Default::default(),
+            stopping: None,
             name: name.into(),
             source: format!("{name}.json"),
             start: start(),
@@ -1154,13 +1215,16 @@ mod tests {
                 .map(|h| (f64::from(h), 0.2 + f64::from(h % 5) * 0.05))
                 .collect(),
             limit: Some(0.35),
-            interruptions: vec![3.0, 8.0],
+            interrupted: vec![(0.0, 0.0, 0.0, 3.0), (12.0, 40.0, 20.0, 60.0)],
+            histogram: vec![(3.0, 4.0, 20.0), (8.0, 9.0, 20.0)],
         };
         let svg = String::from_utf8(spot(&s, Format::Svg)).unwrap();
         for want in [
             "market price",
             "price limit 0.350",
-            "interruption (2)",
+            "trials interrupted by then (95% band)",
+            "first interruption times",
+            "% of trials",
             "price (CNY/hour)",
         ] {
             assert!(svg.contains(want), "{want}");
@@ -1232,7 +1296,8 @@ mod tests {
             "price (CNY/hour)",
             "market price",
             "price limit 0.300",
-            "interruption (2)",
+            "trials interrupted by then (95% band)",
+            "interruptions over 5 trials",
         ] {
             assert!(sp.contains(want), "spot chart lacks {want}");
         }
@@ -1289,7 +1354,22 @@ mod tests {
             ]
         );
         assert_eq!(s.limit, Some(0.3));
-        assert_eq!(s.interruptions, [3.0, 8.0]);
+        // Two of the five trials interrupted, first at 3 h and 8 h: 0 % before 3 h, 20 % from
+        // 3 h, 40 % from 8 h to the horizon (12 h), each with its interval; 24 bins of 0.5 h.
+        let at = |h: f64| s.interrupted.iter().find(|p| p.0 >= h).unwrap();
+        assert_eq!(at(2.9).1, 0.0);
+        assert_eq!(at(3.0).1, 20.0);
+        assert_eq!(at(8.0).1, 40.0);
+        let last = s.interrupted.last().unwrap();
+        assert_eq!(last.0, 12.0);
+        let want = crate::stats::share(2, 5, 0.95);
+        assert!((last.2 - 100.0 * want.lo).abs() < 1e-9 && (last.3 - 100.0 * want.hi).abs() < 1e-9);
+        assert_eq!(s.histogram, [(3.0, 3.5, 20.0), (8.0, 8.5, 20.0)]);
+        assert!(
+            s.title.ends_with("interruptions over 5 trials"),
+            "{}",
+            s.title
+        );
         row.group.bid = crate::cost::SpotBid::WithPriceLimit {
             limit: f64::INFINITY,
         };
@@ -1362,7 +1442,8 @@ mod tests {
             y_desc: "price (CNY/hour)".into(),
             price: vec![(0.0, 0.1), (1.0, 1.7e308), (2.0, f64::NAN), (3.0, 0.1)],
             limit: Some(f64::INFINITY),
-            interruptions: vec![1.0, f64::INFINITY],
+            interrupted: vec![(1.0, 50.0, f64::NAN, f64::INFINITY)],
+            histogram: vec![(1.0, f64::INFINITY, 1e308)],
         };
         assert!(!spot(&s, Format::Svg).is_empty());
         let b = Bars {

@@ -8,6 +8,7 @@ use super::costs::{r4, recommendation};
 use crate::cost::Summary;
 use crate::sim::costing::CurrencyCosts;
 use crate::sim::ScenarioReport;
+use crate::stats::{precision::Stopping, Bounds, Share};
 use crate::time::format_utc;
 
 /// One scenario's comparison figures (the fixed columns of `comparison.csv`).
@@ -191,6 +192,10 @@ pub struct JsonScenario<'a> {
     pub answers: u64,
     pub failed_answers: u64,
     pub p_any_failure: f64,
+    /// `p_any_failure` with its 95 % interval (docs/statistics.md).
+    pub p_any_failure_interval: Share,
+    /// How a `--precision` run stopped; null for a fixed trial count.
+    pub precision: Option<&'a Stopping>,
     /// Every code answered, most frequent first (passing dry runs too, with `failure` false).
     pub codes: Vec<JsonCode>,
     pub expectations: Vec<JsonExpect<'a>>,
@@ -206,6 +211,17 @@ pub struct JsonCosts {
     pub internet_recommendations: Vec<String>,
     /// Prices that were missing; those requests are left out of the costs.
     pub warnings: Vec<String>,
+    /// Spot groups: the share of trials interrupted, with its interval.
+    pub spot: Vec<JsonSpot>,
+}
+
+/// A spot group in the `--json` summary.
+#[derive(Debug, Serialize)]
+pub struct JsonSpot {
+    pub label: Option<String>,
+    pub zone: String,
+    pub instance_type: String,
+    pub interrupted_trials: Share,
 }
 
 /// One currency's cost per trial, by component.
@@ -226,14 +242,24 @@ pub struct JsonStat {
     pub mean: f64,
     pub p50: f64,
     pub p95: f64,
+    /// 95 % order-statistic intervals of P50 and P95 (null when not one figure's own, as
+    /// for the disks' summed percentiles; a null side: too few trials).
+    pub p50_interval: Option<Bounds>,
+    pub p95_interval: Option<Bounds>,
 }
 
 impl From<&Summary> for JsonStat {
     fn from(s: &Summary) -> JsonStat {
+        let r = |b: Bounds| Bounds {
+            lo: b.lo.map(r4),
+            hi: b.hi.map(r4),
+        };
         JsonStat {
             mean: r4(s.mean),
             p50: r4(s.p50),
             p95: r4(s.p95),
+            p50_interval: Some(r(s.ci[0])),
+            p95_interval: Some(r(s.ci[2])),
         }
     }
 }
@@ -248,6 +274,8 @@ fn json_currency(c: &CurrencyCosts) -> JsonCurrency {
             mean: r4(s.system_disk.mean + s.data_disks.mean),
             p50: r4(s.system_disk.p50 + s.data_disks.p50),
             p95: r4(s.system_disk.p95 + s.data_disks.p95),
+            p50_interval: None,
+            p95_interval: None,
         },
         internet: (&s.internet).into(),
     }
@@ -262,6 +290,7 @@ pub struct JsonCode {
     pub count: u64,
     pub trials_affected: u32,
     pub probability: f64,
+    pub probability_interval: Share,
 }
 
 #[derive(Debug, Serialize)]
@@ -270,6 +299,10 @@ pub struct JsonExpect<'a> {
     pub label: Option<&'a str>,
     pub expected: String,
     pub observed: f64,
+    /// The observed share with its interval at the expectation's confidence (95 % if none).
+    pub observed_interval: Share,
+    /// The stated confidence: met is judged on the interval; null: on `observed`.
+    pub confidence: Option<f64>,
     pub met: bool,
 }
 
@@ -294,6 +327,12 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
             answers: r.requests.len() as u64 * u64::from(r.trials),
             failed_answers: row.failed_answers,
             p_any_failure: row.p_any_failure,
+            p_any_failure_interval: crate::stats::share(
+                u64::from(r.trials_failed),
+                u64::from(r.trials),
+                crate::stats::LEVEL,
+            ),
+            precision: r.stopping.as_ref(),
             codes: r
                 .codes
                 .iter()
@@ -305,6 +344,7 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
                     count: c.count,
                     trials_affected: c.trials_affected,
                     probability: f64::from(c.trials_affected) / f64::from(r.trials.max(1)),
+                    probability_interval: super::replay::code_share(r, c),
                 })
                 .collect(),
             expectations: r
@@ -317,6 +357,8 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
                         label: info.label.as_deref(),
                         expected: e.expect.to_string(),
                         observed: e.observed,
+                        observed_interval: e.share,
+                        confidence: e.expect.confidence,
                         met: e.met,
                     }
                 })
@@ -325,6 +367,16 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
                 currencies: c.currencies.iter().map(json_currency).collect(),
                 internet_recommendations: c.internet.iter().map(recommendation).collect(),
                 warnings: c.warnings.clone(),
+                spot: c
+                    .spot
+                    .iter()
+                    .map(|sp| JsonSpot {
+                        label: sp.group.label.clone(),
+                        zone: sp.group.zone.clone(),
+                        instance_type: sp.group.instance_type.clone(),
+                        interrupted_trials: super::costs::spot_share(r.trials, sp),
+                    })
+                    .collect(),
             }),
         })
         .collect();

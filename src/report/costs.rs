@@ -25,6 +25,16 @@ pub struct CostRow<'a> {
     pub p90: f64,
     pub p95: f64,
     pub p99: f64,
+    /// 95 % order-statistic intervals of the percentiles (empty: too few trials for that
+    /// side; docs/statistics.md).
+    pub p50_lo: Option<f64>,
+    pub p50_hi: Option<f64>,
+    pub p90_lo: Option<f64>,
+    pub p90_hi: Option<f64>,
+    pub p95_lo: Option<f64>,
+    pub p95_hi: Option<f64>,
+    pub p99_lo: Option<f64>,
+    pub p99_hi: Option<f64>,
 }
 
 /// One internet group: a label's requests with one region, bandwidth and method.
@@ -66,6 +76,9 @@ pub struct SpotCsvRow<'a> {
     pub lost_instance_hours: f64,
     pub spot_cost: f64,
     pub payg_cost_same_hours: f64,
+    /// 95 % interval of `interrupted_trials_share`.
+    pub interrupted_trials_share_lo: f64,
+    pub interrupted_trials_share_hi: f64,
 }
 
 /// Rounds money (and GB, hours) for display.
@@ -90,6 +103,14 @@ fn cost_row<'a>(
         p90: r4(s.p90),
         p95: r4(s.p95),
         p99: r4(s.p99),
+        p50_lo: s.ci[0].lo.map(r4),
+        p50_hi: s.ci[0].hi.map(r4),
+        p90_lo: s.ci[1].lo.map(r4),
+        p90_hi: s.ci[1].hi.map(r4),
+        p95_lo: s.ci[2].lo.map(r4),
+        p95_hi: s.ci[2].hi.map(r4),
+        p99_lo: s.ci[3].lo.map(r4),
+        p99_hi: s.ci[3].hi.map(r4),
     }
 }
 
@@ -149,8 +170,9 @@ pub fn internet_csv(reports: &[ScenarioReport]) -> Vec<u8> {
     to_csv::<InternetCsvRow>(rows)
 }
 
-fn spot_row<'a>(scenario: &'a str, s: &'a SpotRow) -> SpotCsvRow<'a> {
+fn spot_row<'a>(scenario: &'a str, trials: u32, s: &'a SpotRow) -> SpotCsvRow<'a> {
     let g = &s.group;
+    let share = spot_share(trials, s);
     SpotCsvRow {
         scenario,
         label: label(&g.label),
@@ -165,7 +187,24 @@ fn spot_row<'a>(scenario: &'a str, s: &'a SpotRow) -> SpotCsvRow<'a> {
         lost_instance_hours: r4(s.lost_instance_hours),
         spot_cost: r4(s.spot_cost),
         payg_cost_same_hours: r4(s.payg_cost),
+        interrupted_trials_share_lo: r4(share.lo),
+        interrupted_trials_share_hi: r4(share.hi),
     }
+}
+
+/// A spot group's share of trials interrupted, with its 95 % interval.
+pub fn spot_share(trials: u32, s: &SpotRow) -> crate::stats::Share {
+    crate::stats::share(
+        u64::from(s.interrupted_trials),
+        u64::from(trials),
+        crate::stats::LEVEL,
+    )
+}
+
+/// A percentile's interval for text: `[lo, hi]`, a missing side as `…`.
+pub fn bounds_text(b: crate::stats::Bounds) -> String {
+    let side = |x: Option<f64>| x.map_or("…".to_string(), |v| format!("{v:.2}"));
+    format!("[{}, {}]", side(b.lo), side(b.hi))
 }
 
 /// `spot.csv`: every spot group's interruptions and costs against pay-as-you-go.
@@ -173,7 +212,7 @@ pub fn spot_csv(reports: &[ScenarioReport]) -> Vec<u8> {
     let rows = reports.iter().flat_map(|r| {
         r.costs
             .iter()
-            .flat_map(move |c| c.spot.iter().map(move |s| spot_row(&r.name, s)))
+            .flat_map(move |c| c.spot.iter().map(move |s| spot_row(&r.name, r.trials, s)))
     });
     to_csv::<SpotCsvRow>(rows)
 }
@@ -246,6 +285,14 @@ pub fn summary_lines(r: &ScenarioReport) -> String {
             t.pay_by_traffic.mean,
             t.pay_by_bandwidth.mean,
         );
+        let _ = writeln!(
+            s,
+            "  cost intervals ({}, 95%, order statistics): P50 {}, P95 {}, P99 {}",
+            cc.currency.as_str(),
+            bounds_text(t.total.ci[0]),
+            bounds_text(t.total.ci[2]),
+            bounds_text(t.total.ci[3]),
+        );
     }
     for i in &c.internet {
         let _ = writeln!(s, "  internet: {}", recommendation(i));
@@ -254,12 +301,12 @@ pub fn summary_lines(r: &ScenarioReport) -> String {
         let g = &sp.group;
         let _ = writeln!(
             s,
-            "  spot {}{} {}: {:.1} instance(s) interrupted per trial (in {:.0}% of trials), {:.1} instance-hour(s) lost; spot {:.2} vs pay-as-you-go {:.2} {}",
+            "  spot {}{} {}: {:.1} instance(s) interrupted per trial (in {} of trials), {:.1} instance-hour(s) lost; spot {:.2} vs pay-as-you-go {:.2} {}",
             g.label.as_deref().map_or(String::new(), |l| format!("{l} ")),
             g.zone,
             g.instance_type,
             sp.interruptions,
-            sp.interrupted_share * 100.0,
+            spot_share(r.trials, sp).text(),
             sp.lost_instance_hours,
             sp.spot_cost,
             sp.payg_cost,
@@ -283,7 +330,8 @@ mod tests {
     fn empty_reports_still_have_their_headers() {
         assert_eq!(
             String::from_utf8(costs_csv(&[])).unwrap(),
-            "scenario,component,billing_method,currency,mean,p50,p90,p95,p99\n"
+            "scenario,component,billing_method,currency,mean,p50,p90,p95,p99,p50_lo,p50_hi,\
+             p90_lo,p90_hi,p95_lo,p95_hi,p99_lo,p99_hi\n"
         );
         assert!(String::from_utf8(internet_csv(&[]))
             .unwrap()

@@ -51,6 +51,15 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// The share of trials with some failure, with its 95 % interval.
+fn any_failure(r: &ScenarioReport) -> crate::stats::Share {
+    crate::stats::share(
+        u64::from(r.trials_failed),
+        u64::from(r.trials),
+        crate::stats::LEVEL,
+    )
+}
+
 /// Money (and GB, hours) for display: 2 decimals.
 fn num(x: f64) -> String {
     format!("{x:.2}")
@@ -136,7 +145,7 @@ fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
     }
     s.push_str("</tr>\n");
     for (r, row) in reports.iter().zip(compare::rows(reports)) {
-        let any = pct(row.p_any_failure);
+        let any = esc(&any_failure(r).text());
         let _ = write!(
             s,
             "<tr><td><a href=\"#s-{}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -146,7 +155,7 @@ fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
             row.trials,
             row.requests,
             row.failed_answers,
-            pct(row.failed_share),
+            crate::stats::percent(row.failed_share),
             any,
             row.expectations_met,
             row.expectations_failed
@@ -198,7 +207,8 @@ fn scenario(
 <tr><th>trials, seed</th><td>{} trials, seed {}</td></tr>\
 <tr><th>requests</th><td>{} request(s), {} answer(s), {} attempt(s)</td></tr>\
 <tr><th>failed answers</th><td class=\"{}\">{} ({})</td></tr>\
-<tr><th>instances created per trial</th><td>{:.1} (before releases)</td></tr>\
+<tr><th>trials with a failure</th><td>{}</td></tr>\
+<tr><th>instances created per trial</th><td>{:.1} (before releases)</td></tr>{}\
 </table>",
         esc(&r.source),
         format_utc(r.start),
@@ -210,8 +220,13 @@ fn scenario(
         attempts,
         if row.failed_answers > 0 { "fail" } else { "ok" },
         row.failed_answers,
-        pct(row.failed_share),
-        created as f64 / f64::from(r.trials.max(1))
+        esc(&crate::stats::percent(row.failed_share)),
+        esc(&any_failure(r).text()),
+        created as f64 / f64::from(r.trials.max(1)),
+        r.stopping.as_ref().map_or(String::new(), |st| format!(
+            "<tr><th>precision</th><td>{}</td></tr>",
+            esc(&st.text())
+        ))
     );
 
     s.push_str("<h3>Answers by error code</h3>\n");
@@ -234,7 +249,7 @@ fn scenario(
                 esc(r.message(c.key)),
                 c.count,
                 c.trials_affected,
-                pct(f64::from(c.trials_affected) / f64::from(r.trials.max(1)))
+                esc(&super::replay::code_share(r, c).text())
             );
         }
         s.push_str("</table>\n");
@@ -254,7 +269,7 @@ fn scenario(
                 esc(&info.source),
                 esc(info.label.as_deref().unwrap_or("")),
                 esc(&e.expect.to_string()),
-                pct(e.observed),
+                esc(&super::replay::expect_text(e)),
                 if e.met { "ok" } else { "fail" },
                 if e.met { "met" } else { "FAILED" }
             );
@@ -273,7 +288,7 @@ fn scenario(
         }
     }
     if let Some(c) = &r.costs {
-        costs(s, c, &cost_charts);
+        costs(s, c, r.trials, &cost_charts);
     }
 
     if let Some(sc) = sc {
@@ -284,14 +299,15 @@ fn scenario(
 
 /// The Costs section: components per currency, internet billing and its recommendation, spot
 /// groups, missing prices, then the cost charts.
-fn costs(s: &mut String, c: &CostReport, charts: &[&Chart]) {
+fn costs(s: &mut String, c: &CostReport, trials: u32, charts: &[&Chart]) {
     s.push_str("<h3>Costs</h3>\n");
     if c.currencies.is_empty() {
         s.push_str("<p>No instance was created in any trial: nothing to price.</p>\n");
     } else {
         s.push_str(
             "<p class=\"muted\">Cost per trial over the trials, each batch priced over its \
-life within the horizon.</p>\n<table class=\"costs\">\n<tr><th>component</th><th>currency</th>\
+life within the horizon. Under each percentile, its 95% interval between two order \
+statistics (… : too few trials for that side).</p>\n<table class=\"costs\">\n<tr><th>component</th><th>currency</th>\
 <th>mean</th><th>P50</th><th>P90</th><th>P95</th><th>P99</th></tr>\n",
         );
         for cc in &c.currencies {
@@ -386,7 +402,7 @@ life within the horizon.</p>\n<table class=\"costs\">\n<tr><th>component</th><th
                 esc(&limit),
                 num(sp.instances),
                 num(sp.interruptions),
-                pct(sp.interrupted_share),
+                esc(&super::costs::spot_share(trials, sp).text()),
                 num(sp.lost_instance_hours),
                 num(sp.spot_cost),
                 num(sp.payg_cost),
@@ -420,11 +436,20 @@ fn summary_row(s: &mut String, name: &str, currency: &str, x: &Summary) {
         "<tr><td>{name}</td><td>{currency}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         num(x.mean),
-        num(x.p50),
-        num(x.p90),
-        num(x.p95),
-        num(x.p99)
+        with_bounds(x.p50, x.ci[0]),
+        with_bounds(x.p90, x.ci[1]),
+        with_bounds(x.p95, x.ci[2]),
+        with_bounds(x.p99, x.ci[3])
     );
+}
+
+/// A percentile over its interval, in one cell.
+fn with_bounds(v: f64, b: crate::stats::Bounds) -> String {
+    format!(
+        "{}<br><span class=\"muted\">{}</span>",
+        num(v),
+        esc(&super::costs::bounds_text(b))
+    )
 }
 
 /// The scenario's timeline, requests shown with secrets replaced by `***`.
@@ -520,14 +545,16 @@ mod tests {
         for want in [
             "<table class=\"costs\">",
             "<tr><td>internet if all PayByTraffic</td><td>CNY</td><td class=\"n\">3.84</td>",
-            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td><td class=\"n\">594.80</td>",
+            // Five trials are too few for a 95 % interval of the median on either side.
+            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td><td class=\"n\">594.80<br><span class=\"muted\">[…, …]</span></td>",
             "<table class=\"internet\">",
             "<td>web&lt;1&gt;</td><td>cn-hangzhou</td><td class=\"n\">50</td><td>PayByBandwidth</td>",
             "<td class=\"n\">63.7%</td><td>PayByTraffic</td><td class=\"n\">546.96 CNY</td>",
             "<h4>Internet recommendation</h4>\n<ul class=\"recommendations\">\n<li>web&lt;1&gt; (50 Mbps, cn-hangzhou): switch PayByBandwidth -&gt; PayByTraffic",
             "<table class=\"spot\">",
             "<td>SpotWithPriceLimit</td><td class=\"n\">0.3 CNY/hour</td>",
-            "2.50 (in 40.0% of trials)",
+            // 2 of 5 trials: Clopper–Pearson [0.0527, 0.8534].
+            "2.50 (in 40.0% [5.3%, 85.3%] of trials)",
             "cost warning: no price for ecs.x9.huge in cn-hangzhou",
             "id=\"chart-priced.cost-distribution\"",
             "id=\"chart-priced.cost-breakdown\"",

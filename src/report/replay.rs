@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::scenario::when::format_duration;
 use crate::sim::{Kind, ScenarioReport};
+use crate::stats::{percent, share, Share, LEVEL};
 use crate::time::format_utc;
 
 /// One attempt of one request in a sampled trial.
@@ -46,6 +47,10 @@ pub struct FailureRow<'a> {
     pub trials_affected: u32,
     /// Share of trials in which some request got the code.
     pub probability: f64,
+    /// Its 95 % interval (docs/statistics.md) and how it was computed.
+    pub probability_lo: f64,
+    pub probability_hi: f64,
+    pub interval_method: &'static str,
 }
 
 /// One resource at one time.
@@ -140,14 +145,20 @@ pub fn requests_csv(reports: &[ScenarioReport]) -> Vec<u8> {
 /// `failures.csv`: each code each scenario met, most frequent first.
 pub fn failures_csv(reports: &[ScenarioReport]) -> Vec<u8> {
     let rows = reports.iter().flat_map(|r| {
-        r.codes.iter().map(move |c| FailureRow {
-            scenario: &r.name,
-            code: c.key.code(),
-            http_status: c.key.http_status(),
-            message: r.message(c.key),
-            count: c.count,
-            trials_affected: c.trials_affected,
-            probability: f64::from(c.trials_affected) / f64::from(r.trials),
+        r.codes.iter().map(move |c| {
+            let share = code_share(r, c);
+            FailureRow {
+                scenario: &r.name,
+                code: c.key.code(),
+                http_status: c.key.http_status(),
+                message: r.message(c.key),
+                count: c.count,
+                trials_affected: c.trials_affected,
+                probability: f64::from(c.trials_affected) / f64::from(r.trials),
+                probability_lo: share.lo,
+                probability_hi: share.hi,
+                interval_method: share.method.as_str(),
+            }
         })
     });
     to_csv::<FailureRow>(rows)
@@ -196,21 +207,29 @@ pub fn summary(reports: &[ScenarioReport]) -> Vec<u8> {
             .sum();
         let _ = writeln!(
             s,
-            "  {} answer(s), {} failed ({:.1}%), {} attempt(s), {:.1} instance(s) created per trial (before releases)",
+            "  {} answer(s), {} failed ({}), {} attempt(s), {:.1} instance(s) created per trial (before releases)",
             answers,
             failed,
-            pct(failed, answers),
+            percent(share_of(failed, answers)),
             attempts,
             created as f64 / f64::from(r.trials)
         );
+        let _ = writeln!(
+            s,
+            "  trials with a failure: {} (95% intervals, docs/statistics.md)",
+            share(u64::from(r.trials_failed), u64::from(r.trials), LEVEL).text()
+        );
+        if let Some(st) = &r.stopping {
+            let _ = writeln!(s, "  {}", st.text());
+        }
         for c in &r.codes {
             let _ = writeln!(
                 s,
-                "  {:>3} {:<36} {:>9} answer(s) in {:>5.1}% of trials  {}",
+                "  {:>3} {:<36} {:>9} answer(s) in {} of trials  {}",
                 c.key.http_status(),
                 c.key.code(),
                 c.count,
-                pct(u64::from(c.trials_affected), u64::from(r.trials)),
+                code_share(r, c).text(),
                 r.message(c.key)
             );
         }
@@ -230,10 +249,10 @@ pub fn summary(reports: &[ScenarioReport]) -> Vec<u8> {
                     .map_or(String::new(), |l| format!(" ({l})"));
                 let _ = writeln!(
                     s,
-                    "  FAILED {}{label}: expected {}; observed in {:.1}% of trials",
+                    "  FAILED {}{label}: expected {}; observed in {} of trials",
                     info.source,
                     e.expect,
-                    e.observed * 100.0
+                    expect_text(e)
                 );
             }
         }
@@ -241,11 +260,26 @@ pub fn summary(reports: &[ScenarioReport]) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn pct(n: u64, d: u64) -> f64 {
+fn share_of(n: u64, d: u64) -> f64 {
     if d == 0 {
         0.0
     } else {
-        n as f64 * 100.0 / d as f64
+        n as f64 / d as f64
+    }
+}
+
+/// A code's share of trials with its 95 % interval.
+pub fn code_share(r: &ScenarioReport, c: &crate::sim::CodeStat) -> Share {
+    share(u64::from(c.trials_affected), u64::from(r.trials), LEVEL)
+}
+
+/// An expectation's observed share, with its interval and level when it states a confidence.
+pub fn expect_text(e: &crate::sim::ExpectResult) -> String {
+    match e.expect.confidence {
+        Some(c) if e.share.method != crate::stats::Method::RuleOfThree => {
+            format!("{} ({}% interval)", e.share.text(), c * 100.0)
+        }
+        _ => e.share.text(),
     }
 }
 
@@ -262,7 +296,8 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8(failures_csv(&[])).unwrap(),
-            "scenario,code,http_status,message,count,trials_affected,probability\n"
+            "scenario,code,http_status,message,count,trials_affected,probability,\
+             probability_lo,probability_hi,interval_method\n"
         );
         assert_eq!(
             String::from_utf8(timeline_csv(&[])).unwrap(),

@@ -230,6 +230,7 @@ struct EventDoc<'a> {
 struct ExpectDoc {
     code: String,
     probability: Option<[f64; 2]>,
+    confidence: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -700,6 +701,7 @@ pub(crate) fn parse_expect(v: Value) -> std::result::Result<Expect, String> {
         Value::String(s) => Ok(Expect {
             outcome: Expected::parse(&s)?,
             probability: (1.0, 1.0),
+            confidence: None,
         }),
         Value::Object(_) => {
             let d: ExpectDoc =
@@ -710,13 +712,21 @@ pub(crate) fn parse_expect(v: Value) -> std::result::Result<Expect, String> {
                     "expect: probability [{lo}, {hi}] must be two fractions with 0 <= low <= high <= 1"
                 ));
             }
+            if let Some(c) = d.confidence {
+                if !(0.5..1.0).contains(&c) {
+                    return Err(format!(
+                        "expect: confidence {c} must be a fraction in 0.5..1, such as 0.95"
+                    ));
+                }
+            }
             Ok(Expect {
                 outcome: Expected::parse(&d.code)?,
                 probability: (lo, hi),
+                confidence: d.confidence,
             })
         }
         _ => Err(
-            "expect: give \"ok\", an error code, or {\"code\": ..., \"probability\": [0.9, 1.0]}"
+            "expect: give \"ok\", an error code, or {\"code\": ..., \"probability\": [0.9, 1.0], \"confidence\": 0.95}"
                 .into(),
         ),
     }
@@ -879,6 +889,14 @@ mod tests {
         assert!(
             parse_expect(serde_json::json!({"code": "ok", "probability": [0.9, 0.1]})).is_err()
         );
+        let c = parse_expect(
+            serde_json::json!({"code": "ok", "probability": [0.99, 1.0], "confidence": 0.95}),
+        )
+        .unwrap();
+        assert_eq!(c.confidence, Some(0.95));
+        assert_eq!(c.to_string(), "ok in 0.99..1 of trials at 95% confidence");
+        let bad = parse_expect(serde_json::json!({"code": "ok", "confidence": 95}));
+        assert!(bad.unwrap_err().contains("such as 0.95"));
         assert_eq!(parse_release(serde_json::json!("all")), Ok(Release::All));
         assert_eq!(
             parse_release(serde_json::json!({"count": 3})),

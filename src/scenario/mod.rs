@@ -254,6 +254,21 @@ pub struct Expect {
     pub outcome: Expected,
     /// Inclusive bounds on the fraction of trials answering `outcome`.
     pub probability: (f64, f64),
+    /// With a confidence level, the expectation is met when the whole interval of the share
+    /// at that level lies within `probability`; without, when the point estimate does.
+    pub confidence: Option<f64>,
+}
+
+impl Expect {
+    /// Whether the trials' share (with its interval at this expectation's level) meets it.
+    pub fn judge(&self, share: &crate::stats::Share) -> bool {
+        let eps = 1e-9;
+        let (lo, hi) = self.probability;
+        match self.confidence {
+            None => share.estimate + eps >= lo && share.estimate - eps <= hi,
+            Some(_) => share.lo + eps >= lo && share.hi - eps <= hi,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,13 +320,17 @@ impl std::fmt::Display for Expect {
             Expected::Code(c) => c,
         };
         if self.probability == (1.0, 1.0) {
-            write!(f, "{what} in every trial")
+            write!(f, "{what} in every trial")?;
         } else {
             write!(
                 f,
                 "{what} in {}..{} of trials",
                 self.probability.0, self.probability.1
-            )
+            )?;
+        }
+        match self.confidence {
+            Some(c) => write!(f, " at {}% confidence", c * 100.0),
+            None => Ok(()),
         }
     }
 }

@@ -29,7 +29,8 @@ pub fn schema() -> Value {
             {"type": "string", "description": "\"ok\" or an error code (QuotaExceed.AfterpayInstance), in every trial."},
             {"type": "object", "properties": {
                 "code": {"type": "string"},
-                "probability": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2}
+                "probability": {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 2, "maxItems": 2},
+                "confidence": {"type": "number", "minimum": 0.5, "exclusiveMaximum": 1, "description": "Judge on the interval at this level (0.95): met when the whole interval lies within probability."}
             }, "required": ["code"], "additionalProperties": false}
         ]
     });

@@ -299,6 +299,7 @@ fn parse_expect_cell(cell: &str) -> std::result::Result<Expect, String> {
     Ok(Expect {
         outcome,
         probability,
+        confidence: None,
     })
 }
 

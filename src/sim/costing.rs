@@ -601,6 +601,11 @@ pub struct SpotRow {
     pub interruptions: f64,
     /// Share of trials with at least one interruption.
     pub interrupted_share: f64,
+    /// How many trials had one (`interrupted_share × trials`), for its interval.
+    pub interrupted_trials: u32,
+    /// Each interrupted trial's first interruption (seconds after the start), ascending: the
+    /// share interrupted by any time and the distribution of interruption times.
+    pub first_interruptions: Vec<i64>,
     pub lost_instance_hours: f64,
     pub spot_cost: f64,
     pub payg_cost: f64,
@@ -639,6 +644,7 @@ pub struct Merger {
     traffic_cheaper: Vec<u32>,
     spot: Vec<SpotSums>,
     spot_trials: Vec<u32>,
+    first: Vec<Vec<i64>>,
     sample: Vec<(u32, i64, u32)>,
     trials: u32,
 }
@@ -664,6 +670,18 @@ impl Merger {
         if self.spot.len() < c.spot.len() {
             self.spot.resize(c.spot.len(), SpotSums::default());
             self.spot_trials.resize(c.spot.len(), 0);
+            self.first.resize(c.spot.len(), Vec::new());
+        }
+        for (i, _) in c.spot.iter().enumerate() {
+            if let Some(at) = c
+                .interruptions
+                .iter()
+                .filter(|(g, _, _)| *g == i as u32)
+                .map(|&(_, at, _)| at)
+                .min()
+            {
+                self.first[i].push(at);
+            }
         }
         for (i, g) in c.spot.iter().enumerate() {
             let m = &mut self.spot[i];
@@ -678,6 +696,11 @@ impl Merger {
             self.sample = c.interruptions.clone();
         }
         self.trials += 1;
+    }
+
+    /// Per spot group, the trials so far with an interruption (for `--precision`).
+    pub fn interrupted_trials(&self) -> Vec<u32> {
+        self.spot_trials.clone()
     }
 
     pub fn finish(self, plan: &Plan) -> CostReport {
@@ -742,6 +765,12 @@ impl Merger {
                     instances: s.instances as f64 / n,
                     interruptions: s.interruptions as f64 / n,
                     interrupted_share: f64::from(self.spot_trials.get(i).copied().unwrap_or(0)) / n,
+                    interrupted_trials: self.spot_trials.get(i).copied().unwrap_or(0),
+                    first_interruptions: {
+                        let mut v = self.first.get(i).cloned().unwrap_or_default();
+                        v.sort_unstable();
+                        v
+                    },
                     lost_instance_hours: s.lost_instance_hours / n,
                     spot_cost: s.spot_cost / n,
                     payg_cost: s.payg_cost / n,

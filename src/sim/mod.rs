@@ -43,6 +43,10 @@ pub struct Options {
     /// Price every batch (costs.csv, internet.csv, spot.csv). Spot interruptions free
     /// capacity only when on.
     pub costs: bool,
+    /// `--precision`: run batches of [`crate::stats::precision::BATCH`] trials until every
+    /// tracked share's 95 % half-width is at most this (a fraction), up to the trial count
+    /// as a cap (`trials`, or [`crate::stats::precision::DEFAULT_CAP`]).
+    pub precision: Option<f64>,
 }
 
 impl Default for Options {
@@ -54,6 +58,7 @@ impl Default for Options {
             all_trials: false,
             progress: None,
             costs: true,
+            precision: None,
         }
     }
 }
@@ -96,6 +101,9 @@ pub struct ExpectResult {
     pub expect: Expect,
     /// Fraction of trials answering the expected outcome.
     pub observed: f64,
+    /// Trials answering it, with the interval at the expectation's confidence (95 % when it
+    /// states none; then `met` reads the point estimate, as before).
+    pub share: crate::stats::Share,
     pub met: bool,
 }
 
@@ -123,6 +131,8 @@ pub struct ScenarioReport {
     pub costs: Option<costing::CostReport>,
     /// The edition the scenario was answered in (its messages' wording).
     pub edition: crate::edition::EditionId,
+    /// How a `--precision` run stopped (None: a fixed trial count).
+    pub stopping: Option<crate::stats::precision::Stopping>,
 }
 
 impl ScenarioReport {
@@ -215,6 +225,8 @@ fn plan_for<'s>(s: &'s Scenario, opts: &Options) -> Plan<'s> {
     let mut plan = prepare(s);
     if let Some(t) = opts.trials {
         plan.trials = t.max(1);
+    } else if opts.precision.is_some() {
+        plan.trials = crate::stats::precision::DEFAULT_CAP;
     }
     if let Some(seed) = opts.seed {
         plan.seed = seed;
@@ -276,13 +288,17 @@ pub fn memory_estimate(plan: &Plan, opts: &Options) -> u64 {
         .saturating_add(in_flight)
 }
 
-/// Runs a prepared plan's trials and merges them.
+/// Runs a prepared plan's trials and merges them: all `plan.trials` of them, or with
+/// `opts.precision` whole batches until the tracked shares are precise enough (the trial
+/// count is then the cap).
 pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
-    let trials = plan.trials;
+    use crate::stats::precision::{self, Reason, Stopping};
+    let cap = plan.trials;
+    let batch = precision::BATCH;
     let keep = if opts.all_trials {
-        trials
+        cap
     } else {
-        opts.sample_trials.min(trials)
+        opts.sample_trials.min(cap)
     };
     let n = plan.requests.len();
     let mut stats = vec![RequestStat::default(); n];
@@ -293,13 +309,20 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
     let dry_run = trial::key_code(Some(ErrorKey::DryRunOperation));
     let mut trials_failed = 0u32;
     let per_trial = plan.samples.len() * plan.gauges.len();
-    let mut samples: Vec<u32> = Vec::with_capacity(per_trial * trials as usize);
+    let reserve = if opts.precision.is_some() {
+        batch.min(cap)
+    } else {
+        cap
+    };
+    let mut samples: Vec<u32> = Vec::with_capacity(per_trial * reserve as usize);
     let mut logs = Vec::new();
     let mut costs = plan.with_costs.then(costing::Merger::default);
 
+    let mut stopping = None;
     let mut lo = 0;
-    while lo < trials {
-        let hi = (lo + CHUNK).min(trials);
+    while lo < cap {
+        // Chunks never straddle a batch boundary, so the stopping rule sees whole batches.
+        let hi = (lo + CHUNK).min(cap).min((lo / batch + 1) * batch);
         let chunk: Vec<TrialResult> = (lo..hi)
             .into_par_iter()
             .map(|t| run_trial(plan, t, t < keep))
@@ -337,7 +360,66 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
             p.fetch_add(done, std::sync::atomic::Ordering::Relaxed);
         }
         lo = hi;
+        if let Some(target) = opts.precision {
+            if lo % batch == 0 || lo == cap {
+                // Only merged counts decide: the same trials give the same stop.
+                let spot = costs
+                    .as_ref()
+                    .map(|m| m.interrupted_trials())
+                    .unwrap_or_default();
+                let expect_hits: Vec<(String, u64)> = plan
+                    .requests
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, r)| {
+                        let e = r.expect.as_ref()?;
+                        Some((
+                            format!("expectation of {}", r.source),
+                            hits_of(&stats[i], e),
+                        ))
+                    })
+                    .collect();
+                let names: Vec<(String, u64)> = std::iter::once((
+                    "trials with a failure".to_string(),
+                    u64::from(trials_failed),
+                ))
+                .chain((1..codes_len).filter(|&c| code_trials[c] > 0).map(|c| {
+                    let key = trial::code_key(c as u16).expect("nonzero");
+                    (key.code().to_string(), u64::from(code_trials[c]))
+                }))
+                .chain(
+                    spot.iter()
+                        .enumerate()
+                        .map(|(i, &k)| (format!("spot group {i} interrupted"), u64::from(k))),
+                )
+                .chain(expect_hits)
+                .collect();
+                let (widest, widest_of) =
+                    precision::widest(names.iter().map(|(s, k)| (s.as_str(), *k)), u64::from(lo));
+                let reason = if widest <= target {
+                    Some(Reason::Precise)
+                } else if lo == cap {
+                    Some(Reason::Cap)
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    stopping = Some(Stopping {
+                        target,
+                        batch,
+                        cap,
+                        trials: lo,
+                        reason,
+                        widest,
+                        widest_of,
+                        tracked: names.len(),
+                    });
+                    break;
+                }
+            }
+        }
     }
+    let trials = lo;
 
     let mut codes: Vec<CodeStat> = (1..codes_len)
         .filter(|&c| code_count[c] > 0)
@@ -359,19 +441,16 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         .enumerate()
         .filter_map(|(i, r)| {
             let e = r.expect.clone()?;
-            let hits: u32 = stats[i]
-                .answers
-                .iter()
-                .filter(|(c, _)| e.outcome.matches(trial::code_key(*c)))
-                .map(|(_, k)| k)
-                .sum();
-            let observed = f64::from(hits) / f64::from(trials);
-            let eps = 1e-9;
-            let met = observed + eps >= e.probability.0 && observed - eps <= e.probability.1;
+            let hits = hits_of(&stats[i], &e);
+            let observed = hits as f64 / f64::from(trials);
+            let level = e.confidence.unwrap_or(crate::stats::LEVEL);
+            let share = crate::stats::share(hits, u64::from(trials), level);
+            let met = e.judge(&share);
             Some(ExpectResult {
                 seq: i as u32,
                 expect: e,
                 observed,
+                share,
                 met,
             })
         })
@@ -393,7 +472,17 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         logs,
         expectations,
         costs: costs.map(|m| m.finish(plan)),
+        stopping,
     }
+}
+
+/// Trials in which a request's final answer is the expected one.
+fn hits_of(stat: &RequestStat, e: &Expect) -> u64 {
+    stat.answers
+        .iter()
+        .filter(|(c, _)| e.outcome.matches(trial::code_key(*c)))
+        .map(|(_, k)| u64::from(*k))
+        .sum()
 }
 
 /// Mean and nearest-rank percentiles of every gauge at every sample time.

@@ -121,7 +121,10 @@ fn the_binary_writes_the_cost_files_and_recommends() {
     assert!(
         costs
             .lines()
-            .any(|l| l == "tiers,compute,requested,CNY,14.16,14.16,14.16,14.16,14.16"),
+            // Every trial costs the same; the trials are too few to bound the median (and the
+            // upper side of P90..P99) at 95 %, so those interval cells are empty.
+            .any(|l| l
+                == "tiers,compute,requested,CNY,14.16,14.16,14.16,14.16,14.16,,,14.16,,14.16,,14.16,"),
         "{costs}"
     );
     assert_eq!(read("spot.csv").lines().count(), 1, "header only");

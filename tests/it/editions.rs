@@ -131,7 +131,10 @@ fn replay(dir: &Path, files: &[&Path], extra: &[&str]) -> Vec<String> {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("scenario,code,http_status,message,count,trials_affected,probability")
+        Some(
+            "scenario,code,http_status,message,count,trials_affected,probability,\
+             probability_lo,probability_hi,interval_method"
+        )
     );
     lines.map(str::to_string).collect()
 }
@@ -148,7 +151,11 @@ fn a_scenario_replays_in_the_edition_it_names() {
     let rows = replay(dir.path(), &[&plain, &reference], &[]);
     assert_eq!(
         rows,
-        ["reference,InvalidTagKey.Malformed,400,The specified Tag.n.Key is not valid.,3,3,1.0"]
+        // 3 of 3 trials: the exact one-sided bound 0.05^(1/3) = 0.6316 gives [0.3684, 1].
+        [
+            "reference,InvalidTagKey.Malformed,400,The specified Tag.n.Key is not valid.,3,3,1.0,\
+          0.36840314986403877,1.0,rule-of-three"
+        ]
     );
 }
 

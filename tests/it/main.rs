@@ -19,6 +19,7 @@ mod ros;
 mod secrets;
 mod serve;
 mod serve_edges;
+mod statistics;
 mod streaming;
 mod support;
 mod terraform;

@@ -519,8 +519,10 @@ fn quota_wave_reports_match_the_snapshot() {
         format!(
             "quota-wave (scenarios/quota-wave.json): 4 request(s) x 20 trial(s), seed 42, 2026-12-01T08:00:00Z + 12h\n  \
              80 answer(s), 20 failed (25.0%), 81 attempt(s), 120.0 instance(s) created per trial (before releases)\n  \
-             400 QuotaExceed.AfterpayInstance                20 answer(s) in 100.0% of trials  Living afterpay instances quota exceeded.\n  \
+             trials with a failure: > 86.1% (all of 20, 95%) (95% intervals, docs/statistics.md)\n  \
+             400 QuotaExceed.AfterpayInstance                20 answer(s) in > 86.1% (all of 20, 95%) of trials  Living afterpay instances quota exceeded.\n  \
              cost per trial (CNY): mean 545.93, P50 545.94, P95 545.94, P99 545.94; compute 477.89, disks 68.04, internet 0.00 (all PayByTraffic 0.00, all PayByBandwidth 0.00)\n  \
+             cost intervals (CNY, 95%, order statistics): P50 [545.94, 545.94], P95 [545.94, …], P99 [545.94, …]\n  \
              expectations: 4 met, 0 failed\n\
              wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv\n"
         )
@@ -531,10 +533,15 @@ fn quota_wave_reports_match_the_snapshot() {
     // 810 instance-hours x 0.59 CNY = 477.90 compute, x 40 GiB ESSD PL1 x 0.0021 = 68.04 disk.
     // A trial whose first attempt hit InternalError launched 30 s later (the mean is lower).
     let costs = read("costs.csv");
+    // Then the percentiles' intervals: 20 trials bound P50 on both sides and P90..P99 from
+    // below only (P(B ≤ 19) = 1 − 0.9^20 = 0.88 < 0.975 for P90).
     for line in [
-        "quota-wave,compute,requested,CNY,477.8902,477.9,477.9,477.9,477.9",
-        "quota-wave,system_disk,PayAsYouGo,CNY,68.0386,68.04,68.04,68.04,68.04",
-        "quota-wave,total,requested,CNY,545.9288,545.94,545.94,545.94,545.94",
+        "quota-wave,compute,requested,CNY,477.8902,477.9,477.9,477.9,477.9,\
+         477.9,477.9,477.9,,477.9,,477.9,",
+        "quota-wave,system_disk,PayAsYouGo,CNY,68.0386,68.04,68.04,68.04,68.04,\
+         68.04,68.04,68.04,,68.04,,68.04,",
+        "quota-wave,total,requested,CNY,545.9288,545.94,545.94,545.94,545.94,\
+         545.94,545.94,545.94,,545.94,,545.94,",
     ] {
         assert!(costs.lines().any(|l| l == line), "{line} in\n{costs}");
     }
@@ -549,8 +556,11 @@ fn quota_wave_reports_match_the_snapshot() {
     );
     assert_eq!(
         read("failures.csv"),
-        "scenario,code,http_status,message,count,trials_affected,probability\n\
-         quota-wave,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,20,20,1.0\n"
+        // 20 of 20 trials: the rule of three's exact form, 0.05^(1/20) = 0.8609.
+        "scenario,code,http_status,message,count,trials_affected,probability,probability_lo,\
+         probability_hi,interval_method\n\
+         quota-wave,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,20,20,1.0,\
+         0.8608916593317348,1.0,rule-of-three\n"
     );
     let timeline = read("timeline.csv");
     for row in [
