@@ -477,7 +477,7 @@ mod tests {
         let c = cost_batch(&p, &spec, &traffic, &mut ChaCha8Rng::seed_from_u64(0)).unwrap();
         assert_eq!(c.currency, Currency::CNY);
         close(c.instance_hours, 1440.0);
-        close(c.compute, 2.0 * 720.0 * 0.59); // 849.60
+        close(c.compute, 2.0 * 720.0 * 0.5139); // 740.016 (g7.large: 185 × 2 / 720)
         close(c.system_disk, 2.0 * 40.0 * 0.0010 * 720.0); // 57.60
         close(c.data_disks, 2.0 * 100.0 * 0.0007 * 720.0); // 100.80
         close(c.internet.pay_by_bandwidth, 2.0 * 583.92); // 1167.84
@@ -485,7 +485,7 @@ mod tests {
         close(c.internet.pay_by_traffic, 1152.0);
         assert_eq!(c.internet.cheaper(), InternetChargeType::PayByTraffic);
         close(c.internet.saving_of_switching(), 15.84);
-        close(c.total(), 849.6 + 57.6 + 100.8 + 1167.84);
+        close(c.total(), 740.016 + 57.6 + 100.8 + 1167.84);
         assert!(c.spot.is_none());
         // Utilisation 1 / 3.15 is below break-even 0.811 / 2.52: consistent with the choice.
         assert!(1.0 / 3.15 < c.internet.break_even.utilisation().unwrap());
@@ -554,7 +554,7 @@ mod tests {
         // Per instance: protection 09-10 at 0.10, then 10:00-12:20 at 0.12 = 0.10 + 0.28.
         close(c.compute, 3.0 * 0.38);
         close(s.spot_cost, 1.14);
-        close(s.payg_cost_same_hours, 10.0 * 0.59);
+        close(s.payg_cost_same_hours, 10.0 * 0.5139);
         // Lost: 3 × (15:00 − 12:20) = 8 instance-hours.
         close(s.lost_instance_hours, 8.0);
         // Disks are billed for the hours lived, at pay-as-you-go prices.
@@ -588,7 +588,7 @@ mod tests {
         close(c.instance_hours, 18.0);
         // 0.10 + 0.12 × 7/3 + 0.30 × 5/3 + 0.11 × 1 = 0.99 per instance.
         close(c.compute, 3.0 * 0.99);
-        close(s.payg_cost_same_hours, 18.0 * 0.59);
+        close(s.payg_cost_same_hours, 18.0 * 0.5139);
         // A limit interruption after the planned end does not count.
         let mut late = spot_batch(&trace, SpotBid::WithPriceLimit { limit: 0.20 });
         late.end = t("2026-01-01T12:00:00Z");
@@ -626,6 +626,6 @@ mod tests {
         assert_eq!(a, run(1));
         assert_ne!(a.total, run(2).total);
         assert!(a.total.p50 <= a.total.p90 && a.total.p90 <= a.total.p99);
-        close(a.compute.p50, 2.0 * 720.0 * 0.59);
+        close(a.compute.p50, 2.0 * 720.0 * 0.5139);
     }
 }
