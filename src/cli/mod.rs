@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod prices;
 pub mod run;
 pub mod serve;
 pub mod verify;
@@ -31,6 +32,8 @@ pub enum Command {
     Codes(codes::CodesArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
     Run(run::RunArgs),
+    /// Import a planner's own prices (DescribePrice, CSV) into a price file; list the figures.
+    Prices(prices::PricesArgs),
     /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
     Serve(serve::ServeArgs),
     /// Check an output directory against its run.json manifest (exit 0 verified, 1 not).
@@ -51,6 +54,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Codes(a) => codes::run(a),
+        Command::Prices(a) => prices::run(a),
         Command::Run(a) => run::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Verify(a) => verify::run(a),

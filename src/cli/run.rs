@@ -63,6 +63,10 @@ pub struct RunArgs {
     /// not interrupt instances.
     #[arg(long)]
     pub no_costs: bool,
+    /// Price files merged over each scenario's prices (after its `costs.prices`), in order;
+    /// repeatable (docs/prices.md).
+    #[arg(long = "prices", value_name = "FILE")]
+    pub prices: Vec<PathBuf>,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -106,8 +110,22 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         .into_iter()
         .flatten()
         .collect();
+    let mut loaded = std::collections::HashMap::new();
     for s in &mut scenarios {
         s.set_default_edition(a.edition);
+        if !a.prices.is_empty() {
+            s.costs.price_files.extend(a.prices.iter().cloned());
+            let files = s.costs.price_files.clone();
+            let p = match loaded.get(&files) {
+                Some(p) => Arc::clone(p),
+                None => {
+                    let p = Arc::new(crate::cost::Prices::load(&files)?);
+                    loaded.insert(files, Arc::clone(&p));
+                    p
+                }
+            };
+            s.costs.prices = p;
+        }
         // Sweep variants (trials swept) and --trials are checked here; files at load.
         scenario::check_ceilings(s, a.trials)?;
     }

@@ -29,6 +29,7 @@
 
 pub mod compute;
 pub mod disk;
+pub mod import;
 pub mod internet;
 pub mod prices;
 pub mod spot;

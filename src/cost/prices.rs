@@ -784,6 +784,8 @@ impl Prices {
                 ("cloud_essd/PL1", &d.cloud_essd[1]),
                 ("cloud_essd/PL2", &d.cloud_essd[2]),
                 ("cloud_essd/PL3", &d.cloud_essd[3]),
+                ("cloud_auto", &d.cloud_auto),
+                ("cloud_essd_entry", &d.cloud_essd_entry),
             ] {
                 if let Some(f) = f {
                     out.push((format!("{id}/disks/{k}"), f));
@@ -819,6 +821,51 @@ impl FigureIn {
             date,
             method: None,
         }
+    }
+}
+
+/// One row of `ecsim prices list`.
+#[derive(Serialize)]
+struct FigureRow<'a> {
+    at: &'a str,
+    price: f64,
+    currency: &'static str,
+    unit: &'static str,
+    confidence: &'static str,
+    source: &'a str,
+    date: &'a str,
+    method: &'a str,
+}
+
+impl Prices {
+    /// Every figure as CSV (`at,price,currency,unit,confidence,source,date,method`), in the
+    /// order of [`Prices::figures`].
+    pub fn figures_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for (at, f) in self.figures() {
+            let region = at.split('/').next().unwrap_or("");
+            let unit = if at.contains("/instance_types/") {
+                "instance-hour"
+            } else if at.contains("/disks/") {
+                "GiB-hour"
+            } else if at.ends_with("traffic_per_gb") {
+                "GB"
+            } else {
+                "Mbps-hour"
+            };
+            w.serialize(FigureRow {
+                at: &at,
+                price: f.price,
+                currency: self.regions.get(region).map_or("", |r| r.currency.as_str()),
+                unit,
+                confidence: f.confidence.as_str(),
+                source: &f.source,
+                date: &f.date,
+                method: f.method.as_deref().unwrap_or(""),
+            })
+            .expect("CSV rows serialise");
+        }
+        w.into_inner().expect("a Vec takes the bytes")
     }
 }
 

@@ -11,6 +11,7 @@ mod editions;
 mod inputs;
 mod limits;
 mod metadata;
+mod prices;
 mod properties;
 mod replay;
 mod reports;
