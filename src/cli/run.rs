@@ -182,6 +182,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         OutFile::new("failures.csv", report::failures_csv(&reports)),
         OutFile::new("timeline.csv", report::timeline_csv(&reports)),
         OutFile::new("costs.csv", crate::report::costs::costs_csv(&reports)),
+        OutFile::new("prices.csv", crate::report::costs::prices_csv(&reports)),
         OutFile::new("internet.csv", crate::report::costs::internet_csv(&reports)),
         OutFile::new("spot.csv", crate::report::costs::spot_csv(&reports)),
     ];
@@ -238,6 +239,8 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             manifest.files.len()
         ),
     ];
+    let mut stderr = stderr;
+    stderr.extend(crate::report::costs::price_warnings(&reports));
     if a.json {
         stdout = crate::report::compare::summary_json(&reports);
     }

@@ -169,6 +169,8 @@ pub struct BatchCost {
     pub data_disks: f64,
     pub internet: InternetCost,
     pub spot: Option<SpotCost>,
+    /// The part of [`BatchCost::total`] priced with confirmed figures.
+    pub confirmed: f64,
 }
 
 impl BatchCost {
@@ -194,6 +196,19 @@ pub struct BatchRates {
     /// PayByBandwidth per instance-hour at the batch's bandwidth.
     pub bandwidth_hourly: f64,
     pub break_even: BreakEven,
+    /// Which of these rates rest on confirmed figures (docs/prices.md "What a cost rests on").
+    pub confirmed: ConfirmedRates,
+}
+
+/// The part of a shape's hourly rates that rests on confirmed figures.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ConfirmedRates {
+    /// Confirmed pay-as-you-go compute per instance-hour (0 when the type's figure is derived).
+    pub compute_hourly: f64,
+    /// Confirmed disks per instance-hour.
+    pub disks_hourly: f64,
+    pub traffic: bool,
+    pub bandwidth: bool,
 }
 
 impl BatchRates {
@@ -210,6 +225,7 @@ impl BatchRates {
             internet,
             bandwidth_hourly: internet::bandwidth_hourly(&internet, mbps),
             break_even: internet::break_even(&internet, mbps),
+            confirmed: confirmed_rates(prices, spec)?,
         })
     }
 
@@ -274,6 +290,8 @@ impl BatchRates {
         let mut c = self.bill(spec.count, instance_hours, gb_out, spec.internet);
         c.end = Some(end);
         if let Some(s) = spot {
+            // The spot trace is world data, not a confirmed price.
+            c.confirmed -= self.confirmed.compute_hourly * instance_hours;
             c.compute = s.spot_cost;
             c.spot = Some(s);
         }
@@ -291,7 +309,18 @@ impl BatchRates {
         gb_out: f64,
         internet: InternetSpec,
     ) -> BatchCost {
+        let k = &self.confirmed;
+        let internet_confirmed = match internet.charge_type {
+            InternetChargeType::PayByTraffic if k.traffic => {
+                internet::traffic_cost(&self.internet, gb_out)
+            }
+            InternetChargeType::PayByBandwidth if k.bandwidth => {
+                self.bandwidth_hourly * instance_hours
+            }
+            _ => 0.0,
+        };
         BatchCost {
+            confirmed: (k.compute_hourly + k.disks_hourly) * instance_hours + internet_confirmed,
             currency: self.currency,
             count,
             end: None,
@@ -310,6 +339,34 @@ impl BatchRates {
             spot: None,
         }
     }
+}
+
+/// Which of a shape's rates rest on confirmed figures.
+fn confirmed_rates(prices: &Prices, spec: &BatchSpec) -> Result<ConfirmedRates> {
+    let r = prices.region(spec.region)?;
+    let conf = |f: &Option<prices::Figure>| f.as_ref().is_some_and(prices::Figure::confirmed);
+    let compute = prices
+        .instance_figure(spec.region, spec.instance_type)
+        .is_some_and(prices::Figure::confirmed);
+    let mut disks = 0.0;
+    for d in std::iter::once(&spec.system_disk).chain(spec.data_disks) {
+        if prices.disk_confirmed(spec.region, d.category, d.performance_level) {
+            disks += disk::disk_cost(prices, spec.region, d, 1.0)?;
+        }
+    }
+    let i = &r.internet;
+    Ok(ConfirmedRates {
+        compute_hourly: if compute {
+            prices.instance_hourly(spec.region, spec.instance_type)?
+        } else {
+            0.0
+        },
+        disks_hourly: disks,
+        traffic: conf(&i.traffic_per_gb),
+        bandwidth: conf(&i.bandwidth_per_mbps_hour_up_to_5)
+            && (spec.internet.max_bandwidth_out_mbps <= 5
+                || conf(&i.bandwidth_per_mbps_hour_above_5)),
+    })
 }
 
 /// Prices one batch over its life. Draws traffic from `rng` (once per batch).
@@ -343,6 +400,8 @@ pub struct Totals {
     /// Spot batches' pay-as-you-go cost for the same hours.
     pub spot_payg_same_hours: f64,
     pub total: f64,
+    /// The part of `total` priced with confirmed figures.
+    pub confirmed: f64,
 }
 
 impl Totals {
@@ -362,6 +421,7 @@ impl Totals {
             self.spot_payg_same_hours += s.payg_cost_same_hours;
         }
         self.total += c.total();
+        self.confirmed += c.confirmed;
     }
 }
 

@@ -685,6 +685,84 @@ impl Prices {
             })
     }
 
+    /// Whether the disk's figure is confirmed (false when derived, recalled or missing).
+    pub fn disk_confirmed(
+        &self,
+        region: &str,
+        category: DiskCategory,
+        level: Option<PerformanceLevel>,
+    ) -> bool {
+        let Some(d) = self.regions.get(region).map(|r| &r.disks) else {
+            return false;
+        };
+        let fig = match category {
+            DiskCategory::Cloud => &d.cloud,
+            DiskCategory::CloudEfficiency => &d.cloud_efficiency,
+            DiskCategory::CloudSsd => &d.cloud_ssd,
+            DiskCategory::EphemeralSsd => &d.ephemeral_ssd,
+            DiskCategory::CloudAuto => &d.cloud_auto,
+            DiskCategory::CloudEssdEntry => &d.cloud_essd_entry,
+            DiskCategory::CloudEssd => {
+                &d.cloud_essd[match level.unwrap_or(PerformanceLevel::PL1) {
+                    PerformanceLevel::PL0 => 0,
+                    PerformanceLevel::PL1 => 1,
+                    PerformanceLevel::PL2 => 2,
+                    PerformanceLevel::PL3 => 3,
+                }]
+            }
+            _ => &None,
+        };
+        fig.as_ref().is_some_and(Figure::confirmed)
+    }
+
+    /// The sources of the figures a shape is priced with: its type, disks and internet.
+    pub fn shape_sources(
+        &self,
+        region: &str,
+        instance_type: &str,
+        disks: &[(DiskCategory, Option<PerformanceLevel>)],
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(r) = self.regions.get(region) else {
+            return out;
+        };
+        if let Some(f) = r.instance_types.get(instance_type) {
+            out.push(f.source.clone());
+        }
+        let d = &r.disks;
+        for (c, l) in disks {
+            let f = match c {
+                DiskCategory::CloudEssd => {
+                    let i = PerformanceLevel::ALL
+                        .iter()
+                        .position(|x| Some(*x) == *l)
+                        .unwrap_or(1);
+                    &d.cloud_essd[i]
+                }
+                DiskCategory::Cloud => &d.cloud,
+                DiskCategory::CloudEfficiency => &d.cloud_efficiency,
+                DiskCategory::CloudSsd => &d.cloud_ssd,
+                DiskCategory::EphemeralSsd => &d.ephemeral_ssd,
+                DiskCategory::CloudAuto => &d.cloud_auto,
+                DiskCategory::CloudEssdEntry => &d.cloud_essd_entry,
+                _ => &None,
+            };
+            out.extend(f.iter().map(|f| f.source.clone()));
+        }
+        let i = &r.internet;
+        for f in [
+            &i.traffic_per_gb,
+            &i.bandwidth_per_mbps_hour_up_to_5,
+            &i.bandwidth_per_mbps_hour_above_5,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(f.source.clone());
+        }
+        out
+    }
+
     /// Disk price per GiB-hour. ESSD without a level is PL1 (the API's default).
     pub fn disk_per_gib_hour(
         &self,
@@ -821,6 +899,68 @@ impl FigureIn {
             date,
             method: None,
         }
+    }
+}
+
+/// What a cost rests on: the catalog's date, the price files, the sources of the figures
+/// used, and the share of the cost priced with confirmed figures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Statement {
+    /// The catalog's `as_of` (the last file's that gives one).
+    pub as_of: String,
+    /// The price files merged, the embedded catalog first.
+    pub files: Vec<String>,
+    /// The sources of the figures the plan is priced with, sorted, unique.
+    pub sources: Vec<String>,
+    /// The share of the cost (summed over trials) priced with confirmed figures; the rest
+    /// rests on derived or recalled ones (and spot traces). 1 when there is no cost.
+    pub confirmed_share: f64,
+}
+
+/// A derived share above this gets a warning (docs/prices.md).
+pub const DERIVED_WARNING_SHARE: f64 = 0.5;
+
+impl Statement {
+    /// The statement for one currency's shapes `(region, type, disks)` and its cost sums.
+    pub fn of<'a, D: AsRef<[(DiskCategory, Option<PerformanceLevel>)]>>(
+        prices: &Prices,
+        currency: Currency,
+        shapes: impl Iterator<Item = (&'a str, &'a str, D)>,
+        confirmed: f64,
+        total: f64,
+    ) -> Statement {
+        let _ = currency;
+        let mut sources = std::collections::BTreeSet::new();
+        for (region, t, disks) in shapes {
+            sources.extend(prices.shape_sources(region, t, disks.as_ref()));
+        }
+        Statement {
+            as_of: prices.as_of.clone(),
+            files: prices.files.clone(),
+            sources: sources.into_iter().collect(),
+            confirmed_share: if total > 0.0 {
+                (confirmed / total).clamp(0.0, 1.0)
+            } else {
+                1.0
+            },
+        }
+    }
+
+    /// The share resting on derived or recalled figures.
+    pub fn derived_share(&self) -> f64 {
+        1.0 - self.confirmed_share
+    }
+
+    /// The warning when most of the cost is derived, if it is.
+    pub fn warning(&self, currency: Currency) -> Option<String> {
+        (self.derived_share() > DERIVED_WARNING_SHARE).then(|| {
+            format!(
+                "{:.1}% of the {currency} cost rests on derived or recalled prices, not on \
+                 confirmed ones; import your own with `ecsim prices import` and pass them with \
+                 --prices (docs/prices.md)",
+                self.derived_share() * 100.0
+            )
+        })
     }
 }
 

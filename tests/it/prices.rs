@@ -191,6 +191,49 @@ fn run_prices_changes_costs_csv_by_hand() {
     ] {
         assert!(after.lines().any(|l| l == line), "{line} in\n{after}");
     }
+    // What the costs rest on. The catalog: only the disk's 1.68 of 11.958 is confirmed
+    // (0.14049); the derived share is over half, so a warning on stderr and in the summary.
+    let prices_csv = std::fs::read_to_string(out.join("prices.csv")).unwrap();
+    assert!(
+        prices_csv.contains("pair,CNY,2026-11-30,") && prices_csv.contains(",1.0,0.0"),
+        "mine: every figure confirmed\n{prices_csv}"
+    );
+    let o = ecsim(
+        &[
+            "run",
+            "--no-charts",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+            &sc,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(
+            "price warning: pair: 86.0% of the CNY cost rests on derived or recalled prices"
+        ),
+        "{e}"
+    );
+    let prices_csv = std::fs::read_to_string(out.join("prices.csv")).unwrap();
+    assert!(
+        prices_csv.lines().any(|l| l
+            == "pair,CNY,2026-12-01,data/prices.json,bw-cn-2021;disk-cn-2021;vonng-2024,0.1405,0.8595"),
+        "{prices_csv}"
+    );
+    let json: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("\"confirmed_share\":0.1405"), "{text}");
+    assert!(text.contains("\"as_of\":\"2026-12-01\""), "{text}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("prices (CNY): as of 2026-12-01, 14.0% of the cost on confirmed figures"),
+        "report.html states its prices"
+    );
+    assert!(html.contains("price warning: 86.0%"));
+
     // A bad price file: exit 2, its place, nothing run.
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"regions\": {\"cn-hangzhou\": {\n\"disk\": {}}}}").unwrap();
