@@ -251,7 +251,7 @@ fn read_csv(name: &str, text: &str, catalog: &Prices) -> Result<Vec<Row>> {
         };
         check_currency(&place, region, currency, catalog)?;
         let price: f64 = match get("price").parse() {
-            Ok(p) if p >= 0.0 && p <= crate::limits::MAX_PRICE => p,
+            Ok(p) if (0.0..=crate::limits::MAX_PRICE).contains(&p) => p,
             _ => {
                 return bad(format!(
                     "price {:?} is not a number in 0..={}; write the list price per unit",
