@@ -275,3 +275,47 @@ fn serve_returns_trade_price_from_the_prices_in_force() {
     // The catalog: 2 x (0.5139 + 40 x 0.0021) = 1.1958.
     assert_eq!(trade(&[]), Some(1.1958));
 }
+
+#[test]
+fn docs_list_every_default_figure_with_its_source() {
+    let o = ecsim(&["prices", "list"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/prices.md")).unwrap();
+    let list = stdout(&o);
+    let mut lines = list.lines();
+    assert_eq!(
+        lines.next(),
+        Some("at,price,currency,unit,confidence,source,date,method")
+    );
+    for l in lines {
+        let f: Vec<&str> = l.splitn(8, ',').collect();
+        let (at, price, confidence, source) = (f[0], f[1], f[4], f[5]);
+        assert!(
+            docs.contains(&format!("`{source}` |")),
+            "source {source} of {at}"
+        );
+        if let Some((region, t)) = at.split_once("/instance_types/") {
+            let row = docs
+                .lines()
+                .find(|r| r.starts_with(&format!("| {t} |")))
+                .unwrap_or_else(|| panic!("no docs row for {t}"));
+            let regions = [
+                "cn-hangzhou",
+                "cn-shanghai",
+                "cn-beijing",
+                "cn-wulanchabu",
+                "ap-southeast-1",
+                "us-west-1",
+            ];
+            let i = regions.iter().position(|r| *r == region).unwrap();
+            let cell = row.split('|').nth(i + 2).unwrap().trim();
+            assert_eq!(cell, format!("{price} {}", &confidence[..1]), "{at}");
+        } else {
+            assert!(
+                docs.contains(&format!("| {at} | {price} |")),
+                "docs/prices.md lacks {at} at {price}"
+            );
+        }
+    }
+}
