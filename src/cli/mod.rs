@@ -7,6 +7,7 @@
 pub mod check;
 pub mod codes;
 pub mod init;
+pub mod prices;
 pub mod run;
 pub mod serve;
 pub mod verify;
@@ -35,6 +36,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
     Run(run::RunArgs),
+    /// Import a planner's own prices (DescribePrice, CSV) into a price file; list the figures.
+    Prices(prices::PricesArgs),
     /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
     Serve(serve::ServeArgs),
     /// Build world files: `world import` turns Describe* exports into one.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
         Command::Check(a) => check::run(a),
         Command::Codes(a) => codes::run(a),
         Command::Init(a) => init::run(a),
+        Command::Prices(a) => prices::run(a),
         Command::Run(a) => run::run(a),
         Command::Serve(a) => serve::run(a),
         Command::World(a) => world::run(a),

@@ -75,6 +75,10 @@ pub struct RunArgs {
     /// Scenario files keep their own times.
     #[arg(long, value_name = "DURATION", value_parser = parse_spread)]
     pub spread: Option<chrono::TimeDelta>,
+    /// Price files merged over each scenario's prices (after its `costs.prices`), in order;
+    /// repeatable (docs/prices.md).
+    #[arg(long = "prices", value_name = "FILE")]
+    pub prices: Vec<PathBuf>,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -139,8 +143,22 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         .into_iter()
         .flatten()
         .collect();
+    let mut loaded = std::collections::HashMap::new();
     for s in &mut scenarios {
         s.set_default_edition(a.edition);
+        if !a.prices.is_empty() {
+            s.costs.price_files.extend(a.prices.iter().cloned());
+            let files = s.costs.price_files.clone();
+            let p = match loaded.get(&files) {
+                Some(p) => Arc::clone(p),
+                None => {
+                    let p = Arc::new(crate::cost::Prices::load(&files)?);
+                    loaded.insert(files, Arc::clone(&p));
+                    p
+                }
+            };
+            s.costs.prices = p;
+        }
         // Sweep variants (trials swept) and --trials are checked here; files at load.
         scenario::check_ceilings(s, a.trials)?;
     }
@@ -202,6 +220,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         OutFile::new("failures.csv", report::failures_csv(&reports)),
         OutFile::new("timeline.csv", report::timeline_csv(&reports)),
         OutFile::new("costs.csv", crate::report::costs::costs_csv(&reports)),
+        OutFile::new("prices.csv", crate::report::costs::prices_csv(&reports)),
         OutFile::new("internet.csv", crate::report::costs::internet_csv(&reports)),
         OutFile::new("spot.csv", crate::report::costs::spot_csv(&reports)),
     ];
@@ -258,6 +277,8 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             manifest.files.len()
         ),
     ];
+    let mut stderr = stderr;
+    stderr.extend(crate::report::costs::price_warnings(&reports));
     if a.json {
         stdout = crate::report::compare::summary_json(&reports);
     }

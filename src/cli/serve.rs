@@ -29,6 +29,9 @@ pub struct ServeArgs {
     /// World files merged over the embedded default world, in order.
     #[arg(long = "world", value_name = "FILE")]
     pub world: Vec<PathBuf>,
+    /// Price files merged over the embedded catalog, in order (RunInstances' TradePrice).
+    #[arg(long = "prices", value_name = "FILE")]
+    pub prices: Vec<PathBuf>,
     /// The API edition the endpoint answers in: `current` (today's API, the default) or
     /// `reference-2018`.
     #[arg(long, value_name = "EDITION", default_value = "current")]
@@ -110,7 +113,12 @@ pub fn run(a: ServeArgs) -> crate::Result<Output> {
         },
         log_limit: a.log_limit,
     };
-    let session = Arc::new(Session::from_doc(doc, &config).in_edition(a.edition));
+    let prices = crate::cost::Prices::load(&a.prices)?;
+    let session = Arc::new(
+        Session::from_doc(doc, &config)
+            .in_edition(a.edition)
+            .with_prices(prices),
+    );
     let sink = a.out.clone().map(|dir| {
         Box::new(move |r: &SessionReport| {
             write_report(&dir, r)

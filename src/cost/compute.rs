@@ -37,9 +37,9 @@ mod tests {
         assert_eq!(hours_between(a, b), 1.51);
         assert_eq!(hours_between(b, a), 0.0);
         let p = Prices::default_embedded();
-        // ecs.g7.large in cn-hangzhou: 0.59 CNY/h × 1.51 h.
+        // ecs.g7.large in cn-hangzhou: 185 CNY/vCPU-month × 2 / 720 = 0.5139 CNY/h × 1.51 h = 0.775989.
         let c = payg_cost(&p, "cn-hangzhou", "ecs.g7.large", 1.51).unwrap();
-        assert!((c - 0.8909).abs() < 1e-12, "{c}");
+        assert!((c - 0.775989).abs() < 1e-12, "{c}");
         assert!(payg_cost(&p, "cn-hangzhou", "ecs.nope", 1.0).is_err());
     }
 }

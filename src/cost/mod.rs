@@ -29,6 +29,7 @@
 
 pub mod compute;
 pub mod disk;
+pub mod import;
 pub mod internet;
 pub mod prices;
 pub mod spot;
@@ -168,6 +169,8 @@ pub struct BatchCost {
     pub data_disks: f64,
     pub internet: InternetCost,
     pub spot: Option<SpotCost>,
+    /// The part of [`BatchCost::total`] priced with confirmed figures.
+    pub confirmed: f64,
 }
 
 impl BatchCost {
@@ -193,6 +196,19 @@ pub struct BatchRates {
     /// PayByBandwidth per instance-hour at the batch's bandwidth.
     pub bandwidth_hourly: f64,
     pub break_even: BreakEven,
+    /// Which of these rates rest on confirmed figures (docs/prices.md "What a cost rests on").
+    pub confirmed: ConfirmedRates,
+}
+
+/// The part of a shape's hourly rates that rests on confirmed figures.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ConfirmedRates {
+    /// Confirmed pay-as-you-go compute per instance-hour (0 when the type's figure is derived).
+    pub compute_hourly: f64,
+    /// Confirmed disks per instance-hour.
+    pub disks_hourly: f64,
+    pub traffic: bool,
+    pub bandwidth: bool,
 }
 
 impl BatchRates {
@@ -209,6 +225,7 @@ impl BatchRates {
             internet,
             bandwidth_hourly: internet::bandwidth_hourly(&internet, mbps),
             break_even: internet::break_even(&internet, mbps),
+            confirmed: confirmed_rates(prices, spec)?,
         })
     }
 
@@ -273,6 +290,8 @@ impl BatchRates {
         let mut c = self.bill(spec.count, instance_hours, gb_out, spec.internet);
         c.end = Some(end);
         if let Some(s) = spot {
+            // The spot trace is world data, not a confirmed price.
+            c.confirmed -= self.confirmed.compute_hourly * instance_hours;
             c.compute = s.spot_cost;
             c.spot = Some(s);
         }
@@ -290,7 +309,18 @@ impl BatchRates {
         gb_out: f64,
         internet: InternetSpec,
     ) -> BatchCost {
+        let k = &self.confirmed;
+        let internet_confirmed = match internet.charge_type {
+            InternetChargeType::PayByTraffic if k.traffic => {
+                internet::traffic_cost(&self.internet, gb_out)
+            }
+            InternetChargeType::PayByBandwidth if k.bandwidth => {
+                self.bandwidth_hourly * instance_hours
+            }
+            _ => 0.0,
+        };
         BatchCost {
+            confirmed: (k.compute_hourly + k.disks_hourly) * instance_hours + internet_confirmed,
             currency: self.currency,
             count,
             end: None,
@@ -309,6 +339,34 @@ impl BatchRates {
             spot: None,
         }
     }
+}
+
+/// Which of a shape's rates rest on confirmed figures.
+fn confirmed_rates(prices: &Prices, spec: &BatchSpec) -> Result<ConfirmedRates> {
+    let r = prices.region(spec.region)?;
+    let conf = |f: &Option<prices::Figure>| f.as_ref().is_some_and(prices::Figure::confirmed);
+    let compute = prices
+        .instance_figure(spec.region, spec.instance_type)
+        .is_some_and(prices::Figure::confirmed);
+    let mut disks = 0.0;
+    for d in std::iter::once(&spec.system_disk).chain(spec.data_disks) {
+        if prices.disk_confirmed(spec.region, d.category, d.performance_level) {
+            disks += disk::disk_cost(prices, spec.region, d, 1.0)?;
+        }
+    }
+    let i = &r.internet;
+    Ok(ConfirmedRates {
+        compute_hourly: if compute {
+            prices.instance_hourly(spec.region, spec.instance_type)?
+        } else {
+            0.0
+        },
+        disks_hourly: disks,
+        traffic: conf(&i.traffic_per_gb),
+        bandwidth: conf(&i.bandwidth_per_mbps_hour_up_to_5)
+            && (spec.internet.max_bandwidth_out_mbps <= 5
+                || conf(&i.bandwidth_per_mbps_hour_above_5)),
+    })
 }
 
 /// Prices one batch over its life. Draws traffic from `rng` (once per batch).
@@ -342,6 +400,8 @@ pub struct Totals {
     /// Spot batches' pay-as-you-go cost for the same hours.
     pub spot_payg_same_hours: f64,
     pub total: f64,
+    /// The part of `total` priced with confirmed figures.
+    pub confirmed: f64,
 }
 
 impl Totals {
@@ -361,6 +421,7 @@ impl Totals {
             self.spot_payg_same_hours += s.payg_cost_same_hours;
         }
         self.total += c.total();
+        self.confirmed += c.confirmed;
     }
 }
 
@@ -477,7 +538,7 @@ mod tests {
         let c = cost_batch(&p, &spec, &traffic, &mut ChaCha8Rng::seed_from_u64(0)).unwrap();
         assert_eq!(c.currency, Currency::CNY);
         close(c.instance_hours, 1440.0);
-        close(c.compute, 2.0 * 720.0 * 0.59); // 849.60
+        close(c.compute, 2.0 * 720.0 * 0.5139); // 740.016 (g7.large: 185 × 2 / 720)
         close(c.system_disk, 2.0 * 40.0 * 0.0010 * 720.0); // 57.60
         close(c.data_disks, 2.0 * 100.0 * 0.0007 * 720.0); // 100.80
         close(c.internet.pay_by_bandwidth, 2.0 * 583.92); // 1167.84
@@ -485,7 +546,7 @@ mod tests {
         close(c.internet.pay_by_traffic, 1152.0);
         assert_eq!(c.internet.cheaper(), InternetChargeType::PayByTraffic);
         close(c.internet.saving_of_switching(), 15.84);
-        close(c.total(), 849.6 + 57.6 + 100.8 + 1167.84);
+        close(c.total(), 740.016 + 57.6 + 100.8 + 1167.84);
         assert!(c.spot.is_none());
         // Utilisation 1 / 3.15 is below break-even 0.811 / 2.52: consistent with the choice.
         assert!(1.0 / 3.15 < c.internet.break_even.utilisation().unwrap());
@@ -554,7 +615,7 @@ mod tests {
         // Per instance: protection 09-10 at 0.10, then 10:00-12:20 at 0.12 = 0.10 + 0.28.
         close(c.compute, 3.0 * 0.38);
         close(s.spot_cost, 1.14);
-        close(s.payg_cost_same_hours, 10.0 * 0.59);
+        close(s.payg_cost_same_hours, 10.0 * 0.5139);
         // Lost: 3 × (15:00 − 12:20) = 8 instance-hours.
         close(s.lost_instance_hours, 8.0);
         // Disks are billed for the hours lived, at pay-as-you-go prices.
@@ -588,7 +649,7 @@ mod tests {
         close(c.instance_hours, 18.0);
         // 0.10 + 0.12 × 7/3 + 0.30 × 5/3 + 0.11 × 1 = 0.99 per instance.
         close(c.compute, 3.0 * 0.99);
-        close(s.payg_cost_same_hours, 18.0 * 0.59);
+        close(s.payg_cost_same_hours, 18.0 * 0.5139);
         // A limit interruption after the planned end does not count.
         let mut late = spot_batch(&trace, SpotBid::WithPriceLimit { limit: 0.20 });
         late.end = t("2026-01-01T12:00:00Z");
@@ -626,6 +687,6 @@ mod tests {
         assert_eq!(a, run(1));
         assert_ne!(a.total, run(2).total);
         assert!(a.total.p50 <= a.total.p90 && a.total.p90 <= a.total.p99);
-        close(a.compute.p50, 2.0 * 720.0 * 0.59);
+        close(a.compute.p50, 2.0 * 720.0 * 0.5139);
     }
 }

@@ -56,6 +56,28 @@ impl fmt::Display for Currency {
     }
 }
 
+/// How far a figure can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Read in its source (a price list, DescribePrice, the planner's own figure).
+    Confirmed,
+    /// Computed from cited figures by a stated rule (a family rate, a factor, a region applied).
+    Derived,
+    /// Remembered or third-party with an unknown method.
+    Recalled,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::Derived => "derived",
+            Confidence::Recalled => "recalled",
+        }
+    }
+}
+
 /// One price with where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
@@ -63,24 +85,50 @@ pub struct Figure {
     pub price: f64,
     /// A key of [`Prices::sources`] or free text (a bare number's source is its file's path).
     pub source: String,
-    /// Whether the figure was found in its source (false: derived or recalled; UNCONFIRMED).
-    pub confirmed: bool,
+    pub confidence: Confidence,
+    /// The price's date: the figure's own, else its source's, else its file's `as_of`.
+    pub date: String,
+    /// For a figure derived by the catalog's `derive` rules: the arithmetic
+    /// (`185 CNY/vCPU-month (ecs.g7) x 2 vCPU / 720 h`). `None` for a figure given in a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
-/// A figure as written in a file: a bare number or an object, `source`/`confirmed` optional.
+impl Figure {
+    /// Whether the figure was read in its source (not derived or recalled).
+    pub fn confirmed(&self) -> bool {
+        self.confidence == Confidence::Confirmed
+    }
+}
+
+/// A figure as written in a file: a bare number or an object, the rest optional.
 #[derive(Debug, Clone, PartialEq)]
 struct FigureIn {
     price: f64,
     source: Option<String>,
-    confirmed: Option<bool>,
+    confidence: Option<Confidence>,
+    date: Option<String>,
 }
 
-impl FigureIn {
-    fn resolve(self, file: &str) -> Figure {
-        Figure {
-            price: self.price,
-            source: self.source.unwrap_or_else(|| file.to_string()),
-            confirmed: self.confirmed.unwrap_or(true),
+/// A citation: its text and date (`"text"` alone is accepted, dated by its file's `as_of`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub text: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+enum SourceIn {
+    Text(String),
+    Dated { text: String, date: Option<String> },
+}
+
+impl From<SourceIn> for Source {
+    fn from(s: SourceIn) -> Source {
+        match s {
+            SourceIn::Text(text) => Source { text, date: None },
+            SourceIn::Dated { text, date } => Source { text, date },
         }
     }
 }
@@ -118,7 +166,8 @@ impl<'de> Deserialize<'de> for FigureIn {
                 Ok(FigureIn {
                     price: check_price(v)?,
                     source: None,
-                    confirmed: None,
+                    confidence: None,
+                    date: None,
                 })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<FigureIn, E> {
@@ -133,16 +182,26 @@ impl<'de> Deserialize<'de> for FigureIn {
             ) -> std::result::Result<FigureIn, A::Error> {
                 let mut price = None;
                 let mut source = None;
-                let mut confirmed = None;
+                let mut confidence = None;
+                let mut date = None;
                 while let Some(k) = m.next_key::<String>()? {
                     match k.as_str() {
                         "price" => price = Some(check_price(m.next_value::<f64>()?)?),
                         "source" => source = Some(m.next_value::<String>()?),
-                        "confirmed" => confirmed = Some(m.next_value::<bool>()?),
+                        "confidence" => confidence = Some(m.next_value::<Confidence>()?),
+                        // The older form: false was "derived or recalled".
+                        "confirmed" => {
+                            confidence = Some(if m.next_value::<bool>()? {
+                                Confidence::Confirmed
+                            } else {
+                                Confidence::Derived
+                            })
+                        }
+                        "date" => date = Some(m.next_value::<String>()?),
                         other => {
                             return Err(de::Error::unknown_field(
                                 other,
-                                &["price", "source", "confirmed"],
+                                &["price", "source", "confidence", "date", "confirmed"],
                             ))
                         }
                     }
@@ -151,7 +210,8 @@ impl<'de> Deserialize<'de> for FigureIn {
                 Ok(FigureIn {
                     price,
                     source,
-                    confirmed,
+                    confidence,
+                    date,
                 })
             }
         }
@@ -209,9 +269,158 @@ struct RegionIn {
 struct FileIn {
     as_of: Option<String>,
     #[serde(default)]
-    sources: BTreeMap<String, String>,
+    sources: BTreeMap<String, SourceIn>,
+    derive: Option<Rules>,
     #[serde(default)]
     regions: BTreeMap<String, RegionIn>,
+}
+
+/// The rules that derive an instance type's price where no file gives one (`derive` in
+/// `data/prices.json`; docs/prices.md "The per-family method"). Every rule names its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Monthly figures become hourly by this divisor (720: 30 days).
+    pub hours_per_month: f64,
+    /// Per currency: price per vCPU-month by family (`ecs.g7`), linear in vCPU.
+    #[serde(default)]
+    pub family_rates: BTreeMap<Currency, FamilyRates>,
+    pub arm: Option<ArmRule>,
+    pub remote_regions: Option<RemoteRule>,
+    /// Per currency: per vCPU-hour + per GiB-hour, for families without a family rate.
+    #[serde(default)]
+    pub resource_rates: BTreeMap<Currency, ResourceRates>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyRates {
+    pub source: String,
+    pub per_vcpu_month: BTreeMap<String, f64>,
+}
+
+/// ARM (Yitian) families priced at `factor` x the Intel family of the same size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmRule {
+    pub factor: f64,
+    pub source: String,
+    /// ARM family -> the Intel family whose rate it takes.
+    pub like: BTreeMap<String, String>,
+}
+
+/// Regions priced at `factor` x the central regions' derived figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteRule {
+    pub factor: f64,
+    pub source: String,
+    pub regions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRates {
+    pub per_vcpu_hour: f64,
+    pub per_gib_hour: f64,
+    pub source: String,
+}
+
+/// What the rules need to know of an instance type (from the embedded world).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeFacts {
+    pub id: String,
+    pub family: String,
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    pub arm: bool,
+}
+
+/// The embedded world's instance types, read once.
+fn world_types() -> &'static [TypeFacts] {
+    static TYPES: std::sync::OnceLock<Vec<TypeFacts>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| {
+        let doc =
+            crate::world::load::load_doc(&[]).expect("the embedded world is checked by tests");
+        doc.instance_types
+            .inner
+            .values()
+            .flatten()
+            .map(|t| TypeFacts {
+                id: t.instance_type_id.clone(),
+                family: t.instance_type_family.clone(),
+                vcpu: t.cpu_core_count,
+                memory_gib: t.memory_size,
+                arm: t.cpu_architecture.eq_ignore_ascii_case("ARM"),
+            })
+            .collect()
+    })
+}
+
+/// Rounds a derived price to 4 decimals (the precision Alibaba's price lists quote).
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl Rules {
+    /// The price per instance-hour of `t` in `region` (billing in `currency`) and its
+    /// arithmetic and source, or `None` when no rule covers it. The one place the per-family
+    /// method lives.
+    pub fn derive(
+        &self,
+        region: &str,
+        currency: Currency,
+        t: &TypeFacts,
+    ) -> Option<(f64, String, String)> {
+        let h = self.hours_per_month;
+        let rates = self.family_rates.get(&currency);
+        let rate_of = |family: &str| rates.and_then(|r| r.per_vcpu_month.get(family).copied());
+        let cur = currency.as_str();
+        let (mut price, mut method, source) = if let Some(rate) = rate_of(&t.family) {
+            (
+                rate * f64::from(t.vcpu) / h,
+                format!(
+                    "{rate} {cur}/vCPU-month ({}) x {} vCPU / {h} h",
+                    t.family, t.vcpu
+                ),
+                rates?.source.clone(),
+            )
+        } else if let Some((arm, rate, like)) = self
+            .arm
+            .as_ref()
+            .filter(|_| t.arm)
+            .and_then(|a| a.like.get(&t.family).map(|l| (a, l)))
+            .and_then(|(a, l)| rate_of(l).map(|r| (a, r, l)))
+        {
+            (
+                rate * f64::from(t.vcpu) / h * arm.factor,
+                format!(
+                    "{rate} {cur}/vCPU-month ({like}) x {} vCPU / {h} h x ARM {}",
+                    t.vcpu, arm.factor
+                ),
+                arm.source.clone(),
+            )
+        } else {
+            let r = self.resource_rates.get(&currency)?;
+            (
+                r.per_vcpu_hour * f64::from(t.vcpu) + r.per_gib_hour * t.memory_gib,
+                format!(
+                    "{} {cur}/vCPU-h x {} vCPU + {} {cur}/GiB-h x {} GiB",
+                    r.per_vcpu_hour, t.vcpu, r.per_gib_hour, t.memory_gib
+                ),
+                r.source.clone(),
+            )
+        };
+        if let Some(remote) = self
+            .remote_regions
+            .as_ref()
+            .filter(|r| r.regions.iter().any(|x| x == region))
+        {
+            price *= remote.factor;
+            method.push_str(&format!(" x remote region {}", remote.factor));
+        }
+        Some((round4(price), method, source))
+    }
 }
 
 /// Disk prices per GiB-hour; `None` where no file gave one.
@@ -267,7 +476,9 @@ pub struct Prices {
     /// The date of the last file that gave one (the embedded catalog's by default).
     pub as_of: String,
     /// Citations by key.
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Source>,
+    /// The rules that derive instance types' prices no file gives.
+    pub rules: Option<Rules>,
     pub regions: BTreeMap<String, RegionPrices>,
     /// The files merged, in order, the embedded one first (for messages).
     pub files: Vec<String>,
@@ -296,6 +507,7 @@ impl Prices {
         Prices {
             as_of: String::new(),
             sources: BTreeMap::new(),
+            rules: None,
             regions: BTreeMap::new(),
             files: Vec::new(),
         }
@@ -326,10 +538,21 @@ impl Prices {
                 ));
             }
         }
-        if let Some(d) = file.as_of {
-            self.as_of = d;
+        if let Some(d) = &file.as_of {
+            self.as_of = d.clone();
         }
-        self.sources.extend(file.sources);
+        let file_date = file.as_of.clone().unwrap_or_else(|| self.as_of.clone());
+        self.sources
+            .extend(file.sources.into_iter().map(|(k, v)| (k, Source::from(v))));
+        if let Some(rules) = file.derive {
+            self.rules = Some(rules);
+        }
+        let ctx = Ctx {
+            file: source,
+            date: &file_date,
+            sources: &self.sources,
+        };
+        let source = &ctx;
         for (id, r) in file.regions {
             let slot = self.regions.entry(id).or_insert_with(|| RegionPrices {
                 currency: r.currency.unwrap_or(Currency::CNY),
@@ -373,8 +596,47 @@ impl Prices {
                 );
             }
         }
-        self.files.push(source.to_string());
+        self.files.push(ctx.file.to_string());
+        self.derive_missing();
         Ok(())
+    }
+
+    /// Re-derives every instance type's price that no file gives, by [`Rules::derive`], for
+    /// each region and each type of the embedded world. Figures a file gave are kept.
+    fn derive_missing(&mut self) {
+        let Some(rules) = self.rules.clone() else {
+            return;
+        };
+        for (id, r) in self.regions.iter_mut() {
+            r.instance_types.retain(|_, f| f.method.is_none());
+            for t in world_types() {
+                if r.instance_types.contains_key(&t.id) {
+                    continue;
+                }
+                if let Some((price, method, source)) = rules.derive(id, r.currency, t) {
+                    let date = self
+                        .sources
+                        .get(&source)
+                        .and_then(|s| s.date.clone())
+                        .unwrap_or_else(|| self.as_of.clone());
+                    r.instance_types.insert(
+                        t.id.clone(),
+                        Figure {
+                            price,
+                            source,
+                            confidence: Confidence::Derived,
+                            date,
+                            method: Some(method),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// The figure of an instance type, if any.
+    pub fn instance_figure(&self, region: &str, instance_type: &str) -> Option<&Figure> {
+        self.regions.get(region)?.instance_types.get(instance_type)
     }
 
     /// Where a missing price should be added, for messages.
@@ -421,6 +683,84 @@ impl Prices {
                     &format!("{{\"instance_types\": {{\"{instance_type}\": 0.59}}}}"),
                 )
             })
+    }
+
+    /// Whether the disk's figure is confirmed (false when derived, recalled or missing).
+    pub fn disk_confirmed(
+        &self,
+        region: &str,
+        category: DiskCategory,
+        level: Option<PerformanceLevel>,
+    ) -> bool {
+        let Some(d) = self.regions.get(region).map(|r| &r.disks) else {
+            return false;
+        };
+        let fig = match category {
+            DiskCategory::Cloud => &d.cloud,
+            DiskCategory::CloudEfficiency => &d.cloud_efficiency,
+            DiskCategory::CloudSsd => &d.cloud_ssd,
+            DiskCategory::EphemeralSsd => &d.ephemeral_ssd,
+            DiskCategory::CloudAuto => &d.cloud_auto,
+            DiskCategory::CloudEssdEntry => &d.cloud_essd_entry,
+            DiskCategory::CloudEssd => {
+                &d.cloud_essd[match level.unwrap_or(PerformanceLevel::PL1) {
+                    PerformanceLevel::PL0 => 0,
+                    PerformanceLevel::PL1 => 1,
+                    PerformanceLevel::PL2 => 2,
+                    PerformanceLevel::PL3 => 3,
+                }]
+            }
+            _ => &None,
+        };
+        fig.as_ref().is_some_and(Figure::confirmed)
+    }
+
+    /// The sources of the figures a shape is priced with: its type, disks and internet.
+    pub fn shape_sources(
+        &self,
+        region: &str,
+        instance_type: &str,
+        disks: &[(DiskCategory, Option<PerformanceLevel>)],
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(r) = self.regions.get(region) else {
+            return out;
+        };
+        if let Some(f) = r.instance_types.get(instance_type) {
+            out.push(f.source.clone());
+        }
+        let d = &r.disks;
+        for (c, l) in disks {
+            let f = match c {
+                DiskCategory::CloudEssd => {
+                    let i = PerformanceLevel::ALL
+                        .iter()
+                        .position(|x| Some(*x) == *l)
+                        .unwrap_or(1);
+                    &d.cloud_essd[i]
+                }
+                DiskCategory::Cloud => &d.cloud,
+                DiskCategory::CloudEfficiency => &d.cloud_efficiency,
+                DiskCategory::CloudSsd => &d.cloud_ssd,
+                DiskCategory::EphemeralSsd => &d.ephemeral_ssd,
+                DiskCategory::CloudAuto => &d.cloud_auto,
+                DiskCategory::CloudEssdEntry => &d.cloud_essd_entry,
+                _ => &None,
+            };
+            out.extend(f.iter().map(|f| f.source.clone()));
+        }
+        let i = &r.internet;
+        for f in [
+            &i.traffic_per_gb,
+            &i.bandwidth_per_mbps_hour_up_to_5,
+            &i.bandwidth_per_mbps_hour_above_5,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(f.source.clone());
+        }
+        out
     }
 
     /// Disk price per GiB-hour. ESSD without a level is PL1 (the API's default).
@@ -522,6 +862,8 @@ impl Prices {
                 ("cloud_essd/PL1", &d.cloud_essd[1]),
                 ("cloud_essd/PL2", &d.cloud_essd[2]),
                 ("cloud_essd/PL3", &d.cloud_essd[3]),
+                ("cloud_auto", &d.cloud_auto),
+                ("cloud_essd_entry", &d.cloud_essd_entry),
             ] {
                 if let Some(f) = f {
                     out.push((format!("{id}/disks/{k}"), f));
@@ -535,9 +877,141 @@ impl Prices {
     }
 }
 
-fn set(slot: &mut Option<Figure>, new: Option<FigureIn>, file: &str) {
+/// What a figure read from a file resolves against: the file's path (a bare number's
+/// source), its date, and the citations known so far (a source's date).
+struct Ctx<'a> {
+    file: &'a str,
+    date: &'a str,
+    sources: &'a BTreeMap<String, Source>,
+}
+
+impl FigureIn {
+    fn resolve(self, ctx: &Ctx) -> Figure {
+        let source = self.source.unwrap_or_else(|| ctx.file.to_string());
+        let date = self
+            .date
+            .or_else(|| ctx.sources.get(&source).and_then(|s| s.date.clone()))
+            .unwrap_or_else(|| ctx.date.to_string());
+        Figure {
+            price: self.price,
+            source,
+            confidence: self.confidence.unwrap_or(Confidence::Confirmed),
+            date,
+            method: None,
+        }
+    }
+}
+
+/// What a cost rests on: the catalog's date, the price files, the sources of the figures
+/// used, and the share of the cost priced with confirmed figures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Statement {
+    /// The catalog's `as_of` (the last file's that gives one).
+    pub as_of: String,
+    /// The price files merged, the embedded catalog first.
+    pub files: Vec<String>,
+    /// The sources of the figures the plan is priced with, sorted, unique.
+    pub sources: Vec<String>,
+    /// The share of the cost (summed over trials) priced with confirmed figures; the rest
+    /// rests on derived or recalled ones (and spot traces). 1 when there is no cost.
+    pub confirmed_share: f64,
+}
+
+/// A derived share above this gets a warning (docs/prices.md).
+pub const DERIVED_WARNING_SHARE: f64 = 0.5;
+
+impl Statement {
+    /// The statement for one currency's shapes `(region, type, disks)` and its cost sums.
+    pub fn of<'a, D: AsRef<[(DiskCategory, Option<PerformanceLevel>)]>>(
+        prices: &Prices,
+        currency: Currency,
+        shapes: impl Iterator<Item = (&'a str, &'a str, D)>,
+        confirmed: f64,
+        total: f64,
+    ) -> Statement {
+        let _ = currency;
+        let mut sources = std::collections::BTreeSet::new();
+        for (region, t, disks) in shapes {
+            sources.extend(prices.shape_sources(region, t, disks.as_ref()));
+        }
+        Statement {
+            as_of: prices.as_of.clone(),
+            files: prices.files.clone(),
+            sources: sources.into_iter().collect(),
+            confirmed_share: if total > 0.0 {
+                (confirmed / total).clamp(0.0, 1.0)
+            } else {
+                1.0
+            },
+        }
+    }
+
+    /// The share resting on derived or recalled figures.
+    pub fn derived_share(&self) -> f64 {
+        1.0 - self.confirmed_share
+    }
+
+    /// The warning when most of the cost is derived, if it is.
+    pub fn warning(&self, currency: Currency) -> Option<String> {
+        (self.derived_share() > DERIVED_WARNING_SHARE).then(|| {
+            format!(
+                "{:.1}% of the {currency} cost rests on derived or recalled prices, not on \
+                 confirmed ones; import your own with `ecsim prices import` and pass them with \
+                 --prices (docs/prices.md)",
+                self.derived_share() * 100.0
+            )
+        })
+    }
+}
+
+/// One row of `ecsim prices list`.
+#[derive(Serialize)]
+struct FigureRow<'a> {
+    at: &'a str,
+    price: f64,
+    currency: &'static str,
+    unit: &'static str,
+    confidence: &'static str,
+    source: &'a str,
+    date: &'a str,
+    method: &'a str,
+}
+
+impl Prices {
+    /// Every figure as CSV (`at,price,currency,unit,confidence,source,date,method`), in the
+    /// order of [`Prices::figures`].
+    pub fn figures_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for (at, f) in self.figures() {
+            let region = at.split('/').next().unwrap_or("");
+            let unit = if at.contains("/instance_types/") {
+                "instance-hour"
+            } else if at.contains("/disks/") {
+                "GiB-hour"
+            } else if at.ends_with("traffic_per_gb") {
+                "GB"
+            } else {
+                "Mbps-hour"
+            };
+            w.serialize(FigureRow {
+                at: &at,
+                price: f.price,
+                currency: self.regions.get(region).map_or("", |r| r.currency.as_str()),
+                unit,
+                confidence: f.confidence.as_str(),
+                source: &f.source,
+                date: &f.date,
+                method: f.method.as_deref().unwrap_or(""),
+            })
+            .expect("CSV rows serialise");
+        }
+        w.into_inner().expect("a Vec takes the bytes")
+    }
+}
+
+fn set(slot: &mut Option<Figure>, new: Option<FigureIn>, ctx: &Ctx) {
     if let Some(f) = new {
-        *slot = Some(f.resolve(file));
+        *slot = Some(f.resolve(ctx));
     }
 }
 
@@ -559,7 +1033,7 @@ mod tests {
     #[test]
     fn embedded_catalog_loads_and_every_figure_is_sourced() {
         let p = Prices::default_embedded();
-        assert_eq!(p.as_of, "2026-11-28");
+        assert_eq!(p.as_of, "2026-12-01");
         let figs = p.figures();
         assert!(figs.len() > 150);
         for (at, f) in figs {
@@ -568,10 +1042,14 @@ mod tests {
                 "{at}: source {:?} is not in sources",
                 f.source
             );
-            let unconfirmed = p.sources[&f.source].starts_with("UNCONFIRMED");
-            assert!(
-                !(f.confirmed && unconfirmed),
-                "{at}: a confirmed figure cites an UNCONFIRMED source"
+            let s = &p.sources[&f.source];
+            assert!(s.date.is_some(), "{at}: source {:?} has no date", f.source);
+            assert_eq!(Some(&f.date), s.date.as_ref(), "{at}");
+            // A derived instance price says how; a figure from a file does not.
+            assert_eq!(
+                f.method.is_some(),
+                at.contains("/instance_types/") && f.confidence == Confidence::Derived,
+                "{at}"
             );
         }
     }
@@ -585,7 +1063,7 @@ mod tests {
                 serde_json::Value::Number(_) => panic!("{at}: bare number in the default"),
                 serde_json::Value::Object(m) if m.contains_key("price") => {
                     assert!(
-                        m.contains_key("source") && m.contains_key("confirmed"),
+                        m.contains_key("source") && m.contains_key("confidence"),
                         "{at}"
                     );
                 }
@@ -662,6 +1140,63 @@ mod tests {
     }
 
     #[test]
+    fn the_per_family_method_by_hand() {
+        let p = Prices::default_embedded();
+        let fig = |r: &str, t: &str| p.instance_figure(r, t).unwrap().clone();
+        // 185 CNY per vCPU-month (g7) x 2 vCPU / 720 h = 0.513888... -> 0.5139.
+        let g7 = fig("cn-hangzhou", "ecs.g7.large");
+        assert_eq!(g7.price, 0.5139);
+        assert_eq!(g7.confidence, Confidence::Derived);
+        assert_eq!(g7.source, "vonng-2024");
+        assert_eq!(g7.date, "2024-03-10");
+        assert_eq!(
+            g7.method.as_deref(),
+            Some("185 CNY/vCPU-month (ecs.g7) x 2 vCPU / 720 h")
+        );
+        // Central regions are priced alike: 170 x 4 / 720 = 0.9444.
+        assert_eq!(fig("cn-beijing", "ecs.g6.xlarge").price, 0.9444);
+        // r7: 246 x 2 / 720 = 0.68333 -> 0.6833 (the flat rate had 0.91).
+        assert_eq!(fig("cn-shanghai", "ecs.r7.large").price, 0.6833);
+        // ARM: 152 (c8i) x 2 / 720 x 0.71 = 0.299777... -> 0.2998.
+        assert_eq!(fig("cn-hangzhou", "ecs.c8y.large").price, 0.2998);
+        // Remote region: 185 x 2 / 720 x 0.70 = 0.359722... -> 0.3597.
+        assert_eq!(fig("cn-wulanchabu", "ecs.g7.large").price, 0.3597);
+        // No family rate: the gen-6 fit, 0.147 x 2 + 0.021 x 16 = 0.63.
+        let r5 = fig("cn-shanghai", "ecs.r5.large");
+        assert_eq!(r5.price, 0.63);
+        assert_eq!(r5.source, "vonng-2024-fit");
+        // International: 0.030 x 2 + 0.0088 x 8 = 0.1304 (Singapore g6.large was 0.72).
+        assert_eq!(fig("ap-southeast-1", "ecs.g6.large").price, 0.1304);
+        // A figure given in a file wins over the rule: the 2019 doc's g5.large.
+        let g5 = fig("cn-hangzhou", "ecs.g5.large");
+        assert_eq!((g5.price, g5.confidence), (0.354, Confidence::Confirmed));
+        assert_eq!(g5.date, "2019");
+    }
+
+    #[test]
+    fn a_planner_file_replaces_a_rule_and_the_derived_prices_follow() {
+        let mut p = Prices::default_embedded();
+        p.merge_text(
+            "rules.json",
+            r#"{"derive": {"hours_per_month": 730,
+                "family_rates": {"CNY": {"source": "mine", "per_vcpu_month": {"ecs.g7": 146}}}}}"#,
+        )
+        .unwrap();
+        // 146 x 2 / 730 = 0.4.
+        assert_eq!(
+            p.instance_hourly("cn-hangzhou", "ecs.g7.large").unwrap(),
+            0.4
+        );
+        // No resource rate any more: c7 has no rule and no figure.
+        assert!(p.instance_hourly("cn-hangzhou", "ecs.c7.large").is_err());
+        // A figure given in an earlier file is kept.
+        assert_eq!(
+            p.instance_hourly("cn-hangzhou", "ecs.g5.large").unwrap(),
+            0.354
+        );
+    }
+
+    #[test]
     fn published_internet_and_disk_figures() {
         let p = Prices::default_embedded();
         let hz = p.internet("cn-hangzhou").unwrap();
@@ -712,7 +1247,8 @@ mod tests {
         );
         let fig = &p.regions["cn-hangzhou"].instance_types["ecs.g7.large"];
         assert_eq!(fig.source, path.display().to_string());
-        assert!(fig.confirmed);
+        assert!(fig.confirmed());
+        assert_eq!(fig.date, "2026-12-01");
         // Untouched neighbours keep the default.
         assert_eq!(
             p.instance_hourly("cn-hangzhou", "ecs.c7.large").unwrap(),
@@ -720,7 +1256,7 @@ mod tests {
         );
         let essd = &p.regions["cn-hangzhou"].disks.cloud_essd;
         assert_eq!(essd[1].as_ref().unwrap().price, 0.002);
-        assert!(!essd[1].as_ref().unwrap().confirmed);
+        assert!(!essd[1].as_ref().unwrap().confirmed());
         assert_eq!(essd[0], d.regions["cn-hangzhou"].disks.cloud_essd[0]);
         assert_eq!(
             p.internet("cn-hangzhou").unwrap(),

@@ -1024,6 +1024,7 @@ pub(crate) mod fixtures {
             })
             .collect();
         CurrencyCosts {
+            prices: Default::default(),
             currency: c,
             summary: cost::summarise(&trials),
             per_trial: trials.iter().map(|t| t.total).collect(),

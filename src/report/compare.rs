@@ -234,6 +234,11 @@ pub struct JsonCurrency {
     pub disks: JsonStat,
     /// Internet under each request's chosen method.
     pub internet: JsonStat,
+    /// What the cost rests on: date, files, sources, confirmed share (docs/prices.md).
+    pub prices: crate::cost::prices::Statement,
+    /// Set when most of the cost rests on derived or recalled prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_warning: Option<String>,
 }
 
 /// Mean and percentiles over trials.
@@ -278,6 +283,11 @@ fn json_currency(c: &CurrencyCosts) -> JsonCurrency {
             p95_interval: None,
         },
         internet: (&s.internet).into(),
+        prices: crate::cost::prices::Statement {
+            confirmed_share: r4(c.prices.confirmed_share),
+            ..c.prices.clone()
+        },
+        price_warning: c.prices.warning(c.currency),
     }
 }
 

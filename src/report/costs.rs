@@ -81,6 +81,69 @@ pub struct SpotCsvRow<'a> {
     pub interrupted_trials_share_hi: f64,
 }
 
+/// One scenario and currency's price statement (`prices.csv`).
+#[derive(Debug, Default, Serialize)]
+pub struct PricesCsvRow<'a> {
+    pub scenario: &'a str,
+    pub currency: &'static str,
+    /// The catalog's date.
+    pub as_of: &'a str,
+    /// The price files merged, `;`-separated, the embedded catalog first.
+    pub files: String,
+    /// The sources of the figures used, `;`-separated.
+    pub sources: String,
+    pub confirmed_share: f64,
+    pub derived_share: f64,
+}
+
+/// `prices.csv`, beside `costs.csv`: what each scenario's costs rest on.
+pub fn prices_csv(reports: &[ScenarioReport]) -> Vec<u8> {
+    let rows = reports.iter().flat_map(|r| {
+        r.costs.iter().flat_map(move |c| {
+            c.currencies.iter().map(move |cc| PricesCsvRow {
+                scenario: &r.name,
+                currency: cc.currency.as_str(),
+                as_of: &cc.prices.as_of,
+                files: cc.prices.files.join(";"),
+                sources: cc.prices.sources.join(";"),
+                confirmed_share: r4(cc.prices.confirmed_share),
+                derived_share: r4(cc.prices.derived_share()),
+            })
+        })
+    });
+    to_csv::<PricesCsvRow>(rows)
+}
+
+/// The price statement line of one currency, for the summary and report.html.
+pub fn prices_line(cc: &CurrencyCosts) -> String {
+    let p = &cc.prices;
+    format!(
+        "prices ({}): as of {}, {:.1}% of the cost on confirmed figures, {:.1}% derived or recalled; files {}; sources {}",
+        cc.currency.as_str(),
+        p.as_of,
+        p.confirmed_share * 100.0,
+        p.derived_share() * 100.0,
+        p.files.join(", "),
+        p.sources.join(", "),
+    )
+}
+
+/// The warnings of every scenario whose cost rests mostly on derived prices (for stderr).
+pub fn price_warnings(reports: &[ScenarioReport]) -> Vec<String> {
+    reports
+        .iter()
+        .flat_map(|r| {
+            r.costs.iter().flat_map(move |c| {
+                c.currencies.iter().filter_map(move |cc| {
+                    cc.prices
+                        .warning(cc.currency)
+                        .map(|w| format!("ecsim: price warning: {}: {w}", r.name))
+                })
+            })
+        })
+        .collect()
+}
+
 /// Rounds money (and GB, hours) for display.
 pub fn r4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -293,6 +356,10 @@ pub fn summary_lines(r: &ScenarioReport) -> String {
             bounds_text(t.total.ci[2]),
             bounds_text(t.total.ci[3]),
         );
+        let _ = writeln!(s, "  {}", prices_line(cc));
+        if let Some(w) = cc.prices.warning(cc.currency) {
+            let _ = writeln!(s, "  price warning: {w}");
+        }
     }
     for i in &c.internet {
         let _ = writeln!(s, "  internet: {}", recommendation(i));

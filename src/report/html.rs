@@ -325,6 +325,16 @@ statistics (… : too few trials for that side).</p>\n<table class=\"costs\">\n<
             }
         }
         s.push_str("</table>\n");
+        for cc in &c.currencies {
+            let _ = writeln!(
+                s,
+                "<p class=\"prices\">{}</p>",
+                esc(&super::costs::prices_line(cc))
+            );
+            if let Some(w) = cc.prices.warning(cc.currency) {
+                let _ = writeln!(s, "<p class=\"fail\">price warning: {}</p>", esc(&w));
+            }
+        }
     }
 
     s.push_str("<h4>Internet billing</h4>\n");

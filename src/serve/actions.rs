@@ -180,7 +180,8 @@ impl Session {
                 d
             }
             RunResult::Created { ids, zone, partial } => {
-                let mut d = Done::reply(run_reply(rid, &ids));
+                let price = self.trade_price(&admitted, ids.len());
+                let mut d = Done::reply(run_reply(rid, &ids, price));
                 d.outcome = if partial { "partial" } else { "created" };
                 d.count = ids.len() as u32;
                 d.instance_type = admitted.demand.instance_type.clone();
@@ -188,11 +189,45 @@ impl Session {
                 d
             }
             RunResult::Replayed { ids } => {
-                let mut d = Done::reply(run_reply(rid, &ids));
+                let mut d = Done::reply(run_reply(rid, &ids, None));
                 d.outcome = "replayed";
                 d
             }
         }
+    }
+
+    /// RunInstances' `TradePrice`: what the created pay-as-you-go instances cost per hour at
+    /// the prices in force (instance type, disks, and PayByBandwidth's bandwidth), rounded to
+    /// 4 decimals. `None` for spot and subscription instances (not priced here) or when a
+    /// price is missing (docs/serve.md).
+    fn trade_price(&self, a: &crate::validate::Admitted, created: usize) -> Option<f64> {
+        let d = &a.demand;
+        if !d.postpaid || d.spot != crate::request::typed::SpotStrategy::NoSpot {
+            return None;
+        }
+        let internet = crate::cost::InternetSpec {
+            charge_type: d.charge,
+            max_bandwidth_out_mbps: d.bandwidth_out,
+        };
+        let spec = crate::cost::BatchSpec {
+            region: &d.region,
+            zone: d.zone.as_deref().unwrap_or(""),
+            instance_type: &d.instance_type,
+            count: 0,
+            start: DateTime::<Utc>::UNIX_EPOCH,
+            end: DateTime::<Utc>::UNIX_EPOCH,
+            system_disk: d.system_disk,
+            data_disks: &d.data_disks,
+            internet,
+            spot: None,
+        };
+        let r = crate::cost::BatchRates::of(&self.prices, &spec).ok()?;
+        let bandwidth = match d.charge {
+            crate::request::typed::InternetChargeType::PayByBandwidth => r.bandwidth_hourly,
+            crate::request::typed::InternetChargeType::PayByTraffic => 0.0,
+        };
+        let hourly = r.payg_hourly + r.system_disk_hourly + r.data_disks_hourly + bandwidth;
+        Some(crate::report::costs::r4(hourly * created as f64))
     }
 
     fn describe_instances(&self, raw: &RawRequest, rid: &str) -> Done {
@@ -562,8 +597,11 @@ fn violation(v: &Violation, rid: &str) -> Done {
     d
 }
 
-fn run_reply(rid: &str, ids: &[String]) -> Reply {
+fn run_reply(rid: &str, ids: &[String], trade_price: Option<f64>) -> Reply {
     let mut m = Map::new();
+    if let Some(p) = trade_price {
+        m.insert("TradePrice".into(), json!(p));
+    }
     m.insert("InstanceIdSets".into(), json!({ "InstanceIdSet": ids }));
     Reply::ok("RunInstances", rid, m)
 }

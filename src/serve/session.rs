@@ -358,6 +358,8 @@ pub struct Session {
     seq: AtomicU64,
     state: Mutex<State>,
     log: Mutex<Log>,
+    /// The prices in force (RunInstances' `TradePrice`): the catalog, or `--prices` over it.
+    pub(super) prices: std::sync::Arc<crate::cost::Prices>,
 }
 
 impl Session {
@@ -395,7 +397,14 @@ impl Session {
                 rows: RequestLog::new(config.log_limit),
                 failures: BTreeMap::new(),
             }),
+            prices: std::sync::Arc::new(crate::cost::Prices::default_embedded()),
         }
+    }
+
+    /// The session pricing with `prices` (`--prices`).
+    pub fn with_prices(mut self, prices: crate::cost::Prices) -> Session {
+        self.prices = std::sync::Arc::new(prices);
+        self
     }
 
     /// The session answering in `edition` (`--edition`): every rule and message reads it

@@ -624,6 +624,8 @@ pub struct CurrencyCosts {
     pub per_trial: Vec<f64>,
     /// Instances interrupted, mean per trial.
     pub interruptions: Summary,
+    /// The prices behind these costs: date, sources, confirmed share (docs/prices.md).
+    pub prices: crate::cost::prices::Statement,
 }
 
 /// A scenario's costs over its trials.
@@ -713,6 +715,25 @@ impl Merger {
             }
             let trials = &self.totals[i];
             currencies.push(CurrencyCosts {
+                prices: crate::cost::prices::Statement::of(
+                    &plan.scenario.costs.prices,
+                    currency,
+                    c.priced
+                        .iter()
+                        .filter(|p| p.rates.currency == currency)
+                        .map(|p| {
+                            (
+                                p.region.as_str(),
+                                p.instance_type.as_str(),
+                                std::iter::once(&p.system_disk)
+                                    .chain(&p.data_disks)
+                                    .map(|d| (d.category, d.performance_level))
+                                    .collect::<Vec<_>>(),
+                            )
+                        }),
+                    trials.iter().map(|t| t.confirmed).sum(),
+                    trials.iter().map(|t| t.total).sum(),
+                ),
                 currency,
                 summary: cost::summarise(trials),
                 per_trial: trials.iter().map(|t| t.total).collect(),

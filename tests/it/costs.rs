@@ -8,7 +8,8 @@ use ecsim::sim::{self, Options, ScenarioReport};
 
 use crate::support::{ecsim, stderr, stdout};
 
-/// Hangzhou zone i, ecs.g7.large (0.59 CNY/h), 40 GiB ESSD PL1 system disk (0.0021/GiB-h).
+/// Hangzhou zone i, ecs.g7.large (185 CNY/vCPU-month x 2 / 720 h = 0.5139 CNY/h), 40 GiB ESSD
+/// PL1 system disk (0.0021/GiB-h).
 fn req(extra: &str) -> String {
     format!(
         r#"{{"RegionId": "cn-hangzhou", "ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd", "InstanceType": "ecs.g7.large", "SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k", "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624", "SystemDisk.Category": "cloud_essd", {extra}}}"#
@@ -52,7 +53,7 @@ fn both_internet_methods_and_tiers_match_hand_arithmetic() {
     assert_eq!(c.currencies.len(), 1);
     let t = &c.currencies[0].summary;
     // 24 instance-hours of compute and 40 GiB ESSD PL1.
-    close(t.compute.p50, 24.0 * 0.59);
+    close(t.compute.p50, 24.0 * 0.5139); // 12.3336
     close(t.system_disk.p50, 24.0 * 40.0 * 0.0021);
     let big = c
         .internet
@@ -83,7 +84,7 @@ fn both_internet_methods_and_tiers_match_hand_arithmetic() {
     close(t.pay_by_traffic.p50, 11.2 + 7.2);
     close(
         t.total.p50,
-        24.0 * 0.59 + 24.0 * 40.0 * 0.0021 + 14.0 * 0.811 + 7.2,
+        24.0 * 0.5139 + 24.0 * 40.0 * 0.0021 + 14.0 * 0.811 + 7.2, // 32.9036
     );
 }
 
@@ -124,7 +125,7 @@ fn the_binary_writes_the_cost_files_and_recommends() {
             // Every trial costs the same; the trials are too few to bound the median (and the
             // upper side of P90..P99) at 95 %, so those interval cells are empty.
             .any(|l| l
-                == "tiers,compute,requested,CNY,14.16,14.16,14.16,14.16,14.16,,,14.16,,14.16,,14.16,"),
+                == "tiers,compute,requested,CNY,12.3336,12.3336,12.3336,12.3336,12.3336,,,12.3336,,12.3336,,12.3336,"),
         "{costs}"
     );
     assert_eq!(read("spot.csv").lines().count(), 1, "header only");
@@ -145,9 +146,9 @@ fn the_binary_writes_the_cost_files_and_recommends() {
 
 /// A crafted market in zone i: 0.10 CNY/h, 0.30 from 10:00 to 12:00 UTC, then 0.10 again.
 const MARKET: &str = r#"{"SpotPrices": {"SpotPriceType": [
-  {"ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "SpotPrice": 0.10, "OriginPrice": 0.59, "Timestamp": "2026-12-01T00:00:00Z", "NetworkType": "vpc", "IoOptimized": "optimized"},
-  {"ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "SpotPrice": 0.30, "OriginPrice": 0.59, "Timestamp": "2026-12-01T10:00:00Z", "NetworkType": "vpc", "IoOptimized": "optimized"},
-  {"ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "SpotPrice": 0.10, "OriginPrice": 0.59, "Timestamp": "2026-12-01T12:00:00Z", "NetworkType": "vpc", "IoOptimized": "optimized"}
+  {"ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "SpotPrice": 0.10, "OriginPrice": 0.5139, "Timestamp": "2026-12-01T00:00:00Z", "NetworkType": "vpc", "IoOptimized": "optimized"},
+  {"ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "SpotPrice": 0.30, "OriginPrice": 0.5139, "Timestamp": "2026-12-01T10:00:00Z", "NetworkType": "vpc", "IoOptimized": "optimized"},
+  {"ZoneId": "cn-hangzhou-i", "InstanceType": "ecs.g7.large", "SpotPrice": 0.10, "OriginPrice": 0.5139, "Timestamp": "2026-12-01T12:00:00Z", "NetworkType": "vpc", "IoOptimized": "optimized"}
 ]}}"#;
 
 /// The nearly full group (990 of 1000): 10 spot instances at 08:00 fill it; the spike at
@@ -181,13 +182,13 @@ fn a_spot_interruption_frees_capacity_and_is_priced_on_the_trace() {
     close(s.interrupted_share, 1.0);
     // Lived 08:00-10:00: 1 protected hour at the purchase price 0.10, then 0.10.
     close(s.spot_cost, 10.0 * 2.0 * 0.10);
-    close(s.payg_cost, 10.0 * 2.0 * 0.59);
+    close(s.payg_cost, 10.0 * 2.0 * 0.5139);
     // Planned end: the 14:00 horizon, so 4 hours of 10 instances were lost.
     close(s.lost_instance_hours, 40.0);
     assert_eq!(s.sample_interruptions, vec![(2 * 3600, 10)]);
     let t = &c.currencies[0].summary;
     // Compute: spot 2.0 + the later 10 pay-as-you-go for 3 h.
-    close(t.compute.p50, 2.0 + 10.0 * 3.0 * 0.59);
+    close(t.compute.p50, 2.0 + 10.0 * 3.0 * 0.5139);
 
     // Without the cost model there is no interruption: the group stays full.
     let off = run(
@@ -318,10 +319,10 @@ fn a_missing_price_leaves_those_requests_out_with_one_warning() {
     let c = r.costs.as_ref().unwrap();
     assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
     assert!(c.warnings[0].contains("ecs.g7.large"), "{}", c.warnings[0]);
-    // Only the two ecs.c7.large (0.43 CNY/h) from +2m to the 2 h horizon are priced.
+    // Only the two ecs.c7.large (144 x 2 / 720 = 0.40 CNY/h) from +2m to the 2 h horizon are priced.
     close(
         c.currencies[0].summary.compute.p50,
-        2.0 * 0.43 * (118.0 / 60.0),
+        2.0 * 0.40 * (118.0 / 60.0),
     );
     let text = String::from_utf8(ecsim::report::replay::summary(std::slice::from_ref(&r))).unwrap();
     assert!(

@@ -12,6 +12,7 @@ mod init;
 mod inputs;
 mod limits;
 mod metadata;
+mod prices;
 mod properties;
 mod replay;
 mod reports;

@@ -521,8 +521,10 @@ fn quota_wave_reports_match_the_snapshot() {
              80 answer(s), 20 failed (25.0%), 81 attempt(s), 120.0 instance(s) created per trial (before releases)\n  \
              trials with a failure: > 86.1% (all of 20, 95%) (95% intervals, docs/statistics.md)\n  \
              400 QuotaExceed.AfterpayInstance                20 answer(s) in > 86.1% (all of 20, 95%) of trials  Living afterpay instances quota exceeded.\n  \
-             cost per trial (CNY): mean 545.93, P50 545.94, P95 545.94, P99 545.94; compute 477.89, disks 68.04, internet 0.00 (all PayByTraffic 0.00, all PayByBandwidth 0.00)\n  \
-             cost intervals (CNY, 95%, order statistics): P50 [545.94, 545.94], P95 [545.94, …], P99 [545.94, …]\n  \
+             cost per trial (CNY): mean 484.29, P50 484.30, P95 484.30, P99 484.30; compute 416.25, disks 68.04, internet 0.00 (all PayByTraffic 0.00, all PayByBandwidth 0.00)\n  \
+             cost intervals (CNY, 95%, order statistics): P50 [484.30, 484.30], P95 [484.30, …], P99 [484.30, …]\n  \
+             prices (CNY): as of 2026-12-01, 14.0% of the cost on confirmed figures, 86.0% derived or recalled; files data/prices.json; sources bw-cn-2021, disk-cn-2021, vonng-2024\n  \
+             price warning: 86.0% of the CNY cost rests on derived or recalled prices, not on confirmed ones; import your own with `ecsim prices import` and pass them with --prices (docs/prices.md)\n  \
              expectations: 4 met, 0 failed\n\
              wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv\n"
         )
@@ -530,18 +532,19 @@ fn quota_wave_reports_match_the_snapshot() {
     let read = |f: &str| std::fs::read_to_string(format!("{out}/{f}")).unwrap();
     // By hand: wave-1 holds 50 for 4 h (200 instance-hours); wave-3 gets the 30 that fit under
     // 200 vCPUs (40 used + 100) from +1h to the horizon (330); wave-4 gets 40 from +5h (280):
-    // 810 instance-hours x 0.59 CNY = 477.90 compute, x 40 GiB ESSD PL1 x 0.0021 = 68.04 disk.
-    // A trial whose first attempt hit InternalError launched 30 s later (the mean is lower).
+    // 810 instance-hours x 0.5139 CNY (185 x 2 / 720) = 416.259 compute, x 40 GiB ESSD PL1 x 0.0021
+    // = 68.04 disk. One trial of 20 whose first attempt hit InternalError launched its 40 instances
+    // 30 s later: the mean is lower by 40 x (30 / 3600) x (0.5139 + 0.084) / 20 = 0.0099665.
     let costs = read("costs.csv");
     // Then the percentiles' intervals: 20 trials bound P50 on both sides and P90..P99 from
     // below only (P(B ≤ 19) = 1 − 0.9^20 = 0.88 < 0.975 for P90).
     for line in [
-        "quota-wave,compute,requested,CNY,477.8902,477.9,477.9,477.9,477.9,\
-         477.9,477.9,477.9,,477.9,,477.9,",
+        "quota-wave,compute,requested,CNY,416.2504,416.259,416.259,416.259,416.259,\
+         416.259,416.259,416.259,,416.259,,416.259,",
         "quota-wave,system_disk,PayAsYouGo,CNY,68.0386,68.04,68.04,68.04,68.04,\
          68.04,68.04,68.04,,68.04,,68.04,",
-        "quota-wave,total,requested,CNY,545.9288,545.94,545.94,545.94,545.94,\
-         545.94,545.94,545.94,,545.94,,545.94,",
+        "quota-wave,total,requested,CNY,484.289,484.299,484.299,484.299,484.299,\
+         484.299,484.299,484.299,,484.299,,484.299,",
     ] {
         assert!(costs.lines().any(|l| l == line), "{line} in\n{costs}");
     }
