@@ -88,6 +88,25 @@ pub struct BatchSpec<'a> {
     pub spot: Option<SpotSpec<'a>>,
 }
 
+impl<'a> BatchSpec<'a> {
+    /// The pay-as-you-go shape of a request's instances, for their hourly rates: no count
+    /// and no life yet.
+    pub fn rates_shape(d: &'a crate::validate::capacity::Demand, internet: InternetSpec) -> Self {
+        BatchSpec {
+            region: &d.region,
+            zone: d.zone.as_deref().unwrap_or(""),
+            instance_type: &d.instance_type,
+            count: 0,
+            start: DateTime::<Utc>::UNIX_EPOCH,
+            end: DateTime::<Utc>::UNIX_EPOCH,
+            system_disk: d.system_disk,
+            data_disks: &d.data_disks,
+            internet,
+            spot: None,
+        }
+    }
+}
+
 /// A batch's internet cost under both methods.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct InternetCost {

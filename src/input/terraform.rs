@@ -179,26 +179,25 @@ pub fn read_plan(
 /// Whether a change leaves its old resource standing while the plan's launches run: an
 /// update or a no-op, or a replace that creates before it destroys.
 fn stands(change: &Json) -> bool {
-    let actions: Vec<&str> = change
-        .pointer("/change/actions")
-        .and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(Json::as_str).collect())
-        .unwrap_or_default();
     matches!(
-        actions.as_slice(),
+        actions(change).as_slice(),
         ["update"] | ["no-op"] | ["create", "delete"]
     )
 }
 
-/// The actions of a change that launch instances: create, or replace either way.
-fn launches(change: &Json) -> bool {
-    let actions: Vec<&str> = change
+/// A change's `change.actions`.
+fn actions(change: &Json) -> Vec<&str> {
+    change
         .pointer("/change/actions")
         .and_then(Json::as_array)
         .map(|a| a.iter().filter_map(Json::as_str).collect())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The actions of a change that launch instances: create, or replace either way.
+fn launches(change: &Json) -> bool {
     matches!(
-        actions.as_slice(),
+        actions(change).as_slice(),
         ["create"] | ["delete", "create"] | ["create", "delete"]
     )
 }

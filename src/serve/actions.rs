@@ -209,18 +209,7 @@ impl Session {
             charge_type: d.charge,
             max_bandwidth_out_mbps: d.bandwidth_out,
         };
-        let spec = crate::cost::BatchSpec {
-            region: &d.region,
-            zone: d.zone.as_deref().unwrap_or(""),
-            instance_type: &d.instance_type,
-            count: 0,
-            start: DateTime::<Utc>::UNIX_EPOCH,
-            end: DateTime::<Utc>::UNIX_EPOCH,
-            system_disk: d.system_disk,
-            data_disks: &d.data_disks,
-            internet,
-            spot: None,
-        };
+        let spec = crate::cost::BatchSpec::rates_shape(d, internet);
         let r = crate::cost::BatchRates::of(&self.prices, &spec).ok()?;
         let bandwidth = match d.charge {
             crate::request::typed::InternetChargeType::PayByBandwidth => r.bandwidth_hourly,

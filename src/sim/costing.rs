@@ -274,18 +274,7 @@ fn priced(
     (spot, internet): (Option<(SpotBid, u32)>, InternetSpec),
 ) -> crate::Result<Priced> {
     let d = &a.demand;
-    let spec = BatchSpec {
-        region: &d.region,
-        zone: d.zone.as_deref().unwrap_or(""),
-        instance_type: &d.instance_type,
-        count: 0,
-        start: DateTime::<Utc>::UNIX_EPOCH,
-        end: DateTime::<Utc>::UNIX_EPOCH,
-        system_disk: d.system_disk,
-        data_disks: &d.data_disks,
-        internet,
-        spot: None,
-    };
+    let spec = BatchSpec::rates_shape(d, internet);
     let rates = BatchRates::of(prices, &spec)?;
     Ok(Priced {
         region: d.region.clone(),
