@@ -128,18 +128,38 @@ pub fn prices_line(cc: &CurrencyCosts) -> String {
     )
 }
 
-/// The warnings of every scenario whose cost rests mostly on derived prices (for stderr).
+/// The stderr warning about scenarios whose cost rests mostly on derived prices: one line
+/// per currency, naming the scenario with the largest derived share (each scenario's own
+/// share is in its summary, prices.csv and report.html).
 pub fn price_warnings(reports: &[ScenarioReport]) -> Vec<String> {
-    reports
-        .iter()
-        .flat_map(|r| {
-            r.costs.iter().flat_map(move |c| {
-                c.currencies.iter().filter_map(move |cc| {
-                    cc.prices
-                        .warning(cc.currency)
-                        .map(|w| format!("ecsim: price warning: {}: {w}", r.name))
-                })
-            })
+    // Per currency, in first-seen order: (scenarios warned, the worst share and its scenario).
+    let mut by_currency: Vec<(crate::cost::Currency, usize, f64, &str, String)> = Vec::new();
+    let mut priced = 0usize;
+    for r in reports {
+        for cc in r.costs.iter().flat_map(|c| c.currencies.iter()) {
+            priced += 1;
+            let Some(w) = cc.prices.warning(cc.currency) else {
+                continue;
+            };
+            let share = cc.prices.derived_share();
+            match by_currency.iter_mut().find(|e| e.0 == cc.currency) {
+                Some(e) => {
+                    e.1 += 1;
+                    if share > e.2 {
+                        (e.2, e.3, e.4) = (share, r.name.as_str(), w);
+                    }
+                }
+                None => by_currency.push((cc.currency, 1, share, r.name.as_str(), w)),
+            }
+        }
+    }
+    by_currency
+        .into_iter()
+        .map(|(_, n, _, worst, w)| match n {
+            1 => format!("ecsim: price warning: {worst}: {w}"),
+            _ => format!(
+                "ecsim: price warning: {n} of {priced} priced scenario(s), most in {worst}: {w}"
+            ),
         })
         .collect()
 }
