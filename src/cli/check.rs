@@ -18,7 +18,6 @@ use crate::edition::EditionId;
 use crate::error::{Error, Place};
 use crate::report;
 use crate::request::wire::{self, Opened};
-use crate::request::RawRequest;
 use crate::validate::{self, Prediction};
 use crate::world::load::{load_doc, WorldSource};
 
@@ -122,22 +121,6 @@ pub fn open_inputs(args: &[String]) -> crate::Result<Vec<Input>> {
             reader,
             configuration: None,
         });
-    }
-    Ok(out)
-}
-
-/// Reads every request named on the command line, in order, into memory.
-pub fn read_requests(args: &[String]) -> crate::Result<Vec<RawRequest>> {
-    let mut out = Vec::new();
-    for input in open_inputs(args)? {
-        match input.open()? {
-            Opened::Document(doc) => out.extend(doc.requests),
-            Opened::Lines(mut lines) => {
-                while let Some(batch) = lines.next_batch(BATCH_LINES, BATCH_BYTES) {
-                    out.extend(batch.parse()?);
-                }
-            }
-        }
     }
     Ok(out)
 }

@@ -38,24 +38,22 @@ impl World {
     /// quotas, its type quota and its deployment set's place in its zone. Returns how many
     /// were taken in (the rest the world had already).
     pub fn stand(&mut self, standing: &[Standing]) -> usize {
-        let mut taken = 0;
+        let mut known: std::collections::HashSet<String> = self
+            .instances
+            .iter()
+            .map(|x| x.instance_id.clone())
+            .collect();
+        let before = self.instances.len();
         for s in standing {
-            let i = &s.instance;
-            if self
-                .instances
-                .binary_search_by(|x| x.instance_id.as_str().cmp(&i.instance_id))
-                .is_ok()
-            {
-                continue;
+            if known.insert(s.instance.instance_id.clone()) {
+                self.occupy(s);
+                self.instances.push(s.instance.clone());
             }
-            taken += 1;
-            self.occupy(s);
-            let at = self
-                .instances
-                .partition_point(|x| x.instance_id < i.instance_id);
-            self.instances.insert(at, i.clone());
         }
-        taken
+        // Sorted once, not one insertion each: a plan may keep many instances.
+        self.instances
+            .sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
+        self.instances.len() - before
     }
 
     fn occupy(&mut self, s: &Standing) {
