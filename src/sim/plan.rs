@@ -106,14 +106,50 @@ pub enum Gauge {
     Stock(u32),
 }
 
-/// One request of the timeline, prepared.
+/// A short list kept inline when it holds one item (a request's zones: one unless the
+/// system chooses), so a trial reads a request's zones without a pointer of its own.
+#[derive(Debug, Clone, Default)]
+pub enum Few<T> {
+    #[default]
+    Empty,
+    One(T),
+    Many(Box<[T]>),
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Empty => &[],
+            Few::One(x) => std::slice::from_ref(x),
+            Few::Many(xs) => xs,
+        }
+    }
+}
+
+impl<T> FromIterator<T> for Few<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Few<T> {
+        let mut v: Vec<T> = iter.into_iter().collect();
+        match v.len() {
+            0 => Few::Empty,
+            1 => Few::One(v.pop().expect("one")),
+            _ => Few::Many(v.into_boxed_slice()),
+        }
+    }
+}
+
+/// One request of the timeline, prepared: what an attempt reads, beside the demand.
 #[derive(Debug, Clone)]
 pub struct ReqStep {
     /// The request's number in file order (0-based).
     pub seq: u32,
     pub label: u32,
-    /// Index into [`Plan::admitted`], or the static violation answered in every trial.
-    pub admission: Result<u32, Violation>,
+    /// Index into [`Plan::admitted`], or into [`Plan::refusals`] for the static violation
+    /// answered in every trial.
+    pub admission: Result<u32, u32>,
+    /// Amount (1 for a refused request, as the rate limits count it).
+    pub amount: u32,
+    pub dry_run: bool,
     pub token: u32,
     pub fingerprint: u64,
     pub region: u32,
@@ -123,10 +159,10 @@ pub struct ReqStep {
     pub vpc: u32,
     /// The pool of each zone the request may land in: the fixed zone, else the candidates
     /// (in the demand's order).
-    pub pools: Vec<u32>,
+    pub pools: Few<u32>,
     /// Addresses of the admitted demand's zone strings, beside `pools`: the capacity rules
     /// pass those very strings back, so a pool is found without comparing text.
-    pub zone_addrs: Vec<usize>,
+    pub zone_addrs: Few<usize>,
     pub vcpus: u32,
     pub bandwidth: u32,
     pub traffic: bool,
@@ -143,7 +179,7 @@ pub struct ReqStep {
     /// Internet group for `internet.csv` ([`NONE`]: no public bandwidth or unpriced).
     pub cost_group: u32,
     /// Spot group per pool, beside `pools` (empty unless a spot request).
-    pub spot_groups: Vec<u32>,
+    pub spot_groups: Few<u32>,
 }
 
 /// What a release event gives back.
@@ -155,8 +191,11 @@ pub enum RelStep {
 }
 
 #[derive(Debug, Clone)]
+// A request's step is kept inline, not boxed: trials read the steps in order, and an inline
+// step is the next bytes of the array rather than a pointer to chase on every attempt.
+#[allow(clippy::large_enum_variant)]
 pub enum StepKind {
-    Request(Box<ReqStep>),
+    Request(ReqStep),
     Release(RelStep),
 }
 
@@ -199,6 +238,8 @@ pub struct Plan<'s> {
     pub labels: Vec<String>,
     pub tokens: usize,
     pub admitted: Vec<Admitted>,
+    /// The static violations of requests refused at admission ([`ReqStep::admission`]).
+    pub refusals: Vec<Violation>,
     /// Events in time order (stable).
     pub steps: Vec<Step>,
     pub requests: Vec<RequestInfo>,
@@ -264,16 +305,20 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         .map(|(raw, at)| admit(raw, world, *at).0)
         .collect();
     let mut admitted = Vec::new();
-    let admissions: Vec<Result<u32, Violation>> = {
-        let mut slot: Vec<Result<u32, Violation>> = Vec::with_capacity(results.len());
-        for r in results {
-            slot.push(r.map(|a| {
+    let mut refusals = Vec::new();
+    let admissions: Vec<Result<u32, u32>> = results
+        .into_iter()
+        .map(|r| match r {
+            Ok(a) => {
                 admitted.push(a);
-                admitted.len() as u32 - 1
-            }));
-        }
-        slot
-    };
+                Ok(admitted.len() as u32 - 1)
+            }
+            Err(v) => {
+                refusals.push(v);
+                Err(refusals.len() as u32 - 1)
+            }
+        })
+        .collect();
 
     let mut regions = Interner::default();
     let mut limit_names = Interner::default();
@@ -319,18 +364,20 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     amount: raw.get("Amount").unwrap_or("1").to_string(),
                     expect: expect.clone(),
                 });
-                let admission = admissions[admit_idx[seq as usize] as usize].clone();
+                let admission = admissions[admit_idx[seq as usize] as usize];
                 let mut step = ReqStep {
                     seq,
                     label,
-                    admission: admission.clone(),
+                    admission,
+                    amount: 1,
+                    dry_run: false,
                     token: NONE,
                     fingerprint: raw.fingerprint(),
                     region: NONE,
                     claims: (0, 0),
                     vpc: NONE,
-                    pools: Vec::new(),
-                    zone_addrs: Vec::new(),
+                    pools: Few::Empty,
+                    zone_addrs: Few::Empty,
                     vcpus: 0,
                     postpaid: true,
                     bandwidth: 0,
@@ -340,11 +387,13 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     shape: NONE,
                     bucket: NONE,
                     cost_group: NONE,
-                    spot_groups: Vec::new(),
+                    spot_groups: Few::Empty,
                 };
                 if let Ok(ai) = admission {
                     let a = &admitted[ai as usize];
                     let d = &a.demand;
+                    step.amount = d.amount;
+                    step.dry_run = a.request.dry_run;
                     if let Some(t) = &a.request.client_token {
                         step.token = tokens.get(t).0;
                     }
@@ -390,14 +439,17 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                         None if d.candidate_zones.is_empty() => vec![""],
                         None => d.candidate_zones.iter().map(String::as_str).collect(),
                     };
-                    for z in zones.iter().copied() {
-                        let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
-                        if new {
-                            pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
-                        }
-                        step.pools.push(p);
-                        step.zone_addrs.push(z.as_ptr() as usize);
-                    }
+                    step.pools = zones
+                        .iter()
+                        .map(|z| {
+                            let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
+                            if new {
+                                pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
+                            }
+                            p
+                        })
+                        .collect();
+                    step.zone_addrs = zones.iter().map(|z| z.as_ptr() as usize).collect();
                     step.claims = (claim_arena.len() as u32, d.claims.len() as u32);
                     for z in &zones {
                         for c in &d.claims {
@@ -429,7 +481,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                 }
                 steps.push(Step {
                     at,
-                    kind: StepKind::Request(Box::new(step)),
+                    kind: StepKind::Request(step),
                 });
             }
         }
@@ -495,6 +547,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         labels: labels.names,
         tokens: tokens.names.len(),
         admitted,
+        refusals,
         steps,
         requests,
         samples,

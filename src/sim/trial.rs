@@ -3,8 +3,9 @@
 //! request, so memory never grows with Amount.
 //!
 //! The capacity rules are not repeated here: [`TrialView`] implements
-//! [`CapacityView`] over the trial's state and [`crate::validate::decide`] runs the registry.
+//! [`CapacityView`] over the trial's state and [`crate::validate::decide_in`] runs the registry.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -13,7 +14,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::costing::{Life, Meter, TrialCosts};
-use super::plan::{Gauge, Plan, PoolRes, RelStep, ReqStep, StepKind, NONE};
+use super::plan::{Few, Gauge, Plan, PoolRes, RelStep, ReqStep, StepKind, NONE};
 use super::rng;
 use crate::catalog::params::ParamId;
 use crate::catalog::ErrorKey;
@@ -21,7 +22,7 @@ use crate::request::typed::InternetChargeType;
 use crate::scenario::retried;
 use crate::throttle::Throttle;
 use crate::validate::capacity::PoolUse;
-use crate::validate::{decide, CapacityView, Outcome, Violation};
+use crate::validate::{decide_in, CapacityView, Violation};
 
 /// The final answer to one request in one trial, packed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -329,6 +330,12 @@ impl TrialView<'_, '_> {
     fn zone_pos(&self, zone: &str) -> Option<usize> {
         let addr = zone.as_ptr() as usize;
         let step = self.step;
+        // Most requests have one zone, fixed: answer it without walking.
+        if let Few::One(a) = step.zone_addrs {
+            if a == addr {
+                return Some(0);
+            }
+        }
         step.zone_addrs.iter().position(|&a| a == addr).or_else(|| {
             step.pools
                 .iter()
@@ -572,38 +579,35 @@ fn attempt_request(
         attempts: attempt,
         ..Answer::default()
     };
-    let mut zone = String::new();
+    // The zone and the violation are borrowed (from the demand, the plan) where they can be:
+    // only a sampled trial's log owns copies, so an attempt allocates nothing on its own.
+    let mut zone: &str = "";
+    let demand_zone = |ai: u32| plan.admitted[ai as usize].demand.zone.as_deref();
     // The call bucket first: a throttled call is refused before anything is read.
     let throttled = match state.throttle.as_mut() {
         None => None,
-        Some(t) => {
-            let amount = req
-                .admission
-                .as_ref()
-                .map_or(1, |&ai| plan.admitted[ai as usize].demand.amount);
-            t.call(at.saturating_mul(1000), amount)
-        }
+        Some(t) => t.call(at.saturating_mul(1000), req.amount),
     };
-    let (kind, violation) = match &req.admission {
-        _ if throttled.is_some() => (Kind::Failed, throttled),
-        Err(v) => (Kind::Failed, Some(v.clone())),
+    let (kind, violation): (Kind, Option<Cow<'_, Violation>>) = match req.admission {
+        _ if throttled.is_some() => (Kind::Failed, throttled.map(Cow::Owned)),
+        Err(v) => (
+            Kind::Failed,
+            Some(Cow::Borrowed(&plan.refusals[v as usize])),
+        ),
         Ok(ai) => {
-            let admitted = &plan.admitted[*ai as usize];
             let memo = (req.token != NONE)
                 .then(|| state.tokens[req.token as usize])
                 .flatten();
             // The instance bucket, for an attempt about to create (no replay, no dry run),
             // before any capacity rule.
             let refused = match (memo, state.throttle.as_mut()) {
-                (None, Some(t)) if !admitted.request.dry_run => {
-                    t.instances(at.saturating_mul(1000), admitted.demand.amount)
-                }
+                (None, Some(t)) if !req.dry_run => t.instances(at.saturating_mul(1000), req.amount),
                 _ => None,
             };
             match memo {
                 _ if refused.is_some() => {
-                    zone = admitted.demand.zone.clone().unwrap_or_default();
-                    (Kind::Failed, refused)
+                    zone = demand_zone(ai).unwrap_or_default();
+                    (Kind::Failed, refused.map(Cow::Owned))
                 }
                 Some((fp, first)) if fp == req.fingerprint => {
                     answer.code = first.code;
@@ -612,13 +616,13 @@ fn attempt_request(
                 }
                 Some(_) => (
                     Kind::Failed,
-                    Some(
+                    Some(Cow::Owned(
                         Violation::on(ErrorKey::IdempotentParameterMismatch, ParamId::ClientToken)
                             .answered_in(plan.scenario.world.edition),
-                    ),
+                    )),
                 ),
                 None => {
-                    for &p in &req.pools {
+                    for &p in req.pools.iter() {
                         state.advance_pool(&plan.pools[p as usize], p as usize, at);
                     }
                     let view = TrialView {
@@ -628,33 +632,33 @@ fn attempt_request(
                         at,
                         rng: RefCell::new(rng),
                     };
-                    match decide(admitted, &view) {
-                        Outcome::Created { grant, dry_run } => {
+                    let admitted = &plan.admitted[ai as usize];
+                    match decide_in(&admitted.demand, &view) {
+                        Ok(grant) if req.dry_run => {
                             zone = grant.zone;
-                            if dry_run {
-                                (Kind::DryRun, None)
-                            } else {
-                                // A launch that leaves its open pool to the public stock
-                                // takes no pool place (the pool's claim is the last).
-                                let pool = (admitted.demand.pool != PoolUse::None)
-                                    .then_some(grant.from_pool);
-                                create(plan, state, req, &zone, grant.amount, pool, at, releases);
-                                answer.created = grant.amount;
-                                if req.token != NONE {
-                                    state.tokens[req.token as usize] =
-                                        Some((req.fingerprint, answer));
-                                }
-                                let kind = if grant.amount < admitted.demand.amount {
-                                    Kind::Partial
-                                } else {
-                                    Kind::Created
-                                };
-                                (kind, None)
-                            }
+                            (Kind::DryRun, None)
                         }
-                        Outcome::Failed(v) => {
-                            zone = admitted.demand.zone.clone().unwrap_or_default();
-                            (Kind::Failed, Some(v))
+                        Ok(grant) => {
+                            zone = grant.zone;
+                            // A launch that leaves its open pool to the public stock takes no
+                            // pool place (the pool's claim is the last).
+                            let pool =
+                                (admitted.demand.pool != PoolUse::None).then_some(grant.from_pool);
+                            create(plan, state, req, zone, grant.amount, pool, at, releases);
+                            answer.created = grant.amount;
+                            if req.token != NONE {
+                                state.tokens[req.token as usize] = Some((req.fingerprint, answer));
+                            }
+                            let kind = if grant.amount < req.amount {
+                                Kind::Partial
+                            } else {
+                                Kind::Created
+                            };
+                            (kind, None)
+                        }
+                        Err(v) => {
+                            zone = admitted.demand.zone.as_deref().unwrap_or_default();
+                            (Kind::Failed, Some(Cow::Owned(v)))
                         }
                     }
                 }
@@ -672,9 +676,9 @@ fn attempt_request(
             seq: req.seq,
             attempt,
             at,
-            zone,
+            zone: zone.to_string(),
             kind,
-            violation,
+            violation: violation.map(Cow::into_owned),
             created: answer.created,
         });
     }
@@ -694,10 +698,16 @@ fn create(
     at: i64,
     releases: &mut BinaryHeap<Scheduled>,
 ) {
+    let addr = zone.as_ptr() as usize;
     let zpos = req
-        .pools
+        .zone_addrs
         .iter()
-        .position(|&p| plan.pools[p as usize].zone == zone)
+        .position(|&a| a == addr)
+        .or_else(|| {
+            req.pools
+                .iter()
+                .position(|&p| plan.pools[p as usize].zone == zone)
+        })
         .unwrap_or(0);
     let (pool, spot_group) = (req.pools[zpos], req.spot_groups.get(zpos));
     let horizon = plan.scenario.horizon.num_seconds();

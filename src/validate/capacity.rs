@@ -190,6 +190,25 @@ pub struct Grant {
     pub from_pool: bool,
 }
 
+/// A grant whose zone borrows the demand's: what the replay takes on its hot path, which
+/// then allocates nothing for a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrantIn<'d> {
+    pub zone: &'d str,
+    pub amount: u32,
+    pub from_pool: bool,
+}
+
+impl GrantIn<'_> {
+    pub fn owned(self) -> Grant {
+        Grant {
+            zone: self.zone.to_string(),
+            amount: self.amount,
+            from_pool: self.from_pool,
+        }
+    }
+}
+
 /// Limits and current use of everything capacity rules read.
 pub trait CapacityView {
     /// (instance limit, vCPU limit) for pay-as-you-go instances; None is unlimited.
@@ -341,6 +360,11 @@ fn capacity_rules() -> &'static [CapacityRule] {
 /// room it leaves; the grant is the least room capped at Amount, and a rule whose room is
 /// below the request's minimum (MinAmount, else Amount) answers with its code.
 pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
+    grant_in(d, view).map(GrantIn::owned)
+}
+
+/// [`grant`], with the zone borrowed from the demand.
+pub fn grant_in<'d>(d: &'d Demand, view: &dyn CapacityView) -> Result<GrantIn<'d>, Violation> {
     let zone = choose_zone(d, view);
     let mut amount = d.amount;
     for &(rule, f, slot) in capacity_rules() {
@@ -371,8 +395,8 @@ pub fn grant(d: &Demand, view: &dyn CapacityView) -> Result<Grant, Violation> {
             amount = amount.min(room);
         }
     }
-    Ok(Grant {
-        zone: zone.to_string(),
+    Ok(GrantIn {
+        zone,
         amount,
         from_pool: from_pool(d, zone, view),
     })

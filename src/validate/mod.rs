@@ -503,13 +503,22 @@ pub fn admit(
 
 /// Runs the capacity tier against `view` and applies DryRun.
 pub fn decide(admitted: &Admitted, view: &dyn CapacityView) -> Outcome {
-    match capacity::grant(&admitted.demand, view) {
+    match decide_in(&admitted.demand, view) {
         Ok(grant) => Outcome::Created {
-            grant,
+            grant: grant.owned(),
             dry_run: admitted.request.dry_run,
         },
-        Err(v) => Outcome::Failed(v.answered_in(admitted.demand.edition)),
+        Err(v) => Outcome::Failed(v),
     }
+}
+
+/// The capacity tier for a demand, its answer in the demand's edition, the grant's zone
+/// borrowed: the replay's form of [`decide`] (it applies DryRun itself).
+pub fn decide_in<'d>(
+    demand: &'d Demand,
+    view: &dyn CapacityView,
+) -> Result<capacity::GrantIn<'d>, Violation> {
+    capacity::grant_in(demand, view).map_err(|v| v.answered_in(demand.edition))
 }
 
 /// The whole prediction for one request against the world as it stands.
