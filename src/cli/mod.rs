@@ -10,6 +10,7 @@ pub mod init;
 pub mod prices;
 pub mod run;
 pub mod serve;
+pub mod shard;
 pub mod verify;
 pub mod world;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
     Run(run::RunArgs),
+    /// Merge the shards of one run (`run --shard K/N`) into the files the whole run writes.
+    Merge(shard::MergeArgs),
     /// Import a planner's own prices (DescribePrice, CSV) into a price file; list the figures.
     Prices(prices::PricesArgs),
     /// Serve an ECS-compatible local endpoint that SDKs can rehearse launches against.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
         Command::Init(a) => init::run(a),
         Command::Prices(a) => prices::run(a),
         Command::Run(a) => run::run(a),
+        Command::Merge(a) => shard::merge(a),
         Command::Serve(a) => serve::run(a),
         Command::World(a) => world::run(a),
         Command::Verify(a) => verify::run(a),

@@ -79,6 +79,13 @@ pub struct RunArgs {
     /// repeatable (docs/prices.md).
     #[arg(long = "prices", value_name = "FILE")]
     pub prices: Vec<PathBuf>,
+    /// Run only shard K of N of every scenario's trials (K from 0, as Kubernetes' and Slurm's
+    /// array indices) and write it to --out for `ecsim merge` (docs/scale-out.md).
+    #[arg(long, value_name = "K/N", value_parser = sim::shard::Shard::parse, conflicts_with = "precision")]
+    pub shard: Option<sim::shard::Shard>,
+    /// Read the trials from these shard directories (what `ecsim merge` runs).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub from_shards: Vec<PathBuf>,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -194,7 +201,14 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         .sum();
     let show_progress = total >= PROGRESS_FROM && std::io::stderr().is_terminal();
     let counter = Arc::new(AtomicU64::new(0));
+    let shards = if a.from_shards.is_empty() {
+        None
+    } else {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        Some(super::shard::sources(&a.from_shards, &names)?)
+    };
     let opts = Options {
+        shards,
         trials: a.trials,
         seed: a.seed,
         sample_trials: a.sample_trials,
@@ -204,6 +218,9 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         precision: a.precision,
     };
     let pool = super::thread_pool(a.threads)?;
+    if let Some(which) = a.shard {
+        return super::shard::write_shard(&a, which, &scenarios, &opts, pool.as_ref());
+    }
     let finished = AtomicBool::new(false);
     let reports = std::thread::scope(|scope| {
         if show_progress {

@@ -400,7 +400,7 @@ pub fn cost_batch(
 }
 
 /// One trial's sums over batches of one currency.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Totals {
     pub compute: f64,
     pub system_disk: f64,

@@ -307,7 +307,7 @@ pub struct Life {
 }
 
 /// Sums of one internet group in one trial.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupSums {
     pub instances: u64,
     pub gb_out: f64,
@@ -316,7 +316,7 @@ pub struct GroupSums {
 }
 
 /// Sums of one spot group in one trial.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpotSums {
     pub instances: u64,
     pub interruptions: u64,
@@ -325,8 +325,8 @@ pub struct SpotSums {
     pub payg_cost: f64,
 }
 
-/// One trial's costs.
-#[derive(Debug, Clone, Default)]
+/// One trial's costs (what a trial shard keeps of them, src/sim/shard.rs).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct TrialCosts {
     /// Per currency (CNY, USD).
     pub totals: [Totals; 2],

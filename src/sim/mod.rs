@@ -11,6 +11,7 @@ pub mod costing;
 pub mod gen;
 pub mod plan;
 pub mod rng;
+pub mod shard;
 pub mod trial;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -47,6 +48,9 @@ pub struct Options {
     /// tracked share's 95 % half-width is at most this (a fraction), up to the trial count
     /// as a cap (`trials`, or [`crate::stats::precision::DEFAULT_CAP`]).
     pub precision: Option<f64>,
+    /// A merge (`ecsim merge`): each scenario's trials read from its shards, by scenario
+    /// index, instead of run.
+    pub shards: Option<std::sync::Arc<Vec<std::sync::Mutex<shard::Source>>>>,
 }
 
 impl Default for Options {
@@ -59,6 +63,7 @@ impl Default for Options {
             progress: None,
             costs: true,
             precision: None,
+            shards: None,
         }
     }
 }
@@ -158,16 +163,74 @@ pub fn run(scenarios: &[Scenario], opts: &Options) -> Vec<ScenarioReport> {
         .collect()
 }
 
-/// [`run`], after checking that the results the run keeps fit in `max_memory` bytes
-/// ([`memory_estimate`] summed over the scenarios, which run side by side) and that no
-/// scenario asks for more than [`crate::limits::MAX_TRIALS`] trials. Both are checked after
-/// planning (cheap: once per scenario) and before any trial runs or any per-trial result is
-/// allocated.
+/// [`run`], after the checks of [`plans_checked`]; with `opts.shards`, a merge of shards.
 pub fn run_checked(
     scenarios: &[Scenario],
     opts: &Options,
     max_memory: u64,
 ) -> crate::Result<Vec<ScenarioReport>> {
+    let plans = plans_checked(scenarios, opts, max_memory)?;
+    plans
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let source = opts.shards.as_ref().and_then(|s| s.get(i));
+            simulate_from(p, opts, source).map_err(|e| {
+                crate::Error::input(
+                    crate::error::Place::new(p.scenario.source.clone()),
+                    format!("scenario {}: {e}", p.scenario.name),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Runs one shard of every scenario's trials (`run --shard`): each scenario's part, in input
+/// order, under the same ceilings as a whole run.
+pub fn run_shard(
+    scenarios: &[Scenario],
+    opts: &Options,
+    max_memory: u64,
+    which: shard::Shard,
+) -> crate::Result<Vec<shard::Part>> {
+    let plans = plans_checked(scenarios, opts, max_memory)?;
+    // A shard also holds its trials' records until they are written: each request's answer
+    // (about 10 bytes in CBOR) and the usage samples (at most 5 bytes each).
+    let records: u64 = plans
+        .iter()
+        .map(|p| {
+            let (from, to) = which.range(p.trials);
+            let per_trial = (p.requests.len() as u64)
+                .saturating_mul(10)
+                .saturating_add(((p.samples.len() * p.gauges.len()) as u64).saturating_mul(5));
+            u64::from(to - from).saturating_mul(per_trial)
+        })
+        .fold(0, u64::saturating_add);
+    if records > max_memory {
+        return Err(crate::Error::Usage(format!(
+            "shard {which} would hold about {} of trial records, over the {} memory ceiling; \
+             split the run into more shards, or raise --max-memory (docs/scale-out.md)",
+            crate::limits::format_bytes(records),
+            crate::limits::format_bytes(max_memory)
+        )));
+    }
+    let progress = opts.progress.as_deref();
+    Ok(plans
+        .iter()
+        .map(|p| shard::run_part(p, which, CHUNK, progress))
+        .collect())
+}
+
+/// Every scenario's plan, after checking that the results the run keeps fit in
+/// `max_memory` bytes ([`memory_estimate`] summed over the scenarios, which run side by side)
+/// and that no scenario asks for more than [`crate::limits::MAX_TRIALS`] trials. Both are
+/// checked after planning (cheap: once per scenario) and before any trial runs or any
+/// per-trial result is allocated.
+pub fn plans_checked<'s>(
+    scenarios: &'s [Scenario],
+    opts: &Options,
+    max_memory: u64,
+) -> crate::Result<Vec<Plan<'s>>> {
     use crate::limits::{format_bytes, MAX_TRIALS};
     let plans: Vec<Plan> = scenarios.par_iter().map(|s| plan_for(s, opts)).collect();
     if let Some(p) = plans.iter().find(|p| p.trials > MAX_TRIALS) {
@@ -217,7 +280,7 @@ pub fn run_checked(
             ),
         ));
     }
-    Ok(plans.par_iter().map(|p| simulate(p, opts)).collect())
+    Ok(plans)
 }
 
 /// The plan of `s` with the run's overrides applied.
@@ -292,6 +355,15 @@ pub fn memory_estimate(plan: &Plan, opts: &Options) -> u64 {
 /// `opts.precision` whole batches until the tracked shares are precise enough (the trial
 /// count is then the cap).
 pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
+    simulate_from(plan, opts, None).expect("trials that run cannot fail to read")
+}
+
+/// [`simulate`], its trials read from `source` (a merge of shards) when given.
+fn simulate_from(
+    plan: &Plan,
+    opts: &Options,
+    source: Option<&std::sync::Mutex<shard::Source>>,
+) -> Result<ScenarioReport, String> {
     use crate::stats::precision::{self, Reason, Stopping};
     let cap = plan.trials;
     let batch = precision::BATCH;
@@ -323,10 +395,16 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
     while lo < cap {
         // Chunks never straddle a batch boundary, so the stopping rule sees whole batches.
         let hi = (lo + CHUNK).min(cap).min((lo / batch + 1) * batch);
-        let chunk: Vec<TrialResult> = (lo..hi)
-            .into_par_iter()
-            .map(|t| run_trial(plan, t, t < keep))
-            .collect();
+        let chunk: Vec<TrialResult> = match source {
+            None => (lo..hi)
+                .into_par_iter()
+                .map(|t| run_trial(plan, t, t < keep))
+                .collect(),
+            Some(src) => src
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(plan, lo, hi, keep)?,
+        };
         for (t, r) in (lo..hi).zip(chunk) {
             if r.answers.iter().any(|a| a.code != 0 && a.code != dry_run) {
                 trials_failed += 1;
@@ -456,7 +534,7 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         })
         .collect();
 
-    ScenarioReport {
+    Ok(ScenarioReport {
         edition: plan.scenario.world.edition,
         name: plan.scenario.name.clone(),
         source: plan.scenario.source.clone(),
@@ -473,7 +551,7 @@ pub fn simulate(plan: &Plan, opts: &Options) -> ScenarioReport {
         expectations,
         costs: costs.map(|m| m.finish(plan)),
         stopping,
-    }
+    })
 }
 
 /// Trials in which a request's final answer is the expected one.

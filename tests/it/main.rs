@@ -20,6 +20,7 @@ mod ros;
 mod secrets;
 mod serve;
 mod serve_edges;
+mod shards;
 mod statistics;
 mod streaming;
 mod support;
