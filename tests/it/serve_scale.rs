@@ -34,6 +34,13 @@ fn roomy_world(dir: &tempfile::TempDir) -> String {
         }
     }
     w["Stock"]["StockLevel"] = Value::Array(stock);
+    // Zone i's vSwitch without a CIDR block (no address allocation, so its /24 does not
+    // bind) and the group's address and ENI limits raised, for hundreds of instances.
+    w["VSwitches"] = serde_json::json!({"VSwitch": [{
+        "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624", "VpcId": VPC, "ZoneId": ZONE_I,
+        "Status": "Available", "AvailableIpAddressCount": 100000}]});
+    w["SecurityGroups"]["SecurityGroup"][0]["PrivateIpLimit"] = 100000.into();
+    w["SecurityGroups"]["SecurityGroup"][0]["EniLimit"] = 100000.into();
     std::fs::write(&path, w.to_string()).unwrap();
     path.display().to_string()
 }
@@ -100,7 +107,7 @@ fn make(addr: &str, n: usize, zone: &str, itype: &str) -> Vec<String> {
     made
 }
 
-/// 230 instances in four shapes, interleaved in creation order: (all, zone h, xlarge).
+/// 240 instances in four shapes, interleaved in creation order: (all, zone h, xlarge).
 fn populate(addr: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     let (mut all, mut zone_h, mut xlarge) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..5 {
@@ -128,7 +135,7 @@ fn next_token_pages_list_every_instance_once_at_every_page_size() {
     let dir = tempfile::tempdir().unwrap();
     let s = start(&["--world", &roomy_world(&dir)]);
     let (all, _, _) = populate(&s.addr);
-    assert_eq!(all.len(), 230);
+    assert_eq!(all.len(), 240);
     for (max, page) in [
         ("1", 10),
         ("10", 10),
@@ -151,14 +158,14 @@ fn next_token_pages_list_every_instance_once_at_every_page_size() {
             full + usize::from(rest > 0),
             "MaxResults={max}"
         );
-        assert!(totals.iter().all(|&t| t == 230));
+        assert!(totals.iter().all(|&t| t == 240));
     }
     // The older form covers the same list, page by page, and past the end shows none.
     let mut seen = Vec::new();
     for number in 1..=24 {
         let n = number.to_string();
         let d = describe(&s.addr, &[("PageNumber", &n), ("PageSize", "10")]);
-        assert_eq!(d["TotalCount"], 230);
+        assert_eq!(d["TotalCount"], 240);
         seen.extend(shown(&d));
     }
     assert_eq!(seen, all);
@@ -240,7 +247,7 @@ fn filters_page_and_count_only_their_matches() {
     let d = describe(&s.addr, &[("ZoneId", ZONE_H), ("MaxResults", "100")]);
     assert_eq!(d["TotalCount"], zone_h.len() as u64 - 5);
     assert_eq!(shown(&d), zone_h[5..]);
-    assert_eq!(describe(&s.addr, &[])["TotalCount"], 225);
+    assert_eq!(describe(&s.addr, &[])["TotalCount"], 235);
 }
 
 /// Runs `f` on its own thread and fails (instead of hanging) when it takes over a minute.
