@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::body::Reply;
 use super::ids::request_id;
 use super::report::Entry;
-use super::session::{Instance, RunResult, Session};
+use super::session::{Instance, Listing, Page, PageStart, RunResult, Session};
 use crate::catalog::ErrorKey;
 use crate::request::typed::{parse_bool, parse_int};
 use crate::request::RawRequest;
@@ -235,47 +235,44 @@ impl Session {
             Ok(p) => p,
             Err(name) => return self.failed(ErrorKey::InvalidParameterGeneric, name, rid),
         };
-        let mut all = self.instances(&region, ids.as_deref());
-        for (param, field) in [("ZoneId", 0), ("InstanceType", 1), ("VpcId", 2)] {
-            if let Some(want) = raw.get(param).filter(|v| !v.is_empty()) {
-                all.retain(|i| match field {
-                    0 => i.zone == want,
-                    1 => i.instance_type == want,
-                    _ => i.vpc.as_deref() == Some(want),
-                });
+        let given = |p: &str| raw.get(p).filter(|v| !v.is_empty());
+        let listing = Listing {
+            region: &region,
+            ids: ids.as_deref(),
+            zone: given("ZoneId"),
+            instance_type: given("InstanceType"),
+            vpc: given("VpcId"),
+        };
+        // Every instance is Running, so any other Status lists none.
+        let running = given("Status").is_none_or(|s| s == "Running");
+        let (start, size) = match paging {
+            Paging::Pages { number, size } => {
+                let skip = u64::from(number - 1) * u64::from(size);
+                (PageStart::Skip(skip), size)
             }
-        }
-        if let Some(st) = raw.get("Status").filter(|v| !v.is_empty()) {
-            if st != "Running" {
-                all.clear();
-            }
-        }
-        let total = all.len();
+            Paging::Token { from, max } => (PageStart::From(from), max),
+        };
+        let page = if running {
+            self.page(&listing, start, size as usize)
+        } else {
+            Page::default()
+        };
+        let total = page.total;
         let mut m = Map::new();
-        let (shown, next): (Vec<&Instance>, String) = match paging {
+        let next = match paging {
             Paging::Pages { number, size } => {
                 m.insert("PageNumber".into(), json!(number));
                 m.insert("PageSize".into(), json!(size));
-                let skip = u64::from(number - 1) * u64::from(size);
-                let shown = all
-                    .iter()
-                    .skip(usize::try_from(skip).unwrap_or(usize::MAX))
-                    .take(size as usize)
-                    .collect();
-                (shown, String::new())
+                String::new()
             }
-            Paging::Token { from, max } => {
-                let mut rest = all.iter().filter(|i| i.seq >= from);
-                let shown: Vec<&Instance> = rest.by_ref().take(max as usize).collect();
-                let next = rest
-                    .next()
-                    .map_or_else(String::new, |i| next_token(self.seed, i.seq));
-                (shown, next)
-            }
+            Paging::Token { .. } => page
+                .next
+                .map_or_else(String::new, |n| next_token(self.seed, n)),
         };
+        let shown = page.shown;
         m.insert("TotalCount".into(), json!(total));
         m.insert("NextToken".into(), json!(next));
-        let shown: Vec<Value> = shown.into_iter().map(instance_json).collect();
+        let shown: Vec<Value> = shown.iter().map(|i| instance_json(i)).collect();
         m.insert("Instances".into(), json!({ "Instance": shown }));
         Done::reply(Reply::ok("DescribeInstances", rid, m))
     }

@@ -1,8 +1,9 @@
 //! `ecsim serve`: an ECS-compatible local HTTP endpoint that real SDKs can rehearse launches
 //! against (docs/serve.md).
 //!
-//! - [`session`]: live capacity counters seeded from the world, instances, ClientTokens and
-//!   the request log behind one mutex; implements the capacity rules' view;
+//! - [`session`]: live capacity counters seeded from the world, instances (indexed per
+//!   region for paged listings) and ClientTokens behind one read-write lock, the request log
+//!   fed through a bounded buffer; implements the capacity rules' view;
 //! - [`actions`]: one function per API action, answers shaped as the service shapes them;
 //! - [`body`]: JSON and XML bodies, the error body with the catalog's HTTP status;
 //! - [`http`]: the axum routes (API and `/_ecsim/` admin routes);

@@ -40,6 +40,76 @@ pub struct Entry<'a> {
     pub instances_created: u32,
 }
 
+/// An [`Entry`] detached from the request that made it, for the log's buffer: the nine
+/// text columns in one string (one allocation per row), cut at `ends`.
+#[derive(Debug, Clone)]
+pub struct LoggedRow {
+    seq: u64,
+    at: DateTime<Utc>,
+    http_status: u16,
+    instances_created: u32,
+    text: String,
+    ends: [u32; 9],
+}
+
+impl LoggedRow {
+    /// A copy of `e` that owns its text.
+    pub fn of(e: &Entry<'_>) -> LoggedRow {
+        let cols = [
+            e.action,
+            e.region,
+            e.zone,
+            e.instance_type,
+            e.amount,
+            e.outcome,
+            e.code,
+            e.message,
+            e.parameter,
+        ];
+        let mut text = String::with_capacity(cols.iter().map(|c| c.len()).sum());
+        let ends = cols.map(|c| {
+            text.push_str(c);
+            // Columns come from bounded requests (64 KiB at most), far under 4 GiB.
+            u32::try_from(text.len()).unwrap_or(u32::MAX)
+        });
+        LoggedRow {
+            seq: e.seq,
+            at: e.at,
+            http_status: e.http_status,
+            instances_created: e.instances_created,
+            text,
+            ends,
+        }
+    }
+
+    /// The row borrowed back as an [`Entry`].
+    pub fn entry(&self) -> Entry<'_> {
+        let mut start = 0usize;
+        let [action, region, zone, instance_type, amount, outcome, code, message, parameter] =
+            self.ends.map(|end| {
+                let end = (end as usize).min(self.text.len());
+                let col = self.text.get(start..end).unwrap_or("");
+                start = end;
+                col
+            });
+        Entry {
+            seq: self.seq,
+            at: self.at,
+            action,
+            region,
+            zone,
+            instance_type,
+            amount,
+            outcome,
+            code,
+            http_status: self.http_status,
+            message,
+            parameter,
+            instances_created: self.instances_created,
+        }
+    }
+}
+
 /// A row as `requests.csv` shows it; the header comes from these fields.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestRow<'a> {
@@ -289,6 +359,22 @@ mod tests {
             parameter: "",
             instances_created: 2,
         }
+    }
+
+    #[test]
+    fn a_logged_row_gives_back_every_column() {
+        let e = Entry {
+            region: "cn-hangzhou",
+            zone: "",
+            code: "QuotaExceed.AfterpayInstance",
+            message: "Living afterpay instances quota exceeded.",
+            parameter: "Amount",
+            amount: "3",
+            ..entry(9)
+        };
+        let row = LoggedRow::of(&e);
+        let back = row.entry();
+        assert_eq!(format!("{back:?}"), format!("{e:?}"));
     }
 
     #[test]

@@ -1,18 +1,24 @@
 //! The session: live capacity counters seeded from the world, the instances created,
-//! ClientTokens seen, and the request log. One mutex guards the live state; a request is
-//! admitted (the static tiers) outside the lock, then decided and applied inside it, so
-//! concurrent requests each see and change the world atomically. The request log and the
-//! error counts have a mutex of their own, held only to append a row or take a snapshot.
+//! ClientTokens seen, and the request log. One read-write lock guards the live state; a
+//! request is admitted (the static tiers) outside it, then decided and applied under the
+//! write lock, so concurrent requests each see and change the world atomically, while reads
+//! (DescribeInstances, stock, account use) share the read lock for as long as one page
+//! takes. Live instances sit in a per-region index by creation number with counts per
+//! (zone, type, VPC), so a page walks only what it shows and what its filters skip, and
+//! copies only pointers to the instances shown. Request rows go into a bounded buffer that
+//! a background thread drains into the log (its own mutex), so answering never waits on
+//! the log's interning or on a snapshot being taken.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 
 use super::clock::{Clock, ClockMode};
-use super::report::{Entry, FailureRow, RequestLog, SessionReport};
+use super::report::{Entry, FailureRow, LoggedRow, RequestLog, SessionReport};
 use crate::catalog::ErrorKey;
 use crate::edition::EditionId;
 use crate::request::typed::{InternetChargeType, SpotStrategy};
@@ -228,12 +234,117 @@ impl CapacityView for LiveView<'_> {
     }
 }
 
+/// The live instances of one region, by creation number, with what TotalCount and the
+/// account's spot use need kept as counts.
+#[derive(Debug, Default)]
+struct RegionIndex {
+    live: BTreeMap<u64, Arc<Instance>>,
+    /// Live instances per (zone, instance type, VPC): TotalCount of any filter sums these
+    /// instead of walking the instances.
+    shapes: HashMap<Shape, usize>,
+    /// vCPUs of live pay-as-you-go spot instances.
+    spot_vcpus: u32,
+}
+
+/// (zone, instance type, VPC): what DescribeInstances filters on.
+type Shape = (String, String, Option<String>);
+
+fn shape_of(i: &Instance) -> Shape {
+    (i.zone.clone(), i.instance_type.clone(), i.vpc.clone())
+}
+
+fn is_spot(i: &Instance) -> bool {
+    i.postpaid && i.spot != SpotStrategy::NoSpot
+}
+
+impl RegionIndex {
+    fn insert(&mut self, i: Arc<Instance>) {
+        *self.shapes.entry(shape_of(&i)).or_insert(0) += 1;
+        if is_spot(&i) {
+            self.spot_vcpus = self.spot_vcpus.saturating_add(i.vcpus);
+        }
+        self.live.insert(i.seq, i);
+    }
+
+    fn remove(&mut self, i: &Instance) {
+        self.live.remove(&i.seq);
+        let shape = shape_of(i);
+        if let Some(n) = self.shapes.get_mut(&shape) {
+            *n -= 1;
+            if *n == 0 {
+                self.shapes.remove(&shape);
+            }
+        }
+        if is_spot(i) {
+            self.spot_vcpus = self.spot_vcpus.saturating_sub(i.vcpus);
+        }
+    }
+
+    /// How many live instances `f` matches, from the counts.
+    fn count(&self, f: &Listing<'_>) -> usize {
+        if f.zone.is_none() && f.instance_type.is_none() && f.vpc.is_none() {
+            return self.live.len();
+        }
+        self.shapes
+            .iter()
+            .filter(|((z, t, v), _)| f.matches_shape(z, t, v.as_deref()))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// Which live instances a DescribeInstances lists: a region, optionally the ids named and
+/// the ZoneId / InstanceType / VpcId filters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Listing<'a> {
+    pub region: &'a str,
+    /// `InstanceIds` (at most 100).
+    pub ids: Option<&'a [String]>,
+    pub zone: Option<&'a str>,
+    pub instance_type: Option<&'a str>,
+    pub vpc: Option<&'a str>,
+}
+
+impl Listing<'_> {
+    fn matches_shape(&self, zone: &str, itype: &str, vpc: Option<&str>) -> bool {
+        self.zone.is_none_or(|z| z == zone)
+            && self.instance_type.is_none_or(|t| t == itype)
+            && self.vpc.is_none_or(|v| Some(v) == vpc)
+    }
+
+    fn matches(&self, i: &Instance) -> bool {
+        i.region == self.region && self.matches_shape(&i.zone, &i.instance_type, i.vpc.as_deref())
+    }
+}
+
+/// Where a page starts among the instances a listing matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStart {
+    /// After skipping this many (PageNumber / PageSize).
+    Skip(u64),
+    /// At the first with a creation number from this one on (NextToken).
+    From(u64),
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// Instances the listing matches in all (TotalCount).
+    pub total: usize,
+    /// The page, in creation order (shared with the session, not copied).
+    pub shown: Vec<Arc<Instance>>,
+    /// The creation number of the first match after the page (None: the page is the last).
+    pub next: Option<u64>,
+}
+
 /// Everything behind the lock.
 #[derive(Debug, Default)]
 struct State {
     counters: Counters,
     /// Live instances by creation number.
-    instances: BTreeMap<u64, Instance>,
+    instances: BTreeMap<u64, Arc<Instance>>,
+    /// The same instances by region, for listings.
+    regions: HashMap<String, RegionIndex>,
     by_id: HashMap<String, u64>,
     /// (AutoReleaseTime in ms, creation number) of live instances that have one.
     releases: BTreeSet<(i64, u64)>,
@@ -261,6 +372,9 @@ impl State {
         let Some(i) = self.instances.remove(&n) else {
             return false;
         };
+        if let Some(r) = self.regions.get_mut(&i.region) {
+            r.remove(&i);
+        }
         self.by_id.remove(&i.id);
         if let (Some(v), Some(ip)) = (&i.vswitch, i.private_ip) {
             if let Some(held) = self.private_ips.get_mut(v) {
@@ -319,6 +433,45 @@ impl State {
         Some(Ipv4Addr::from(ip))
     }
 
+    /// Whether an AutoReleaseTime has passed at `now` (a read must release first).
+    fn due(&self, now: DateTime<Utc>) -> bool {
+        self.releases
+            .first()
+            .is_some_and(|&(t, _)| t <= now.timestamp_millis())
+    }
+
+    /// One page of `f`'s matches from `start`, at most `size` of them.
+    fn page(&self, f: &Listing<'_>, start: PageStart, size: usize) -> Page {
+        if let Some(ids) = f.ids {
+            let mut ns: Vec<u64> = ids
+                .iter()
+                .filter_map(|i| self.by_id.get(i))
+                .copied()
+                .collect();
+            ns.sort_unstable();
+            ns.dedup();
+            let all: Vec<&Arc<Instance>> = ns
+                .iter()
+                .filter_map(|n| self.instances.get(n))
+                .filter(|i| f.matches(i))
+                .collect();
+            return Page::cut(all.len(), all.into_iter(), start, size);
+        }
+        let Some(r) = self.regions.get(f.region) else {
+            return Page::default();
+        };
+        let from = match start {
+            PageStart::From(n) => n,
+            PageStart::Skip(_) => 0,
+        };
+        let walk = r
+            .live
+            .range(from..)
+            .map(|(_, i)| i)
+            .filter(|i| f.matches_shape(&i.zone, &i.instance_type, i.vpc.as_deref()));
+        Page::cut(r.count(f), walk, start, size)
+    }
+
     /// Releases every instance whose AutoReleaseTime has passed.
     fn expire(&mut self, world: &World, now: DateTime<Utc>) {
         let now = now.timestamp_millis();
@@ -327,6 +480,27 @@ impl State {
                 break;
             }
             self.release(world, n);
+        }
+    }
+}
+
+impl Page {
+    /// The page of `matches` (in creation order) at `start`, `size` long.
+    fn cut<'a>(
+        total: usize,
+        matches: impl Iterator<Item = &'a Arc<Instance>>,
+        start: PageStart,
+        size: usize,
+    ) -> Page {
+        let mut rest: Box<dyn Iterator<Item = &'a Arc<Instance>>> = match start {
+            PageStart::Skip(n) => Box::new(matches.skip(usize::try_from(n).unwrap_or(usize::MAX))),
+            PageStart::From(n) => Box::new(matches.skip_while(move |i| i.seq < n)),
+        };
+        let shown: Vec<Arc<Instance>> = rest.by_ref().take(size).cloned().collect();
+        Page {
+            total,
+            shown,
+            next: rest.next().map(|i| i.seq),
         }
     }
 }
@@ -348,6 +522,39 @@ fn usable_range(cidr: &str) -> Option<(u32, u32)> {
     Some((base + 1, last - 3))
 }
 
+/// Request rows the log's buffer holds before answering waits for the background thread
+/// to catch up (about two seconds of requests at full speed, some 10 MB).
+pub const LOG_BUFFER: usize = 65_536;
+
+/// What the log's background thread receives.
+enum LogMsg {
+    Row(LoggedRow, Option<ErrorKey>),
+    /// Answered once every message sent before it is in the log.
+    Flush(SyncSender<()>),
+}
+
+/// The log's background thread: moves rows from the buffer into the log, a bounded batch
+/// per hold of the log's lock, until the session (the only sender) is dropped.
+fn drain_log(rx: Receiver<LogMsg>, log: Arc<Mutex<Log>>) {
+    const BATCH: usize = 1024;
+    while let Ok(first) = rx.recv() {
+        let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+        for m in std::iter::once(first).chain(rx.try_iter().take(BATCH)) {
+            match m {
+                LogMsg::Row(row, error) => {
+                    if let Some(k) = error {
+                        *log.failures.entry(k).or_insert(0) += 1;
+                    }
+                    log.rows.push(&row.entry());
+                }
+                LogMsg::Flush(done) => {
+                    let _ = done.send(());
+                }
+            }
+        }
+    }
+}
+
 /// A running session.
 pub struct Session {
     pub(super) world: World,
@@ -356,8 +563,10 @@ pub struct Session {
     pub clock: Clock,
     pub(super) seed: u64,
     seq: AtomicU64,
-    state: Mutex<State>,
-    log: Mutex<Log>,
+    state: RwLock<State>,
+    /// Request rows on their way to `log` (bounded: [`LOG_BUFFER`]).
+    log_tx: SyncSender<LogMsg>,
+    log: Arc<Mutex<Log>>,
     /// The prices in force (RunInstances' `TradePrice`): the catalog, or `--prices` over it.
     pub(super) prices: std::sync::Arc<crate::cost::Prices>,
 }
@@ -386,17 +595,27 @@ impl Session {
             throttle: crate::throttle::Throttle::of(&world),
             ..State::default()
         };
+        let log = Arc::new(Mutex::new(Log {
+            rows: RequestLog::new(config.log_limit),
+            failures: BTreeMap::new(),
+        }));
+        let (log_tx, rx) = sync_channel(LOG_BUFFER);
+        let drained = log.clone();
+        // Without a thread the rows would stay in the buffer and the report would miss
+        // them; a session that cannot start one is not worth serving.
+        std::thread::Builder::new()
+            .name("ecsim-log".into())
+            .spawn(move || drain_log(rx, drained))
+            .expect("the request log's thread starts");
         Session {
             world,
             spot,
             clock: Clock::new(config.start, config.clock),
             seed: config.seed,
             seq: AtomicU64::new(0),
-            state: Mutex::new(state),
-            log: Mutex::new(Log {
-                rows: RequestLog::new(config.log_limit),
-                failures: BTreeMap::new(),
-            }),
+            state: RwLock::new(state),
+            log_tx,
+            log,
             prices: std::sync::Arc::new(crate::cost::Prices::default_embedded()),
         }
     }
@@ -423,10 +642,25 @@ impl Session {
         &self.world
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> RwLockWriteGuard<'_, State> {
         // A panic while holding the lock cannot leave counters half-applied in a way that
         // matters more than stopping the session; keep serving.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state to read at simulated now: due AutoReleaseTimes are applied first (under
+    /// the write lock, only when one is due), then the read lock is shared with other
+    /// readers.
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        let now = self.clock.now();
+        {
+            let st = self.state.read().unwrap_or_else(|e| e.into_inner());
+            if !st.due(now) {
+                return st;
+            }
+        }
+        self.lock().expire(&self.world, now);
+        self.state.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The next request number (1-based).
@@ -621,6 +855,11 @@ impl Session {
                 st.releases.insert((t.timestamp_millis(), n));
             }
             st.by_id.insert(id.clone(), n);
+            let inst = Arc::new(inst);
+            st.regions
+                .entry(inst.region.clone())
+                .or_default()
+                .insert(inst.clone());
             st.instances.insert(n, inst);
             ids.push(id);
         }
@@ -652,67 +891,47 @@ impl Session {
         Ok(released)
     }
 
-    /// Live instances of the region in creation order, restricted to `ids` when given.
-    pub fn instances(&self, region: &str, ids: Option<&[String]>) -> Vec<Instance> {
-        let now = self.clock.now();
-        let mut st = self.lock();
-        st.expire(&self.world, now);
-        match ids {
-            Some(ids) => {
-                let mut ns: Vec<u64> = ids
-                    .iter()
-                    .filter_map(|i| st.by_id.get(i))
-                    .copied()
-                    .collect();
-                ns.sort_unstable();
-                ns.dedup();
-                ns.iter()
-                    .filter_map(|n| st.instances.get(n))
-                    .filter(|i| i.region == region)
-                    .cloned()
-                    .collect()
-            }
-            None => st
-                .instances
-                .values()
-                .filter(|i| i.region == region)
-                .cloned()
-                .collect(),
-        }
+    /// One page of the live instances `f` matches, in creation order, from `start`, at most
+    /// `size` long. Costs the instances shown plus those the filters skip on the way (and
+    /// the skipped ones for `PageStart::Skip`); TotalCount comes from counts. Only pointers
+    /// to the shown instances are copied, under the read lock.
+    pub fn page(&self, f: &Listing<'_>, start: PageStart, size: usize) -> Page {
+        self.read().page(f, start, size)
     }
 
     /// Live stock of a pool: None unlimited.
     pub fn stock(&self, zone: &str, instance_type: &str) -> Option<u32> {
-        self.lock().counters.stock(&self.world, zone, instance_type)
+        self.read().counters.stock(&self.world, zone, instance_type)
     }
 
     /// Pay-as-you-go use of a region: (instances, vCPUs, spot vCPUs) in use now.
     pub fn postpaid_use(&self, region: &str) -> (u32, u32, u32) {
-        let now = self.clock.now();
-        let mut st = self.lock();
-        st.expire(&self.world, now);
+        let st = self.read();
         let r = st.counters.region(&self.world, region);
-        let spot = st
-            .instances
-            .values()
-            .filter(|i| i.region == region && i.postpaid && i.spot != SpotStrategy::NoSpot)
-            .map(|i| i.vcpus)
-            .sum();
+        let spot = st.regions.get(region).map_or(0, |r| r.spot_vcpus);
         (r[0], r[1], spot)
     }
 
-    /// Records one answered request.
+    /// Records one answered request: the row goes into the log's bounded buffer (waiting
+    /// only when the buffer is full) and the background thread files it.
     pub fn log(&self, row: &Entry<'_>, error: Option<ErrorKey>) {
-        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(k) = error {
-            *log.failures.entry(k).or_insert(0) += 1;
+        // Fails only when the log's thread is gone, which only a panic there causes; the
+        // answer goes out regardless.
+        let _ = self.log_tx.send(LogMsg::Row(LoggedRow::of(row), error));
+    }
+
+    /// Waits until every row logged before the call is in the log.
+    fn flush_log(&self) {
+        let (done, wait) = sync_channel(1);
+        if self.log_tx.send(LogMsg::Flush(done)).is_ok() {
+            let _ = wait.recv();
         }
-        log.rows.push(row);
     }
 
     /// The report so far: rows in request order, errors most frequent first. The log's
     /// lock is held only to take a snapshot (see `report::RequestLog`).
     pub fn report(&self) -> SessionReport {
+        self.flush_log();
         let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
         let requests = log.rows.snapshot(self.seed);
         let not_kept = log.rows.not_kept();
@@ -802,11 +1021,20 @@ mod tests {
         let at = s.clock.now();
         let a = admitted(&s, &[("AutoReleaseTime", "2027-06-01T01:00:00Z")]);
         assert!(matches!(s.run(&a, at), RunResult::Created { .. }));
-        assert_eq!(s.instances("cn-hangzhou", None).len(), 1);
+        let live = |s: &Session| {
+            let f = Listing {
+                region: "cn-hangzhou",
+                ..Listing::default()
+            };
+            let p = s.page(&f, PageStart::Skip(0), 100);
+            assert_eq!(p.total, p.shown.len());
+            p.total
+        };
+        assert_eq!(live(&s), 1);
         s.clock.advance(chrono::TimeDelta::minutes(59)).unwrap();
-        assert_eq!(s.instances("cn-hangzhou", None).len(), 1);
+        assert_eq!(live(&s), 1);
         s.clock.advance(chrono::TimeDelta::minutes(1)).unwrap();
-        assert!(s.instances("cn-hangzhou", None).is_empty());
+        assert_eq!(live(&s), 0);
         assert_eq!(s.postpaid_use("cn-hangzhou").0, 12);
     }
 

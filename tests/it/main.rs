@@ -20,6 +20,7 @@ mod ros;
 mod secrets;
 mod serve;
 mod serve_edges;
+mod serve_scale;
 mod shards;
 mod statistics;
 mod streaming;
