@@ -226,8 +226,7 @@ fn check_factors(source: &str, r: &SubscriptionRule) -> Result<()> {
         && r.disk_payg_premium.factor > 0.0
         && r.week_of_month.factor > 0.0
         && r.week_of_month.factor <= 1.0
-        && r
-            .bandwidth_per_mbps_month
+        && r.bandwidth_per_mbps_month
             .values()
             .all(|b| b.up_to_5 >= 0.0 && b.above_5 >= 0.0);
     if ok {

@@ -17,9 +17,9 @@ use chrono::{DateTime, Duration, Months, Utc};
 
 use super::prices::{Currency, SubscriptionRule};
 use super::BatchRates;
+use crate::catalog::params::ParamId;
 use crate::error::{Error, Place, Result};
 use crate::request::typed::{InternetChargeType, Request};
-use crate::catalog::params::ParamId;
 
 /// `PeriodUnit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -266,7 +266,11 @@ mod tests {
         assert_eq!(renewed.paid_until, t("2026-06-01T00:00:00Z"));
         assert_eq!(renewed.billed_until, end);
         // Released inside its first term: the whole term is paid, billing ends at release.
-        let early = paid(term(3, PeriodUnit::Week, true, 1), s, t("2026-01-05T00:00:00Z"));
+        let early = paid(
+            term(3, PeriodUnit::Week, true, 1),
+            s,
+            t("2026-01-05T00:00:00Z"),
+        );
         assert_eq!(early.units, 3);
         assert_eq!(early.billed_until, t("2026-01-05T00:00:00Z"));
     }
@@ -284,12 +288,24 @@ mod tests {
         let s = t("2026-01-01T00:00:00Z");
         let traffic = InternetChargeType::PayByTraffic;
         // 10 days: 2 weeks (2 x 62.5) against 1 month (250).
-        close(r.cheapest_cover(s, t("2026-01-11T00:00:00Z"), traffic), 125.0);
+        close(
+            r.cheapest_cover(s, t("2026-01-11T00:00:00Z"), traffic),
+            125.0,
+        );
         // Exactly one week.
-        close(r.cheapest_cover(s, t("2026-01-08T00:00:00Z"), traffic), 62.5);
+        close(
+            r.cheapest_cover(s, t("2026-01-08T00:00:00Z"), traffic),
+            62.5,
+        );
         // 25 days: 4 weeks (250) ties 1 month; 40 days: 2 months (500) against 6 weeks (375).
-        close(r.cheapest_cover(s, t("2026-01-26T00:00:00Z"), traffic), 250.0);
-        close(r.cheapest_cover(s, t("2026-02-10T00:00:00Z"), traffic), 375.0);
+        close(
+            r.cheapest_cover(s, t("2026-01-26T00:00:00Z"), traffic),
+            250.0,
+        );
+        close(
+            r.cheapest_cover(s, t("2026-02-10T00:00:00Z"), traffic),
+            375.0,
+        );
         // PayByBandwidth counts the bandwidth.
         let bw = InternetChargeType::PayByBandwidth;
         close(r.cheapest_cover(s, t("2026-01-31T00:00:00Z"), bw), 300.0);

@@ -21,8 +21,8 @@ use super::plan::{Plan, StepKind, NONE};
 use super::rng;
 use crate::cost::subscription::{self, SubscriptionRates, Term};
 use crate::cost::{
-    self, spot, BatchCost, Billing, BatchRates, BatchSpec, Currency, Exposure, InternetSpec, PricePoint,
-    SpotBid, SpotSpec, Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
+    self, spot, BatchCost, BatchRates, BatchSpec, Billing, Currency, Exposure, InternetSpec,
+    PricePoint, SpotBid, SpotSpec, Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
 };
 use crate::request::typed::{InternetChargeType, SpotStrategy};
 use crate::validate::Admitted;
@@ -508,8 +508,9 @@ impl Meter {
                 u.billing.month_rate += n * sub.month_total(charge);
                 u.billing.payg_month_rate += n * hourly * sub.hours_per_month;
             }
+            // The minimum is for a whole lifecycle: not for instances the horizon cuts.
             let own = hourly * secs as f64 / 3600.0;
-            if own < p.minimum {
+            if own < p.minimum && end < horizon {
                 u.topup += n * (p.minimum - own);
             }
             let from = if traffic.needs_start() {

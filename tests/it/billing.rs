@@ -70,7 +70,9 @@ fn a_prepaid_month_without_renewal_stops_costing_at_expiry() {
         "2026-12-01T00:00:00Z",
         "40d",
         0.0,
-        &req(r#""InstanceChargeType": "PrePaid", "Period": 1, "PeriodUnit": "Month", "AutoReleaseTime": "2026-12-03T00:00:00Z", "Amount": 2"#),
+        &req(
+            r#""InstanceChargeType": "PrePaid", "Period": 1, "PeriodUnit": "Month", "AutoReleaseTime": "2026-12-03T00:00:00Z", "Amount": 2"#,
+        ),
     ));
     let t = summary(&r);
     close(t.compute.mean, 2.0 * month_g7()); // 2 x 246.672 = 493.344
@@ -88,7 +90,9 @@ fn a_prepaid_month_with_auto_renew_renews_over_the_horizon() {
         "2026-12-01T00:00:00Z",
         "40d",
         0.0,
-        &req(r#""InstanceChargeType": "PrePaid", "Period": 1, "PeriodUnit": "Month", "AutoRenew": true, "AutoRenewPeriod": 1, "Amount": 2"#),
+        &req(
+            r#""InstanceChargeType": "PrePaid", "Period": 1, "PeriodUnit": "Month", "AutoRenew": true, "AutoRenewPeriod": 1, "Amount": 2"#,
+        ),
     ));
     let t = summary(&r);
     close(t.compute.mean, 2.0 * 2.0 * month_g7()); // 986.688
@@ -137,7 +141,12 @@ fn pay_as_you_go_against_subscription_and_the_break_even() {
     assert!(line.contains("subscription saves"), "{line}");
     assert!(line.contains("above 66.6% of the month (480 h)"), "{line}");
     // Three hours: pay-as-you-go wins against a week.
-    let r = run(&one_request("2026-12-01T00:00:00Z", "3h", 0.0, &req(r#""Amount": 1"#)));
+    let r = run(&one_request(
+        "2026-12-01T00:00:00Z",
+        "3h",
+        0.0,
+        &req(r#""Amount": 1"#),
+    ));
     let line =
         ecsim::report::costs::billing_line(&r.costs.as_ref().unwrap().currencies[0]).unwrap();
     assert!(line.contains("pay-as-you-go saves"), "{line}");
@@ -148,13 +157,23 @@ fn cdt_allowance_crossing_in_one_month() {
     // 1 GB per instance-hour at 5 Mbps on PayByTraffic. Below the 20 GB mainland allowance:
     // 10 h x 1 GB = 10 GB, free.
     let traffic = r#""InternetMaxBandwidthOut": 5, "Amount": 1"#;
-    let r = run(&one_request("2026-12-01T00:00:00Z", "10h", 1.0, &req(traffic)));
+    let r = run(&one_request(
+        "2026-12-01T00:00:00Z",
+        "10h",
+        1.0,
+        &req(traffic),
+    ));
     let t = summary(&r);
     close(t.internet.mean, 0.0);
     close(t.cdt_free_gb.mean, 10.0);
     close(t.cdt_saving.mean, 8.0);
     // Crossing it: 30 GB, 20 free, 10 x 0.8 = 8.00 charged.
-    let r = run(&one_request("2026-12-01T00:00:00Z", "30h", 1.0, &req(traffic)));
+    let r = run(&one_request(
+        "2026-12-01T00:00:00Z",
+        "30h",
+        1.0,
+        &req(traffic),
+    ));
     let t = summary(&r);
     close(t.internet.mean, 8.0);
     close(t.cdt_free_gb.mean, 20.0);
@@ -178,10 +197,20 @@ fn cdt_allowance_is_shared_across_the_fleet_and_renews_each_month() {
     close(t.cdt_free_gb.mean, 20.0);
     // 30 h across a month end: December and January each give 20 GB, 40 free of 30.
     let traffic = r#""InternetMaxBandwidthOut": 5, "Amount": 1"#;
-    let r = run(&one_request("2026-12-31T12:00:00Z", "30h", 1.0, &req(traffic)));
+    let r = run(&one_request(
+        "2026-12-31T12:00:00Z",
+        "30h",
+        1.0,
+        &req(traffic),
+    ));
     close(summary(&r).internet.mean, 0.0);
     // Before CDT's allowance began (2025-06-01) nothing is free: 30 GB x 0.8.
-    let r = run(&one_request("2025-01-01T00:00:00Z", "30h", 1.0, &req(traffic)));
+    let r = run(&one_request(
+        "2025-01-01T00:00:00Z",
+        "30h",
+        1.0,
+        &req(traffic),
+    ));
     close(summary(&r).internet.mean, 24.0);
     close(summary(&r).cdt_free_gb.mean, 0.0);
 }
@@ -283,12 +312,22 @@ fn the_subscription_scenario_reports_its_billing_lines_and_billing_csv() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let o = ecsim(
-        &["run", "--check", "--no-charts", "--out", out, "scenarios/subscription.json"],
+        &[
+            "run",
+            "--check",
+            "--no-charts",
+            "--out",
+            out,
+            "scenarios/subscription.json",
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let text = stdout(&o);
-    assert!(text.contains("billing (CNY): instances and disks as pay-as-you-go"), "{text}");
+    assert!(
+        text.contains("billing (CNY): instances and disks as pay-as-you-go"),
+        "{text}"
+    );
     assert!(text.contains("CDT free allowance (CNY)"), "{text}");
     let csv = std::fs::read_to_string(dir.path().join("billing.csv")).unwrap();
     let mut lines = csv.lines();
@@ -300,15 +339,24 @@ fn the_subscription_scenario_reports_its_billing_lines_and_billing_csv() {
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows.iter().all(|r| r.contains(",Subscription,")), "{csv}");
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-    assert!(html.contains("<p class=\"billing\">billing (CNY)"), "report.html");
+    assert!(
+        html.contains("<p class=\"billing\">billing (CNY)"),
+        "report.html"
+    );
     let json = ecsim(
-        &["run", "--json", "--no-charts", "--out", out, "scenarios/subscription.json"],
+        &[
+            "run",
+            "--json",
+            "--no-charts",
+            "--out",
+            out,
+            "scenarios/subscription.json",
+        ],
         None,
     );
-    let v: serde_json::Value = serde_json::from_str(
-        stdout(&json).lines().next().unwrap_or_default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}: {}", stdout(&json)));
+    let v: serde_json::Value =
+        serde_json::from_str(stdout(&json).lines().next().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}: {}", stdout(&json)));
     let b = &v["costs"]["currencies"][0]["billing"];
     assert_eq!(b["cheaper"], "Subscription", "{v}");
     assert!(b["break_even_month_share"].as_f64().unwrap() > 0.6);
