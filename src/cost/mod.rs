@@ -210,6 +210,8 @@ pub struct Billing {
     /// pay-as-you-go: their ratio is the break-even share of a month.
     pub month_rate: f64,
     pub payg_month_rate: f64,
+    /// PrePaid instances billed.
+    pub prepaid_instances: f64,
 }
 
 impl Billing {
@@ -218,6 +220,7 @@ impl Billing {
         self.as_subscription += b.as_subscription;
         self.month_rate += b.month_rate;
         self.payg_month_rate += b.payg_month_rate;
+        self.prepaid_instances += b.prepaid_instances;
     }
 }
 
@@ -499,6 +502,8 @@ pub struct TotalsSummary {
     /// The share of a month an instance must run for a month's subscription to cost less
     /// (ratio of the sums over trials); None without non-spot instances.
     pub subscription_break_even: Option<f64>,
+    /// Whether any trial billed a PrePaid instance.
+    pub has_prepaid: bool,
     pub cdt_free_gb: Summary,
     pub cdt_saving: Summary,
 }
@@ -524,6 +529,7 @@ pub fn summarise(trials: &[Totals]) -> TotalsSummary {
             });
             (p > 0.0).then(|| m / p)
         },
+        has_prepaid: trials.iter().any(|t| t.billing.prepaid_instances > 0.0),
         cdt_free_gb: of(|t| t.cdt_free_gb),
         cdt_saving: of(|t| t.cdt_saving),
     }

@@ -224,12 +224,16 @@ pub fn cheaper_billing(s: &crate::cost::TotalsSummary) -> (&'static str, f64) {
     }
 }
 
-/// The pay-as-you-go against subscription line of one currency (summary, report.html);
-/// None without non-spot instances.
+/// The pay-as-you-go against subscription line of one currency (summary, report.html): when
+/// the plan has PrePaid instances or subscription would cost less (billing.csv and `--json`
+/// always carry the figures). None without non-spot instances.
 pub fn billing_line(cc: &CurrencyCosts) -> Option<String> {
     let s = &cc.summary;
     let share = s.subscription_break_even?;
     let (cheaper, saving) = cheaper_billing(s);
+    if !s.has_prepaid && cheaper != "Subscription" {
+        return None;
+    }
     let verdict = match cheaper {
         "Subscription" => format!("subscription saves {saving:.2} per trial"),
         _ => format!("pay-as-you-go saves {saving:.2} per trial"),

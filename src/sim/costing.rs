@@ -607,6 +607,7 @@ impl Meter {
             payg_month_rate: n
                 * subscription::payg_hourly_total(&p.rates, charge)
                 * sub.hours_per_month,
+            prepaid_instances: n,
         };
         self.record(&c, life.group);
     }
