@@ -360,8 +360,7 @@ fn the_subscription_scenario_reports_its_billing_lines_and_billing_csv() {
         None,
     );
     let v: serde_json::Value =
-        serde_json::from_str(stdout(&json).lines().next().unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{e}: {}", stdout(&json)));
+        serde_json::from_str(&stdout(&json)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&json)));
     let b = &v["scenarios"][0]["costs"]["currencies"][0]["billing"];
     assert_eq!(b["cheaper"], "Subscription", "{v}");
     assert!(b["break_even_month_share"].as_f64().unwrap() > 0.6);
