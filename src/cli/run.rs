@@ -238,6 +238,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         OutFile::new("timeline.csv", report::timeline_csv(&reports)),
         OutFile::new("costs.csv", crate::report::costs::costs_csv(&reports)),
         OutFile::new("prices.csv", crate::report::costs::prices_csv(&reports)),
+        OutFile::new("billing.csv", crate::report::costs::billing_csv(&reports)),
         OutFile::new("internet.csv", crate::report::costs::internet_csv(&reports)),
         OutFile::new("spot.csv", crate::report::costs::spot_csv(&reports)),
     ];

@@ -23,8 +23,9 @@
 //! [f64]) -> Summary` on any per-trial series.
 //!
 //! # Money
-//! Amounts are `f64` in the region's currency, unrounded: no per-bill rounding to 2 decimals and
-//! no 0.01 minimum charge are applied (reports round for display). Tests compare to 1e-9
+//! Amounts are `f64` in the region's currency, unrounded: no per-bill rounding to 2 decimals
+//! (reports round for display). Lives are whole seconds (the replay's clock); the replay adds
+//! the pay-as-you-go minimum lifecycle charge (`minimum_charge`, docs/billing.md). Tests compare to 1e-9
 //! relative. See `docs/costs.md` for the model and `docs/prices.md` for the figures.
 
 pub mod compute;
@@ -34,6 +35,7 @@ pub mod internet;
 pub mod prices;
 pub mod spot;
 pub mod stats;
+pub mod subscription;
 pub mod traffic;
 
 use chrono::{DateTime, Duration, Utc};
@@ -190,6 +192,36 @@ pub struct BatchCost {
     pub spot: Option<SpotCost>,
     /// The part of [`BatchCost::total`] priced with confirmed figures.
     pub confirmed: f64,
+    /// Pay-as-you-go against subscription ([`Billing`]); zero for spot batches.
+    pub billing: Billing,
+}
+
+/// The same instances as pay-as-you-go and as subscription, over what the two bill
+/// differently: instance type, disks, and PayByBandwidth bandwidth (traffic costs the same
+/// under both and is left out). See `docs/billing.md`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Billing {
+    /// As pay-as-you-go for the hours billed.
+    pub as_payg: f64,
+    /// As subscription: a PrePaid batch's terms, else the cheapest whole weeks or months
+    /// covering each life.
+    pub as_subscription: f64,
+    /// `count x` a month's subscription price, and `count x` a month (720 h) of
+    /// pay-as-you-go: their ratio is the break-even share of a month.
+    pub month_rate: f64,
+    pub payg_month_rate: f64,
+    /// PrePaid instances billed.
+    pub prepaid_instances: f64,
+}
+
+impl Billing {
+    pub fn add(&mut self, b: &Billing) {
+        self.as_payg += b.as_payg;
+        self.as_subscription += b.as_subscription;
+        self.month_rate += b.month_rate;
+        self.payg_month_rate += b.payg_month_rate;
+        self.prepaid_instances += b.prepaid_instances;
+    }
 }
 
 impl BatchCost {
@@ -356,6 +388,7 @@ impl BatchRates {
                 break_even: self.break_even,
             },
             spot: None,
+            billing: Billing::default(),
         }
     }
 }
@@ -421,6 +454,12 @@ pub struct Totals {
     pub total: f64,
     /// The part of `total` priced with confirmed figures.
     pub confirmed: f64,
+    /// Pay-as-you-go against subscription for the non-spot instances.
+    pub billing: Billing,
+    /// GB of PayByTraffic traffic that CDT's free allowance covered, and what it saved
+    /// (already taken off `internet` and `total`; `pay_by_traffic` has its own allowance).
+    pub cdt_free_gb: f64,
+    pub cdt_saving: f64,
 }
 
 impl Totals {
@@ -441,6 +480,7 @@ impl Totals {
         }
         self.total += c.total();
         self.confirmed += c.confirmed;
+        self.billing.add(&c.billing);
     }
 }
 
@@ -456,6 +496,16 @@ pub struct TotalsSummary {
     pub gb_out: Summary,
     pub lost_instance_hours: Summary,
     pub total: Summary,
+    /// Non-spot instances as pay-as-you-go and as subscription ([`Billing`]).
+    pub as_payg: Summary,
+    pub as_subscription: Summary,
+    /// The share of a month an instance must run for a month's subscription to cost less
+    /// (ratio of the sums over trials); None without non-spot instances.
+    pub subscription_break_even: Option<f64>,
+    /// Whether any trial billed a PrePaid instance.
+    pub has_prepaid: bool,
+    pub cdt_free_gb: Summary,
+    pub cdt_saving: Summary,
 }
 
 /// Summarises per-trial totals, field by field.
@@ -471,6 +521,17 @@ pub fn summarise(trials: &[Totals]) -> TotalsSummary {
         gb_out: of(|t| t.gb_out),
         lost_instance_hours: of(|t| t.lost_instance_hours),
         total: of(|t| t.total),
+        as_payg: of(|t| t.billing.as_payg),
+        as_subscription: of(|t| t.billing.as_subscription),
+        subscription_break_even: {
+            let (m, p) = trials.iter().fold((0.0, 0.0), |(m, p), t| {
+                (m + t.billing.month_rate, p + t.billing.payg_month_rate)
+            });
+            (p > 0.0).then(|| m / p)
+        },
+        has_prepaid: trials.iter().any(|t| t.billing.prepaid_instances > 0.0),
+        cdt_free_gb: of(|t| t.cdt_free_gb),
+        cdt_saving: of(|t| t.cdt_saving),
     }
 }
 

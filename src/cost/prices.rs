@@ -219,6 +219,28 @@ impl<'de> Deserialize<'de> for FigureIn {
     }
 }
 
+/// Checks a subscription rule's factors: premiums > 0, the week fraction in (0, 1].
+fn check_factors(source: &str, r: &SubscriptionRule) -> Result<()> {
+    let ok = r.hours_per_month > 0.0
+        && r.instance_payg_premium.factor > 0.0
+        && r.disk_payg_premium.factor > 0.0
+        && r.week_of_month.factor > 0.0
+        && r.week_of_month.factor <= 1.0
+        && r.bandwidth_per_mbps_month
+            .values()
+            .all(|b| b.up_to_5 >= 0.0 && b.above_5 >= 0.0);
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::input(
+            Place::at(source, 1, 1),
+            "subscription: hours_per_month and the premiums must be > 0, week_of_month in \
+             (0, 1] and bandwidth prices >= 0; see docs/billing.md"
+                .to_string(),
+        ))
+    }
+}
+
 /// ESSD prices by performance level.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -271,8 +293,85 @@ struct FileIn {
     #[serde(default)]
     sources: BTreeMap<String, SourceIn>,
     derive: Option<Rules>,
+    subscription: Option<SubscriptionRule>,
+    cdt: Option<CdtRule>,
+    minimum_charge: Option<MinimumCharge>,
     #[serde(default)]
     regions: BTreeMap<String, RegionIn>,
+}
+
+/// Subscription (PrePaid) prices as rules over the pay-as-you-go figures (`subscription` in
+/// `data/prices.json`; docs/billing.md). A later file's `subscription` replaces it whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionRule {
+    /// A month of pay-as-you-go hours (720: 30 days).
+    pub hours_per_month: f64,
+    /// Pay-as-you-go compute over the month price: month = hourly x hours / factor.
+    pub instance_payg_premium: Factor,
+    /// Pay-as-you-go disks over the month price, the same way.
+    pub disk_payg_premium: Factor,
+    /// A week's subscription as a fraction of the month's.
+    pub week_of_month: Factor,
+    /// Per currency: PayByBandwidth subscription per Mbps-month, tiered at 5 Mbps.
+    #[serde(default)]
+    pub bandwidth_per_mbps_month: BTreeMap<Currency, MonthlyBandwidth>,
+}
+
+/// A factor of a rule and its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Factor {
+    pub factor: f64,
+    pub source: String,
+}
+
+/// PayByBandwidth subscription prices per Mbps-month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyBandwidth {
+    pub up_to_5: f64,
+    pub above_5: f64,
+    pub source: String,
+}
+
+/// CDT's free internet allowance (`cdt` in `data/prices.json`; docs/billing.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CdtRule {
+    /// The first day (UTC, `YYYY-MM-DD`) on which the allowance applies.
+    pub since: String,
+    pub free_gb_per_month: FreeGb,
+    /// Region ids starting with this are in mainland China...
+    pub mainland_prefix: String,
+    /// ...except these.
+    #[serde(default)]
+    pub outside_mainland: Vec<String>,
+    pub source: String,
+}
+
+/// Free GB a month, per account, in each of CDT's two pools.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreeGb {
+    pub mainland: f64,
+    pub outside: f64,
+}
+
+impl CdtRule {
+    /// Whether a region draws on the mainland China allowance.
+    pub fn mainland(&self, region: &str) -> bool {
+        region.starts_with(&self.mainland_prefix)
+            && !self.outside_mainland.iter().any(|r| r == region)
+    }
+}
+
+/// The least a pay-as-you-go instance's lifecycle is charged (`minimum_charge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinimumCharge {
+    pub per_instance_lifecycle: BTreeMap<Currency, f64>,
+    pub source: String,
 }
 
 /// The rules that derive an instance type's price where no file gives one (`derive` in
@@ -479,6 +578,12 @@ pub struct Prices {
     pub sources: BTreeMap<String, Source>,
     /// The rules that derive instance types' prices no file gives.
     pub rules: Option<Rules>,
+    /// Subscription prices as rules over pay-as-you-go (None: PrePaid is not priced).
+    pub subscription: Option<SubscriptionRule>,
+    /// CDT's free allowance (None: no allowance).
+    pub cdt: Option<CdtRule>,
+    /// Pay-as-you-go's minimum lifecycle charge (None: none).
+    pub minimum_charge: Option<MinimumCharge>,
     pub regions: BTreeMap<String, RegionPrices>,
     /// The files merged, in order, the embedded one first (for messages).
     pub files: Vec<String>,
@@ -508,6 +613,9 @@ impl Prices {
             as_of: String::new(),
             sources: BTreeMap::new(),
             rules: None,
+            subscription: None,
+            cdt: None,
+            minimum_charge: None,
             regions: BTreeMap::new(),
             files: Vec::new(),
         }
@@ -546,6 +654,27 @@ impl Prices {
             .extend(file.sources.into_iter().map(|(k, v)| (k, Source::from(v))));
         if let Some(rules) = file.derive {
             self.rules = Some(rules);
+        }
+        if let Some(r) = file.subscription {
+            check_factors(source, &r)?;
+            self.subscription = Some(r);
+        }
+        if let Some(r) = file.cdt {
+            if crate::time::parse_utc(&format!("{}T00:00:00Z", r.since)).is_none()
+                || !(r.free_gb_per_month.mainland >= 0.0 && r.free_gb_per_month.outside >= 0.0)
+            {
+                return Err(Error::input(
+                    Place::at(source, 1, 1),
+                    format!(
+                        "cdt: since {:?} must be a date like 2025-06-01 and free_gb_per_month                          numbers >= 0",
+                        crate::error::clip(&r.since)
+                    ),
+                ));
+            }
+            self.cdt = Some(r);
+        }
+        if let Some(m) = file.minimum_charge {
+            self.minimum_charge = Some(m);
         }
         let ctx = Ctx {
             file: source,

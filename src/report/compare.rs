@@ -224,6 +224,18 @@ pub struct JsonSpot {
     pub interrupted_trials: Share,
 }
 
+/// The billing comparison of one currency in the `--json` summary (as `billing.csv`).
+#[derive(Debug, Serialize)]
+pub struct JsonBilling {
+    pub as_payg: f64,
+    pub as_subscription: f64,
+    pub cheaper: &'static str,
+    pub saving: f64,
+    pub break_even_month_share: Option<f64>,
+    pub cdt_free_gb: f64,
+    pub cdt_saving: f64,
+}
+
 /// One currency's cost per trial, by component.
 #[derive(Debug, Serialize)]
 pub struct JsonCurrency {
@@ -234,6 +246,8 @@ pub struct JsonCurrency {
     pub disks: JsonStat,
     /// Internet under each request's chosen method.
     pub internet: JsonStat,
+    /// Pay-as-you-go against subscription and CDT's allowance (docs/billing.md).
+    pub billing: JsonBilling,
     /// What the cost rests on: date, files, sources, confirmed share (docs/prices.md).
     pub prices: crate::cost::prices::Statement,
     /// Set when most of the cost rests on derived or recalled prices.
@@ -283,6 +297,18 @@ fn json_currency(c: &CurrencyCosts) -> JsonCurrency {
             p95_interval: None,
         },
         internet: (&s.internet).into(),
+        billing: {
+            let (cheaper, saving) = crate::report::costs::cheaper_billing(s);
+            JsonBilling {
+                as_payg: r4(s.as_payg.mean),
+                as_subscription: r4(s.as_subscription.mean),
+                cheaper,
+                saving: r4(saving),
+                break_even_month_share: s.subscription_break_even.map(r4),
+                cdt_free_gb: r4(s.cdt_free_gb.mean),
+                cdt_saving: r4(s.cdt_saving.mean),
+            }
+        },
         prices: crate::cost::prices::Statement {
             confirmed_share: r4(c.prices.confirmed_share),
             ..c.prices.clone()

@@ -164,6 +164,103 @@ pub fn price_warnings(reports: &[ScenarioReport]) -> Vec<String> {
         .collect()
 }
 
+/// One scenario and currency's pay-as-you-go against subscription line (`billing.csv`).
+#[derive(Debug, Default, Serialize)]
+pub struct BillingCsvRow<'a> {
+    pub scenario: &'a str,
+    pub currency: &'static str,
+    /// The non-spot instances' instance type, disks and PayByBandwidth bandwidth, mean and
+    /// P95 per trial, as pay-as-you-go and as subscription (docs/billing.md).
+    pub as_payg: f64,
+    pub as_payg_p95: f64,
+    pub as_subscription: f64,
+    pub as_subscription_p95: f64,
+    /// `PayAsYouGo` or `Subscription`, by the means (pay-as-you-go on a tie).
+    pub cheaper: &'static str,
+    /// Mean saving per trial of the cheaper one.
+    pub saving: f64,
+    /// The share of a month above which a month's subscription costs less; empty without
+    /// non-spot instances.
+    pub break_even_month_share: Option<f64>,
+    /// CDT's free allowance: GB it covered and what it saved, mean per trial.
+    pub cdt_free_gb: f64,
+    pub cdt_saving: f64,
+}
+
+/// `billing.csv`: per scenario and currency, the plan as pay-as-you-go against subscription,
+/// and CDT's free allowance.
+pub fn billing_csv(reports: &[ScenarioReport]) -> Vec<u8> {
+    let rows = reports.iter().flat_map(|r| {
+        r.costs.iter().flat_map(move |c| {
+            c.currencies.iter().map(move |cc| {
+                let s = &cc.summary;
+                let (cheaper, saving) = cheaper_billing(s);
+                BillingCsvRow {
+                    scenario: &r.name,
+                    currency: cc.currency.as_str(),
+                    as_payg: r4(s.as_payg.mean),
+                    as_payg_p95: r4(s.as_payg.p95),
+                    as_subscription: r4(s.as_subscription.mean),
+                    as_subscription_p95: r4(s.as_subscription.p95),
+                    cheaper,
+                    saving: r4(saving),
+                    break_even_month_share: s.subscription_break_even.map(r4),
+                    cdt_free_gb: r4(s.cdt_free_gb.mean),
+                    cdt_saving: r4(s.cdt_saving.mean),
+                }
+            })
+        })
+    });
+    to_csv::<BillingCsvRow>(rows)
+}
+
+/// The cheaper billing method by the means and what it saves per trial.
+pub fn cheaper_billing(s: &crate::cost::TotalsSummary) -> (&'static str, f64) {
+    let (p, sub) = (s.as_payg.mean, s.as_subscription.mean);
+    if sub < p {
+        ("Subscription", p - sub)
+    } else {
+        ("PayAsYouGo", sub - p)
+    }
+}
+
+/// The pay-as-you-go against subscription line of one currency (summary, report.html): when
+/// the plan has PrePaid instances or subscription would cost less (billing.csv and `--json`
+/// always carry the figures). None without non-spot instances.
+pub fn billing_line(cc: &CurrencyCosts) -> Option<String> {
+    let s = &cc.summary;
+    let share = s.subscription_break_even?;
+    let (cheaper, saving) = cheaper_billing(s);
+    if !s.has_prepaid && cheaper != "Subscription" {
+        return None;
+    }
+    let verdict = match cheaper {
+        "Subscription" => format!("subscription saves {saving:.2} per trial"),
+        _ => format!("pay-as-you-go saves {saving:.2} per trial"),
+    };
+    Some(format!(
+        "billing ({c}): instances and disks as pay-as-you-go {:.2}, as subscription {:.2}; {verdict}; a month's subscription costs less above {:.1}% of the month ({:.0} h)",
+        s.as_payg.mean,
+        s.as_subscription.mean,
+        share * 100.0,
+        share * 720.0,
+        c = cc.currency.as_str(),
+    ))
+}
+
+/// The CDT allowance line of one currency, when the allowance covered any traffic.
+pub fn cdt_line(cc: &CurrencyCosts) -> Option<String> {
+    let s = &cc.summary;
+    (s.cdt_free_gb.mean > 0.0).then(|| {
+        format!(
+            "CDT free allowance ({c}): {:.2} GB of PayByTraffic traffic free per trial, {:.2} {c} off the internet cost",
+            s.cdt_free_gb.mean,
+            s.cdt_saving.mean,
+            c = cc.currency.as_str(),
+        )
+    })
+}
+
 /// Rounds money (and GB, hours) for display.
 pub fn r4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -376,6 +473,9 @@ pub fn summary_lines(r: &ScenarioReport) -> String {
             bounds_text(t.total.ci[2]),
             bounds_text(t.total.ci[3]),
         );
+        for line in [billing_line(cc), cdt_line(cc)].into_iter().flatten() {
+            let _ = writeln!(s, "  {line}");
+        }
         let _ = writeln!(s, "  {}", prices_line(cc));
         if let Some(w) = cc.prices.warning(cc.currency) {
             let _ = writeln!(s, "  price warning: {w}");

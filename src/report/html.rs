@@ -326,6 +326,10 @@ statistics (… : too few trials for that side).</p>\n<table class=\"costs\">\n<
         }
         s.push_str("</table>\n");
         for cc in &c.currencies {
+            let billing = [super::costs::billing_line(cc), super::costs::cdt_line(cc)];
+            for line in billing.into_iter().flatten() {
+                let _ = writeln!(s, "<p class=\"billing\">{}</p>", esc(&line));
+            }
             let _ = writeln!(
                 s,
                 "<p class=\"prices\">{}</p>",

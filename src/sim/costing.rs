@@ -19,9 +19,10 @@ use rand_chacha::ChaCha8Rng;
 
 use super::plan::{Plan, StepKind, NONE};
 use super::rng;
+use crate::cost::subscription::{self, SubscriptionRates, Term};
 use crate::cost::{
-    self, spot, BatchCost, BatchRates, BatchSpec, Currency, Exposure, InternetSpec, PricePoint,
-    SpotBid, SpotSpec, Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
+    self, spot, BatchCost, BatchRates, BatchSpec, Billing, Currency, Exposure, InternetSpec,
+    PricePoint, SpotBid, SpotSpec, Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
 };
 use crate::request::typed::{InternetChargeType, SpotStrategy};
 use crate::validate::Admitted;
@@ -41,6 +42,12 @@ pub struct Priced {
     pub internet: InternetSpec,
     /// The bid and protection hours of a spot request.
     pub spot: Option<(SpotBid, u32)>,
+    /// The term of a PrePaid request.
+    pub term: Option<Term>,
+    /// Subscription prices (None: the prices have no subscription rule, or a spot shape).
+    pub sub: Option<SubscriptionRates>,
+    /// The least a pay-as-you-go instance's lifecycle costs (0: no minimum).
+    pub minimum: f64,
     pub rates: BatchRates,
 }
 
@@ -184,7 +191,7 @@ pub fn prepare(plan: &mut Plan) {
                 next
             });
         }
-        if p.spot.is_none() {
+        if p.spot.is_none() && p.term.is_none() {
             let key = (req.shape, req.traffic_model, req.cost_group);
             let next = c.buckets.len() as u32;
             req.bucket = *buckets.entry(key).or_insert_with(|| {
@@ -243,9 +250,9 @@ pub fn prepare(plan: &mut Plan) {
     plan.costing = c;
 }
 
-/// What bills in a request besides prices: (spot bid and protection, internet), and a key
-/// naming the whole shape (region, type, disks, internet, spot).
-fn billing_shape(a: &Admitted) -> (String, (Option<(SpotBid, u32)>, InternetSpec)) {
+/// What bills in a request besides prices: (spot bid and protection, internet, PrePaid term),
+/// and a key naming the whole shape (region, type, disks, internet, spot, term).
+fn billing_shape(a: &Admitted) -> (String, Shape) {
     let d = &a.demand;
     let spot = match d.spot {
         SpotStrategy::NoSpot => None,
@@ -261,22 +268,57 @@ fn billing_shape(a: &Admitted) -> (String, (Option<(SpotBid, u32)>, InternetSpec
         charge_type: d.charge,
         max_bandwidth_out_mbps: d.bandwidth_out,
     };
+    let term = Term::of_request(&a.request).filter(|_| spot.is_none());
     let key = format!(
-        "{}|{}|{:?}|{:?}|{:?}|{:?}",
-        d.region, d.instance_type, d.system_disk, d.data_disks, internet, spot
+        "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        d.region, d.instance_type, d.system_disk, d.data_disks, internet, spot, term
     );
-    (key, (spot, internet))
+    (key, (spot, internet, term))
 }
+
+/// (spot bid and protection, internet, PrePaid term).
+type Shape = (Option<(SpotBid, u32)>, InternetSpec, Option<Term>);
 
 fn priced(
     prices: &cost::Prices,
     a: &Admitted,
-    (spot, internet): (Option<(SpotBid, u32)>, InternetSpec),
+    (spot, internet, term): Shape,
 ) -> crate::Result<Priced> {
     let d = &a.demand;
     let spec = BatchSpec::rates_shape(d, internet);
     let rates = BatchRates::of(prices, &spec)?;
+    let sub = match (&prices.subscription, spot) {
+        (Some(rule), None) => {
+            let r = SubscriptionRates::of(rule, &rates, internet.max_bandwidth_out_mbps);
+            match (r, term) {
+                (Ok(r), _) => Some(r),
+                // A PrePaid request cannot be priced without it.
+                (Err(e), Some(_)) => return Err(e),
+                (Err(_), None) => None,
+            }
+        }
+        _ => None,
+    };
+    if term.is_some() && sub.is_none() {
+        return Err(crate::Error::input(
+            crate::error::Place::new("prices"),
+            "no subscription rule for PrePaid instances; add a \"subscription\" section to a \
+             price file (see docs/billing.md)"
+                .to_string(),
+        ));
+    }
+    let minimum = match (&prices.minimum_charge, spot) {
+        (Some(m), None) => m
+            .per_instance_lifecycle
+            .get(&rates.currency)
+            .copied()
+            .unwrap_or(0.0),
+        _ => 0.0,
+    };
     Ok(Priced {
+        term,
+        sub,
+        minimum,
         region: d.region.clone(),
         instance_type: d.instance_type.clone(),
         system_disk: d.system_disk,
@@ -345,6 +387,10 @@ struct Usage {
     count: u64,
     instance_hours: f64,
     exposure: Exposure,
+    /// Pay-as-you-go against subscription; `as_payg` is set when the bucket is priced.
+    billing: Billing,
+    /// What the minimum lifecycle charge adds to instances that cost less.
+    topup: f64,
 }
 
 /// A trial's cost state: sums, its traffic stream and its synthetic markets.
@@ -444,10 +490,29 @@ impl Meter {
             Some(t) => &t[life.traffic as usize],
             None => &plan.costing.traffic[life.traffic as usize],
         };
+        if let Some(term) = p.term {
+            self.charge_prepaid(plan, p, life, term, k, end);
+            return;
+        }
         if let Some(u) = self.usage.get_mut(life.bucket as usize) {
             let secs = (end - life.created).max(0);
             u.count += u64::from(k);
             u.instance_hours += f64::from(k) * secs as f64 / 3600.0;
+            let n = f64::from(k);
+            let charge = p.internet.charge_type;
+            let hourly = subscription::payg_hourly_total(&p.rates, charge);
+            if let Some(sub) = &p.sub {
+                let from = crate::limits::offset_time(start, life.created);
+                let to = crate::limits::offset_time(start, end.max(life.created));
+                u.billing.as_subscription += n * sub.cheapest_cover(from, to, charge);
+                u.billing.month_rate += n * sub.month_total(charge);
+                u.billing.payg_month_rate += n * hourly * sub.hours_per_month;
+            }
+            // The minimum is for a whole lifecycle: not for instances the horizon cuts.
+            let own = hourly * secs as f64 / 3600.0;
+            if own < p.minimum && end < horizon {
+                u.topup += n * (p.minimum - own);
+            }
             let from = if traffic.needs_start() {
                 crate::limits::offset_time(start, life.created)
             } else {
@@ -491,6 +556,62 @@ impl Meter {
         }
     }
 
+    /// Prices `k` PrePaid instances created at `life.created` and held until `end`: their
+    /// terms paid whole ([`subscription::paid`]), traffic per GB for the hours billed.
+    fn charge_prepaid(
+        &mut self,
+        plan: &Plan,
+        p: &Priced,
+        life: &Life,
+        term: Term,
+        k: u32,
+        end: i64,
+    ) {
+        let Some(sub) = &p.sub else { return };
+        let start = plan.scenario.start;
+        let from = crate::limits::offset_time(start, life.created);
+        let to = crate::limits::offset_time(start, end.max(life.created));
+        let paid = subscription::paid(term, from, to);
+        let secs = (paid.billed_until - from).num_seconds().max(0);
+        let traffic = match &self.traffic {
+            Some(t) => &t[life.traffic as usize],
+            None => &plan.costing.traffic[life.traffic as usize],
+        };
+        let gb = traffic.gb_from(k, from, secs, &mut self.rng);
+        let n = f64::from(k);
+        let hours = n * secs as f64 / 3600.0;
+        let mut c = p.rates.bill(k, hours, gb, p.internet);
+        let units = n * f64::from(paid.units);
+        let [inst, sys, data, bw] = sub.per_unit(term.unit).map(|x| x * units);
+        let charge = p.internet.charge_type;
+        c.compute = inst;
+        c.system_disk = sys;
+        c.data_disks = data;
+        c.internet.pay_by_bandwidth = bw;
+        // Subscription prices are derived by rule; only confirmed traffic stays confirmed.
+        c.confirmed = match charge {
+            InternetChargeType::PayByTraffic if p.rates.confirmed.traffic => {
+                c.internet.pay_by_traffic
+            }
+            _ => 0.0,
+        };
+        let bandwidth = if charge == InternetChargeType::PayByBandwidth {
+            bw
+        } else {
+            0.0
+        };
+        c.billing = Billing {
+            as_payg: subscription::payg_hourly_total(&p.rates, charge) * hours,
+            as_subscription: inst + sys + data + bandwidth,
+            month_rate: n * sub.month_total(charge),
+            payg_month_rate: n
+                * subscription::payg_hourly_total(&p.rates, charge)
+                * sub.hours_per_month,
+            prepaid_instances: n,
+        };
+        self.record(&c, life.group);
+    }
+
     fn record(&mut self, c: &BatchCost, group: u32) {
         self.sums.totals[currency_index(c.currency)].add(c);
         if let Some(g) = self.sums.groups.get_mut(group as usize) {
@@ -517,11 +638,103 @@ impl Meter {
             };
             let gb = sampler.draw_total(&u.exposure, &mut self.rng);
             let count = u32::try_from(u.count).unwrap_or(u32::MAX);
-            let bill = p.rates.bill(count, u.instance_hours, gb, p.internet);
+            let mut bill = p.rates.bill(count, u.instance_hours, gb, p.internet);
+            bill.compute += u.topup;
+            bill.billing = Billing {
+                as_payg: subscription::payg_hourly_total(&p.rates, p.internet.charge_type)
+                    * u.instance_hours
+                    + u.topup,
+                ..u.billing
+            };
             self.record(&bill, group);
         }
+        self.cdt_allowance(plan);
         self.sums
     }
+
+    /// Takes CDT's free allowance off the trial's PayByTraffic traffic: per pool (mainland
+    /// China, outside), `free GB a month x months of the horizon`, shared by every group in
+    /// proportion to its GB. The chosen methods' internet and the all-PayByTraffic figure each
+    /// get the allowance once. Internet groups (`internet.csv`) are left before it.
+    fn cdt_allowance(&mut self, plan: &Plan) {
+        let c = &plan.costing;
+        let prices = &plan.scenario.costs.prices;
+        let Some(rule) = &prices.cdt else { return };
+        let start = plan.scenario.start;
+        let end = crate::limits::offset_time(start, plan.scenario.horizon.num_seconds());
+        let months = cdt_months(rule, start, end);
+        if months == 0 {
+            return;
+        }
+        for mainland in [true, false] {
+            let free = f64::from(months)
+                * if mainland {
+                    rule.free_gb_per_month.mainland
+                } else {
+                    rule.free_gb_per_month.outside
+                };
+            let in_pool = |i: usize| {
+                c.groups
+                    .get(i)
+                    .is_some_and(|g| rule.mainland(&g.region) == mainland)
+            };
+            let chosen = |i: usize| c.groups[i].chosen == InternetChargeType::PayByTraffic;
+            let (mut gb_chosen, mut gb_all) = (0.0, 0.0);
+            for (i, g) in self.sums.groups.iter().enumerate() {
+                if in_pool(i) {
+                    gb_all += g.gb_out;
+                    if chosen(i) {
+                        gb_chosen += g.gb_out;
+                    }
+                }
+            }
+            let share = |gb: f64| if gb > free { free / gb } else { 1.0 };
+            let (s_chosen, s_all) = (share(gb_chosen), share(gb_all));
+            for i in 0..self.sums.groups.len() {
+                if !in_pool(i) {
+                    continue;
+                }
+                let g = self.sums.groups[i];
+                let grp = &c.groups[i];
+                let t = &mut self.sums.totals[currency_index(grp.currency)];
+                t.pay_by_traffic -= g.pay_by_traffic * s_all;
+                if chosen(i) {
+                    let saving = g.pay_by_traffic * s_chosen;
+                    t.internet -= saving;
+                    t.total -= saving;
+                    t.cdt_saving += saving;
+                    t.cdt_free_gb += g.gb_out * s_chosen;
+                    let confirmed = prices
+                        .region(&grp.region)
+                        .ok()
+                        .and_then(|r| r.internet.traffic_per_gb.as_ref())
+                        .is_some_and(|f| f.confirmed());
+                    if confirmed {
+                        t.confirmed -= saving;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calendar months (UTC) that `[start, end)` touches on or after the rule's `since` date:
+/// each brings a whole month's allowance.
+pub fn cdt_months(
+    rule: &crate::cost::prices::CdtRule,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> u32 {
+    use chrono::Datelike;
+    let since = crate::time::parse_utc(&format!("{}T00:00:00Z", rule.since))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let from = start.max(since);
+    if end <= from {
+        return 0;
+    }
+    let last = end - Duration::seconds(1);
+    let index = |t: DateTime<Utc>| t.year() * 12 + t.month0() as i32;
+    u32::try_from(index(last) - index(from) + 1).unwrap_or(0)
 }
 
 /// A trial's traffic level: log-normal with mean 1 and `sigma` of its log.

@@ -477,7 +477,10 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     if d.bandwidth_out > 0 {
                         bandwidth_used[usize::from(!step.traffic)][r as usize] = true;
                     }
-                    step.release_at = a.request.auto_release_time.map(secs);
+                    // AutoReleaseTime does not release subscription instances (docs/billing.md).
+                    step.release_at = a.request.auto_release_time.map(secs).filter(|_| {
+                        crate::cost::subscription::Term::of_request(&a.request).is_none()
+                    });
                 }
                 steps.push(Step {
                     at,

@@ -75,7 +75,7 @@ fn the_manifest_lists_every_file_with_its_size_and_sha256() {
     let out = tmp("manifest");
     let o = run(&out, &[QUOTA, STOCKOUT]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("run.json: the manifest of 29 file(s)"));
+    assert!(stderr(&o).contains("run.json: the manifest of 30 file(s)"));
     let m: Manifest =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(
@@ -116,7 +116,7 @@ fn the_manifest_lists_every_file_with_its_size_and_sha256() {
     let v = ecsim(&["verify", s(&out)], None);
     assert_eq!(v.status.code(), Some(0), "{}", stdout(&v));
     assert!(
-        stdout(&v).starts_with("ok: 29 file(s) match"),
+        stdout(&v).starts_with("ok: 30 file(s) match"),
         "{}",
         stdout(&v)
     );

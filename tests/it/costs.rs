@@ -29,7 +29,9 @@ fn close(a: f64, b: f64) {
 /// "big": 2 instances at 7 Mbps on PayByBandwidth, one released at +4h, the other to the 10 h
 /// horizon: 14 instance-hours. "small": 1 instance at 2 Mbps for 10 h. Traffic 1 GB per
 /// instance-hour, capped at 0.45 GB per Mbps-hour (2 Mbps carries 0.9).
-const TIERS: &str = r#"{"horizon": "10h", "trials": 3,
+/// Before CDT's free allowance began (2025-06-01, docs/billing.md), so traffic bills from the
+/// first GB.
+const TIERS: &str = r#"{"start": "2025-01-01T00:00:00Z", "horizon": "10h", "trials": 3,
   "costs": {"traffic": {"constant_gb_per_hour": 1.0}},
   "timeline": [
     {"at": "+0m", "label": "big", "request": BIG},
@@ -271,7 +273,8 @@ fn an_uncertain_traffic_level_spreads_the_bill_around_the_same_mean() {
     // 76.80 CNY when certain. With a per-trial level of sigma 0.5 (mean 1) the bill spreads.
     let text = |u: f64| {
         format!(
-            r#"{{"horizon": "24h", "trials": 400,
+            // Before CDT's free allowance (docs/billing.md): the bill is linear in the traffic.
+            r#"{{"start": "2025-01-01T00:00:00Z", "horizon": "24h", "trials": 400,
               "costs": {{"traffic": {{"constant_gb_per_hour": 1.0}}, "traffic_uncertainty": {u}}},
               "timeline": [{{"at": "+0m", "request": {r}}}]}}"#,
             r = req(r#""InternetMaxBandwidthOut": 100, "Amount": 4"#)
@@ -341,7 +344,8 @@ fn sweep_variants_share_their_random_numbers() {
     std::fs::write(
         &path,
         format!(
-            r#"{{"name": "crn", "horizon": "24h", "trials": 50,
+            // Before CDT's free allowance (docs/billing.md): the bill is linear in the traffic.
+            r#"{{"name": "crn", "start": "2025-01-01T00:00:00Z", "horizon": "24h", "trials": 50,
               "costs": {{"traffic": {{"constant_gb_per_hour": 1.0}}, "traffic_uncertainty": 0.5}},
               "sweep": {{"traffic_scale": [1, 2]}},
               "timeline": [{{"at": "+0m", "request": {r}}}]}}"#,

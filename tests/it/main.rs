@@ -2,6 +2,7 @@
 
 mod atomic;
 mod badinput;
+mod billing;
 mod capacity;
 mod cli;
 mod codes;
