@@ -6,5 +6,6 @@ pub mod check;
 pub mod codes;
 pub mod compare;
 pub mod costs;
+pub mod formats;
 pub mod html;
 pub mod replay;

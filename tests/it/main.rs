@@ -8,6 +8,7 @@ mod codes;
 mod costs;
 mod current;
 mod editions;
+mod formats;
 mod init;
 mod inputs;
 mod limits;
