@@ -7,6 +7,7 @@ mod cli;
 mod codes;
 mod costs;
 mod current;
+mod diff;
 mod editions;
 mod formats;
 mod init;
