@@ -22,7 +22,12 @@ pub struct Prob {
 
 impl Prob {
     fn text(&self) -> String {
-        format!("{} [{}, {}]", percent(self.p), percent(self.lo), percent(self.hi))
+        format!(
+            "{} [{}, {}]",
+            percent(self.p),
+            percent(self.lo),
+            percent(self.hi)
+        )
     }
 }
 
@@ -187,7 +192,11 @@ struct InternetRow {
 }
 
 /// An output directory's CSV, as named rows; an error names the file, the line and the fix.
-fn rows<T: serde::de::DeserializeOwned>(dir: &str, file: &str, bytes: &[u8]) -> crate::Result<Vec<T>> {
+fn rows<T: serde::de::DeserializeOwned>(
+    dir: &str,
+    file: &str,
+    bytes: &[u8],
+) -> crate::Result<Vec<T>> {
     let mut out = Vec::new();
     for r in csv::Reader::from_reader(bytes).deserialize::<T>() {
         match r {
@@ -205,7 +214,7 @@ fn rows<T: serde::de::DeserializeOwned>(dir: &str, file: &str, bytes: &[u8]) -> 
                          rewrite the directory",
                         crate::error::plain(&e.to_string())
                     ),
-                ))
+                ));
             }
         }
     }
@@ -225,7 +234,10 @@ impl Run {
                 ),
             )
         })?;
-        if let Some(v) = doc.schema_version.filter(|&v| v > super::formats::SCHEMA_VERSION) {
+        if let Some(v) = doc
+            .schema_version
+            .filter(|&v| v > super::formats::SCHEMA_VERSION)
+        {
             return Err(Error::input(
                 Place::new(origin),
                 format!(
@@ -597,7 +609,11 @@ impl FailOn {
                     }
                 }
                 FailOn::CostUp(pct) => {
-                    for c in s.cost.iter().filter(|c| c.percentile == "P50" || c.percentile == "P95") {
+                    for c in s
+                        .cost
+                        .iter()
+                        .filter(|c| c.percentile == "P50" || c.percentile == "P95")
+                    {
                         let up = match c.change {
                             Some(x) => x > pct + EPS,
                             None => c.new > 0.0,
@@ -609,7 +625,10 @@ impl FailOn {
                                 c.percentile,
                                 c.old,
                                 c.new,
-                                c.change.map_or("(from 0)".to_string(), |x| format!("({})", pct_text(x)))
+                                c.change.map_or("(from 0)".to_string(), |x| format!(
+                                    "({})",
+                                    pct_text(x)
+                                ))
                             ));
                         }
                     }
@@ -676,7 +695,12 @@ fn lines(s: &ScenarioChange) -> Vec<[String; 4]> {
         pp_text(s.any_failure_change),
     ]];
     for c in &s.codes {
-        v.push([c.code.clone(), maybe(c.old), maybe(c.new), pp_text(c.change)]);
+        v.push([
+            c.code.clone(),
+            maybe(c.old),
+            maybe(c.new),
+            pp_text(c.change),
+        ]);
     }
     let cur = s.new_currency.as_deref().unwrap_or("");
     for c in &s.cost {
@@ -714,7 +738,11 @@ fn lines(s: &ScenarioChange) -> Vec<[String; 4]> {
 pub fn text(d: &Diff) -> Vec<u8> {
     let mut s = format!("diff {} -> {}\n", d.old, d.new);
     for c in &d.scenarios {
-        let _ = writeln!(s, "{} ({} -> {} trials)", c.name, c.old_trials, c.new_trials);
+        let _ = writeln!(
+            s,
+            "{} ({} -> {} trials)",
+            c.name, c.old_trials, c.new_trials
+        );
         for [what, old, new, change] in lines(c) {
             let _ = writeln!(s, "  {what}: {old} -> {new} ({change})");
         }
@@ -813,7 +841,9 @@ mod tests {
         assert_eq!(FailOn::parse("failure-up"), Ok(FailOn::FailureUp(0.0)));
         assert_eq!(FailOn::parse("failure-up=2pp"), Ok(FailOn::FailureUp(0.02)));
         assert_eq!(FailOn::parse("cost-up=5%"), Ok(FailOn::CostUp(0.05)));
-        assert!(FailOn::parse("cost-up=lots").unwrap_err().contains("cost-up=5%"));
+        assert!(FailOn::parse("cost-up=lots")
+            .unwrap_err()
+            .contains("cost-up=5%"));
         assert!(FailOn::parse("new-code=1").is_err());
         let (a, b) = (run(0.1, 100.0), run(0.2, 104.0));
         let d = compare(&a, &b, &[FailOn::FailureUp(0.05), FailOn::CostUp(0.05)]);

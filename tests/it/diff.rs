@@ -28,7 +28,17 @@ fn two_runs(name: &str) -> String {
         std::fs::write(&path, body).unwrap();
         let out = format!("{dir}/{side}");
         let o = ecsim(
-            &["run", "--format", "json", "--no-charts", "--trials", "50", "--out", &out, &path],
+            &[
+                "run",
+                "--format",
+                "json",
+                "--no-charts",
+                "--trials",
+                "50",
+                "--out",
+                &out,
+                &path,
+            ],
             None,
         );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -42,27 +52,42 @@ fn a_lowered_quota_shows_as_more_failures_and_fails_the_gate() {
     let dir = two_runs("quota");
     let (old, new) = (format!("{dir}/old"), format!("{dir}/new"));
     let o = ecsim(&["diff", &old, &new], None);
-    assert_eq!(o.status.code(), Some(0), "no --fail-on: exit 0\n{}", stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "no --fail-on: exit 0\n{}",
+        stderr(&o)
+    );
     let text = stdout(&o);
     assert!(text.contains("quota-wave (50 -> 50 trials)"), "{text}");
     let quota = text
         .lines()
         .find(|l| l.trim_start().starts_with("QuotaExceed.AfterpayInstance:"))
         .unwrap_or_else(|| panic!("the quota code's change: {text}"));
-    assert!(quota.contains(": – -> 100.0% ["), "absent before, in every trial after: {quota}");
+    assert!(
+        quota.contains(": – -> 100.0% ["),
+        "absent before, in every trial after: {quota}"
+    );
     assert!(quota.ends_with("(+100.0 pp)"), "{quota}");
     assert!(text.contains("cost P50 (CNY)"), "{text}");
 
     let o = ecsim(&["diff", "--fail-on", "failure-up", &old, &new], None);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stdout(&o).contains("crossed failure-up: quota-wave"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("crossed failure-up: quota-wave"),
+        "{}",
+        stdout(&o)
+    );
 
     // wave-2's 50 instances no longer fit, so the cost went down: a cost gate does not
     // fire...
     let o = ecsim(&["diff", "--fail-on", "cost-up=5%", &old, &new], None);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // ...but does the other way round, and the failure gate then does not.
-    let o = ecsim(&["diff", "--fail-on", "failure-up,cost-up=5%", &new, &old], None);
+    let o = ecsim(
+        &["diff", "--fail-on", "failure-up,cost-up=5%", &new, &old],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1));
     let back = stdout(&o);
     assert!(back.contains("crossed cost-up: quota-wave: P50"), "{back}");
@@ -86,11 +111,9 @@ fn directories_and_json_files_give_the_same_diff() {
     let mixed = figures(&format!("{dir}/old"), &format!("{dir}/new.json"));
     let s = &from_dirs["scenarios"][0];
     assert!(s["any_failure_change"].as_f64().unwrap() > 0.0, "{s}");
-    assert!(s["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["code"] == "QuotaExceed.AfterpayInstance" && c["change"].as_f64().unwrap() > 0.0));
+    assert!(s["codes"].as_array().unwrap().iter().any(|c| c["code"]
+        == "QuotaExceed.AfterpayInstance"
+        && c["change"].as_f64().unwrap() > 0.0));
     // P90 and P99 come from costs.csv and from the JSON alike.
     let percentiles: Vec<&str> = s["cost"]
         .as_array()
@@ -102,10 +125,23 @@ fn directories_and_json_files_give_the_same_diff() {
     assert_eq!(from_dirs, from_json);
     assert_eq!(from_dirs, mixed);
 
-    let text = std::fs::read_to_string(format!("{}/docs/schema/diff.schema.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/docs/schema/diff.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     let v = jsonschema::draft7::new(&schema).unwrap();
-    let o = ecsim(&["diff", "--format", "json", &format!("{dir}/old"), &format!("{dir}/new")], None);
+    let o = ecsim(
+        &[
+            "diff",
+            "--format",
+            "json",
+            &format!("{dir}/old"),
+            &format!("{dir}/new"),
+        ],
+        None,
+    );
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let errs: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errs.is_empty(), "{errs:?}");
@@ -115,7 +151,15 @@ fn directories_and_json_files_give_the_same_diff() {
 fn markdown_diff_is_a_table_per_scenario() {
     let dir = two_runs("markdown");
     let o = ecsim(
-        &["diff", "--format", "markdown", "--fail-on", "new-code", &format!("{dir}/old"), &format!("{dir}/new")],
+        &[
+            "diff",
+            "--format",
+            "markdown",
+            "--fail-on",
+            "new-code",
+            &format!("{dir}/old"),
+            &format!("{dir}/new"),
+        ],
         None,
     );
     let md = stdout(&o);
@@ -125,7 +169,10 @@ fn markdown_diff_is_a_table_per_scenario() {
     assert!(md.contains("| trials with a failure |"), "{md}");
     // The quota's code is new in the second run.
     assert_eq!(o.status.code(), Some(1), "{md}");
-    assert!(md.contains("- new-code: quota-wave: QuotaExceed.AfterpayInstance"), "{md}");
+    assert!(
+        md.contains("- new-code: quota-wave: QuotaExceed.AfterpayInstance"),
+        "{md}"
+    );
 }
 
 #[test]

@@ -22,7 +22,11 @@ fn schema(path: &str) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("{path}: {e}"));
     if path.contains("sarif") {
         const STRAY: &str = r#"-[a-zA-Z]{2}]?$""#;
-        assert_eq!(text.matches(STRAY).count(), 2, "the official schema's stray ]");
+        assert_eq!(
+            text.matches(STRAY).count(),
+            2,
+            "the official schema's stray ]"
+        );
         text = text.replace(STRAY, r#"-[a-zA-Z]{2}\\]?$""#);
     }
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -59,7 +63,9 @@ fn check(format: &str) -> (String, Option<i32>) {
 /// The `check --format json` rows of [`CHECK_INPUTS`].
 fn check_rows() -> Vec<serde_json::Value> {
     let (out, _) = check("json");
-    out.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -76,13 +82,19 @@ fn check_sarif_validates_against_the_2_1_0_schema_with_a_result_per_failure() {
     let errors: Vec<&serde_json::Value> =
         results.iter().filter(|r| r["level"] == "error").collect();
     assert_eq!(errors.len(), failed.len());
-    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     for (res, row) in errors.iter().zip(&failed) {
         assert_eq!(res["ruleId"], row["code"]);
         let index = res["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], row["code"]);
-        // The place is the request's: file and line of its source.
+        // The place is the request's: file and line of its source; none for one inline.
         let source = row["source"].as_str().unwrap();
+        if source.starts_with("argument ") {
+            assert_eq!(res["locations"], serde_json::json!([]), "{source}");
+            continue;
+        }
         let loc = &res["locations"][0]["physicalLocation"];
         let (file, rest) = source.split_once(':').unwrap();
         assert_eq!(loc["artifactLocation"]["uri"], file, "{source}");
@@ -92,7 +104,12 @@ fn check_sarif_validates_against_the_2_1_0_schema_with_a_result_per_failure() {
     // The Terraform resource is a logical location of its result.
     let tf = errors
         .iter()
-        .find(|r| r["message"]["text"].as_str().unwrap().contains("alicloud_instance.db"))
+        .find(|r| {
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("alicloud_instance.db")
+        })
         .expect("the plan's db fails");
     assert_eq!(
         tf["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
@@ -107,8 +124,8 @@ fn check_sarif_validates_against_the_2_1_0_schema_with_a_result_per_failure() {
 }
 
 #[test]
-fn sarif_of_a_json_array_carries_line_and_column() {
-    let dir = tmp("sarif-columns");
+fn sarif_of_a_json_array_points_at_the_file() {
+    let dir = tmp("sarif-array");
     let path = format!("{dir}/batch.json");
     let bad = crate::support::request(&[("InstanceType", "ecs.nosuch.large")]);
     std::fs::write(&path, format!("[\n  {bad}\n]\n")).unwrap();
@@ -116,9 +133,13 @@ fn sarif_of_a_json_array_carries_line_and_column() {
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let v = schema("tests/fixtures/sarif/sarif-schema-2.1.0.json");
     assert_eq!(errors(&v, &doc), "");
-    let region = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
-    assert_eq!(region["startLine"], 2, "{doc}");
-    assert_eq!(region["startColumn"], 3, "{doc}");
+    let loc = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        format!("file://{path}"),
+        "{doc}"
+    );
+    assert!(loc.get("region").is_none(), "an element has no line: {doc}");
 }
 
 #[test]
@@ -126,7 +147,14 @@ fn run_sarif_validates_with_a_result_per_request_and_code() {
     let out = tmp("run-sarif");
     let o = ecsim(
         &[
-            "run", "--format", "sarif", "--no-charts", "--trials", "20", "--out", &out,
+            "run",
+            "--format",
+            "sarif",
+            "--no-charts",
+            "--trials",
+            "20",
+            "--out",
+            &out,
             "scenarios/quota-wave.json",
         ],
         None,
@@ -167,8 +195,14 @@ fn check_junit_parses_with_a_testcase_per_request() {
         .filter_map(|c| c.children().find(|n| n.has_tag_name("failure")))
         .collect();
     assert_eq!(failures.len(), failed);
-    assert_eq!(root.attribute("tests"), Some(rows.len().to_string().as_str()));
-    assert_eq!(root.attribute("failures"), Some(failed.to_string().as_str()));
+    assert_eq!(
+        root.attribute("tests"),
+        Some(rows.len().to_string().as_str())
+    );
+    assert_eq!(
+        root.attribute("failures"),
+        Some(failed.to_string().as_str())
+    );
     // One suite per input, named by its file; a case's failure names its code.
     let suites: Vec<&str> = root
         .children()
@@ -179,7 +213,10 @@ fn check_junit_parses_with_a_testcase_per_request() {
     for (case, row) in cases.iter().zip(&rows) {
         assert_eq!(case.attribute("name"), row["source"].as_str());
         let f = case.children().find(|n| n.has_tag_name("failure"));
-        assert_eq!(f.and_then(|f| f.attribute("type")), row["code"].as_str().filter(|_| row["ok"] == false));
+        assert_eq!(
+            f.and_then(|f| f.attribute("type")),
+            row["code"].as_str().filter(|_| row["ok"] == false)
+        );
     }
     assert!(!out.contains("weakpassword"));
 }
@@ -199,10 +236,25 @@ fn run_junit_has_a_testcase_per_expectation_and_fails_the_unmet() {
     std::fs::write(&path, changed).unwrap();
     let out = format!("{dir}/out");
     let o = ecsim(
-        &["run", "--format", "junit", "--check", "--no-charts", "--trials", "20", "--out", &out, &path],
+        &[
+            "run",
+            "--format",
+            "junit",
+            "--check",
+            "--no-charts",
+            "--trials",
+            "20",
+            "--out",
+            &out,
+            &path,
+        ],
         None,
     );
-    assert_eq!(o.status.code(), Some(1), "--check with a failed expectation");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "--check with a failed expectation"
+    );
     let xml = stdout(&o);
     let doc = roxmltree::Document::parse(&xml).expect("JUnit XML parses");
     let cases: Vec<roxmltree::Node> = doc
@@ -215,7 +267,10 @@ fn run_junit_has_a_testcase_per_expectation_and_fails_the_unmet() {
         .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
         .collect();
     assert_eq!(failed.len(), 1, "{xml}");
-    assert!(failed[0].attribute("name").unwrap().starts_with("wave-2: ok"));
+    assert!(failed[0]
+        .attribute("name")
+        .unwrap()
+        .starts_with("wave-2: ok"));
     assert_eq!(failed[0].attribute("classname"), Some("quota-wave"));
 }
 
@@ -226,22 +281,43 @@ fn github_commands_annotate_the_request_lines() {
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error ")).collect();
     let failed = check_rows().iter().filter(|r| r["ok"] == false).count();
     assert_eq!(errors.len(), failed);
-    assert!(out.lines().any(|l| l.starts_with(
-        "::error file=scenarios/check/review.jsonl,line=2,title=InvalidPassword.Malformed::"
-    )), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("::warning file=scenarios/check/ros-template.json,line=")));
-    assert!(out.ends_with("to fail\n"), "the summary line closes it: {out}");
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "::error file=scenarios/check/review.jsonl,line=2,title=InvalidPassword.Malformed::"
+        )),
+        "{out}"
+    );
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("::warning file=scenarios/check/ros-template.json,line=")));
+    assert!(
+        out.ends_with("to fail\n"),
+        "the summary line closes it: {out}"
+    );
     assert!(!out.contains("weakpassword"));
     // Multi-line explanations stay on one command line.
     assert!(errors.iter().all(|l| l.contains("%0Ahint: ")));
 
     let run = tmp("run-github");
     let o = ecsim(
-        &["run", "--format", "github", "--no-charts", "--trials", "20", "--out", &run, "scenarios/quota-wave.json"],
+        &[
+            "run",
+            "--format",
+            "github",
+            "--no-charts",
+            "--trials",
+            "20",
+            "--out",
+            &run,
+            "scenarios/quota-wave.json",
+        ],
         None,
     );
     let out = stdout(&o);
-    assert!(out.starts_with("::notice file=scenarios/quota-wave.json"), "{out}");
+    assert!(
+        out.starts_with("::notice file=scenarios/quota-wave.json"),
+        "{out}"
+    );
     for l in out.lines() {
         assert!(l.starts_with("::"), "only workflow commands: {l}");
     }
@@ -259,14 +335,25 @@ fn markdown_summaries_lead_with_the_counts() {
         rows.len() - failed
     )));
     let table_rows = out.lines().filter(|l| l.starts_with("| `")).count();
-    let warnings: usize = rows.iter().map(|r| r["warnings"].as_array().unwrap().len()).sum();
+    let warnings: usize = rows
+        .iter()
+        .map(|r| r["warnings"].as_array().unwrap().len())
+        .sum();
     assert_eq!(table_rows, failed + warnings);
 
     let run = tmp("run-markdown");
     let o = ecsim(
         &[
-            "run", "--format", "markdown", "--no-charts", "--trials", "20", "--out", &run,
-            "scenarios/quota-wave.json", "scenarios/internet-billing.json",
+            "run",
+            "--format",
+            "markdown",
+            "--no-charts",
+            "--trials",
+            "20",
+            "--out",
+            &run,
+            "scenarios/quota-wave.json",
+            "scenarios/internet-billing.json",
         ],
         None,
     );
@@ -299,9 +386,18 @@ fn json_outputs_carry_schema_version_and_match_their_schemas() {
     let out = tmp("run-json");
     let o = ecsim(
         &[
-            "run", "--format", "json", "--no-charts", "--trials", "20", "--out", &out,
-            "scenarios/quota-wave.json", "scenarios/internet-billing.json",
-            "scenarios/spot-fleet.json", "scenarios/stockout-fallback.json",
+            "run",
+            "--format",
+            "json",
+            "--no-charts",
+            "--trials",
+            "20",
+            "--out",
+            &out,
+            "scenarios/quota-wave.json",
+            "scenarios/internet-billing.json",
+            "scenarios/spot-fleet.json",
+            "scenarios/stockout-fallback.json",
         ],
         None,
     );
@@ -309,12 +405,24 @@ fn json_outputs_carry_schema_version_and_match_their_schemas() {
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(errors(&v, &doc), "");
     let internet = &doc["scenarios"][1]["costs"]["internet"][0];
-    assert!(internet["chosen"].is_string() && internet["saving"].is_number(), "{internet}");
+    assert!(
+        internet["chosen"].is_string() && internet["saving"].is_number(),
+        "{internet}"
+    );
     assert!(doc["scenarios"][0]["costs"]["currencies"][0]["total"]["p99"].is_number());
     let o = ecsim(
         &[
-            "run", "--format", "json", "--no-charts", "--precision", "5pp", "--trials", "400",
-            "--out", &out, "scenarios/quota-wave.json",
+            "run",
+            "--format",
+            "json",
+            "--no-charts",
+            "--precision",
+            "5pp",
+            "--trials",
+            "400",
+            "--out",
+            &out,
+            "scenarios/quota-wave.json",
         ],
         None,
     );
@@ -325,20 +433,48 @@ fn json_outputs_carry_schema_version_and_match_their_schemas() {
 
 #[test]
 fn json_flag_is_an_alias_and_conflicts_with_format() {
-    let a = ecsim(&["check", "--at", AT, "--json", "scenarios/check/review.jsonl"], None);
+    let a = ecsim(
+        &[
+            "check",
+            "--at",
+            AT,
+            "--json",
+            "scenarios/check/review.jsonl",
+        ],
+        None,
+    );
     let b = ecsim(
-        &["check", "--at", AT, "--format", "json", "scenarios/check/review.jsonl"],
+        &[
+            "check",
+            "--at",
+            AT,
+            "--format",
+            "json",
+            "scenarios/check/review.jsonl",
+        ],
         None,
     );
     assert_eq!(a.stdout, b.stdout);
     let c = ecsim(
-        &["check", "--json", "--format", "sarif", "scenarios/check/review.jsonl"],
+        &[
+            "check",
+            "--json",
+            "--format",
+            "sarif",
+            "scenarios/check/review.jsonl",
+        ],
         None,
     );
     assert_eq!(c.status.code(), Some(2));
-    let d = ecsim(&["check", "--format", "xml", "scenarios/check/review.jsonl"], None);
+    let d = ecsim(
+        &["check", "--format", "xml", "scenarios/check/review.jsonl"],
+        None,
+    );
     assert_eq!(d.status.code(), Some(2));
-    assert!(crate::support::stderr(&d).contains("sarif"), "the choices are listed");
+    assert!(
+        crate::support::stderr(&d).contains("sarif"),
+        "the choices are listed"
+    );
 }
 
 #[test]

@@ -155,18 +155,17 @@ pub fn markdown(items: &[Item]) -> Vec<u8> {
     }
     let warnings: Vec<(&str, &str)> = items
         .iter()
-        .flat_map(|i| i.warnings.iter().map(move |w| (i.source.as_str(), w.as_str())))
+        .flat_map(|i| {
+            i.warnings
+                .iter()
+                .map(move |w| (i.source.as_str(), w.as_str()))
+        })
         .collect();
     if !warnings.is_empty() {
         let _ = writeln!(s, "### Warnings ({})\n", warnings.len());
         s.push_str("| request | warning |\n| --- | --- |\n");
         for (src, w) in warnings.iter().take(MD_ROWS) {
-            let _ = writeln!(
-                s,
-                "| {} | {} |",
-                md_code(src),
-                md_cell(w)
-            );
+            let _ = writeln!(s, "| {} | {} |", md_code(src), md_cell(w));
         }
         if warnings.len() > MD_ROWS {
             let _ = writeln!(s, "\n… and {} more warning(s).", warnings.len() - MD_ROWS);
@@ -229,8 +228,13 @@ pub fn junit(items: &[Item]) -> Vec<u8> {
                 );
             }
             if !i.warnings.is_empty() {
-                let lines: Vec<String> = i.warnings.iter().map(|w| format!("warning: {w}")).collect();
-                let _ = writeln!(s, "      <system-out>{}</system-out>", xml(&lines.join("\n")));
+                let lines: Vec<String> =
+                    i.warnings.iter().map(|w| format!("warning: {w}")).collect();
+                let _ = writeln!(
+                    s,
+                    "      <system-out>{}</system-out>",
+                    xml(&lines.join("\n"))
+                );
             }
             s.push_str("    </testcase>\n");
         }
@@ -307,7 +311,10 @@ mod tests {
         let x = String::from_utf8(junit(&[failed()])).unwrap();
         assert!(x.contains("tests=\"1\" failures=\"1\""), "{x}");
         assert!(x.contains("bad &lt;x&gt;"), "{x}");
-        assert!(x.contains("<system-out>warning: Foo: unknown</system-out>"), "{x}");
+        assert!(
+            x.contains("<system-out>warning: Foo: unknown</system-out>"),
+            "{x}"
+        );
     }
 
     #[test]

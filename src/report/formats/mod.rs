@@ -43,7 +43,8 @@ impl Format {
 }
 
 /// Where a request's source points: `file:LINE`, `file:LINE:COL`, `file:LINE: ADDRESS`
-/// (a Terraform resource or ROS resource), or no file at all (`argument 2`, stdin's `-`).
+/// (a Terraform resource or ROS resource), a JSON array's `file[N]` (the file alone), or no
+/// file at all (`argument 2`, stdin's `-`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location<'a> {
     pub file: Option<&'a str>,
@@ -86,8 +87,14 @@ impl<'a> Location<'a> {
                 address: address.filter(|a| !a.is_empty()),
             };
         }
+        // A JSON array's element: `file[N]`.
+        let file = source
+            .strip_suffix(']')
+            .and_then(|s| s.rsplit_once('['))
+            .filter(|(f, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && is_file(f))
+            .map(|(f, _)| f);
         Location {
-            file: None,
+            file,
             line: None,
             column: None,
             address: None,
@@ -254,7 +261,8 @@ pub fn sarif_locations(at: &Location<'_>) -> serde_json::Value {
     }
     let mut loc = serde_json::json!({"physicalLocation": physical});
     if let Some(a) = at.address {
-        loc["logicalLocations"] = serde_json::json!([{"fullyQualifiedName": a, "kind": "resource"}]);
+        loc["logicalLocations"] =
+            serde_json::json!([{"fullyQualifiedName": a, "kind": "resource"}]);
     }
     serde_json::json!([loc])
 }
@@ -298,7 +306,12 @@ mod tests {
         let l = Location::of("plan.json:327: alicloud_instance.web[0]");
         assert_eq!(
             (l.file, l.line, l.column, l.address),
-            (Some("plan.json"), Some(327), None, Some("alicloud_instance.web[0]"))
+            (
+                Some("plan.json"),
+                Some(327),
+                None,
+                Some("alicloud_instance.web[0]")
+            )
         );
         let l = Location::of("a:b/review.jsonl:3");
         assert_eq!((l.file, l.line), (Some("a:b/review.jsonl"), Some(3)));
@@ -308,6 +321,9 @@ mod tests {
         assert_eq!((l.file, l.line), (None, Some(1)));
         let l = Location::of("-:4");
         assert_eq!((l.file, l.line), (None, Some(4)));
+        let l = Location::of("batch.json[12]");
+        assert_eq!((l.file, l.line), (Some("batch.json"), None));
+        assert_eq!(Location::of("argument 1[0]").file, None);
         let l = Location::of("t.yaml:5:3: WebGroup");
         assert_eq!((l.column, l.address), (Some(3), Some("WebGroup")));
     }

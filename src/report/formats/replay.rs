@@ -150,7 +150,12 @@ pub fn github(reports: &[ScenarioReport]) -> Vec<u8> {
                 "warning" => "warning",
                 _ => continue,
             };
-            s.push_str(&gh_command(kind, &Location::of(f.source), f.key.code(), &f.text()));
+            s.push_str(&gh_command(
+                kind,
+                &Location::of(f.source),
+                f.key.code(),
+                &f.text(),
+            ));
         }
         // An expectation that a request fails, unmet because it succeeded, has no failing
         // code to carry it: it gets an annotation of its own.
