@@ -17,6 +17,7 @@ use super::Output;
 use crate::edition::EditionId;
 use crate::error::{Error, Place};
 use crate::report;
+use crate::report::formats::{self, Format};
 use crate::request::wire::{self, Opened};
 use crate::validate::{self, Prediction};
 use crate::world::load::{load_doc, WorldSource};
@@ -38,9 +39,13 @@ pub struct CheckArgs {
     /// The API edition: `current` (today's API, the default) or `reference-2018`.
     #[arg(long, value_name = "EDITION", default_value = "current")]
     pub edition: EditionId,
-    /// One JSON object per request per line instead of the text report.
-    #[arg(long)]
+    /// The same as `--format json`: one JSON object per request per line.
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Output format: text, json (JSON Lines), markdown, junit, sarif or github (workflow
+    /// commands); docs/ci.md.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub format: Format,
     /// Worker threads (default: one per core; at most 256). The output does not depend on it.
     #[arg(long, value_name = "N", value_parser = crate::limits::parse_threads)]
     pub threads: Option<u16>,
@@ -209,7 +214,7 @@ pub fn run(a: CheckArgs) -> crate::Result<Output> {
         inputs,
         &mut world,
         at,
-        a.json,
+        Format::chosen(a.format, a.json),
         pool.as_ref(),
         &mut stdout.lock(),
     )?;
@@ -228,7 +233,7 @@ fn stream(
     inputs: Vec<Input>,
     world: &mut crate::world::World,
     at: chrono::DateTime<chrono::Utc>,
-    json: bool,
+    format: Format,
     pool: Option<&rayon::ThreadPool>,
     out: &mut impl Write,
 ) -> crate::Result<Tally> {
@@ -240,6 +245,8 @@ fn stream(
     let write_err = |e: std::io::Error| Error::io("stdout", e);
     // Requests of the line input being read: one of only comments holds none.
     let mut in_input = 0usize;
+    // What the document formats (Markdown, JUnit, SARIF) keep until the end.
+    let mut items: Vec<formats::check::Item> = Vec::new();
     for piece in rx.iter() {
         let reqs = match piece {
             Piece::Lines(batch) => {
@@ -274,10 +281,17 @@ fn stream(
                 .collect();
             tally.total += preds.len();
             tally.failed += preds.iter().filter(|p| !p.outcome.ok()).count();
-            if json {
-                report::check::json_lines(&preds)
-            } else {
-                report::check::text_rows(&preds)
+            match format {
+                Format::Text => report::check::text_rows(&preds),
+                Format::Json => report::check::json_lines(&preds),
+                Format::Github => {
+                    let batch: Vec<_> = preds.iter().map(formats::check::Item::of).collect();
+                    formats::check::github_rows(&batch)
+                }
+                Format::Markdown | Format::Junit | Format::Sarif => {
+                    items.extend(preds.iter().map(formats::check::Item::of));
+                    Vec::new()
+                }
             }
         });
         match out.write_all(&bytes) {
@@ -290,8 +304,16 @@ fn stream(
     if let Err(panic) = reader.join() {
         std::panic::resume_unwind(panic);
     }
-    if !json {
-        let summary = report::check::text_summary(tally.total, tally.failed);
+    let summary = match format {
+        Format::Text | Format::Github => {
+            Some(report::check::text_summary(tally.total, tally.failed))
+        }
+        Format::Json => None,
+        Format::Markdown => Some(formats::check::markdown(&items)),
+        Format::Junit => Some(formats::check::junit(&items)),
+        Format::Sarif => Some(formats::check::sarif(&items)),
+    };
+    if let Some(summary) = summary {
         match out.write_all(&summary) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(tally),
             r => r.map_err(write_err)?,

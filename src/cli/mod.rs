@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod diff;
 pub mod init;
 pub mod prices;
 pub mod run;
@@ -33,6 +34,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the error catalog: code, HTTP status, message, condition, origin.
     Codes(codes::CodesArgs),
+    /// Compare two runs (output directories or `run --format json` files); `--fail-on` gates.
+    Diff(diff::DiffArgs),
     /// Write a starter scenario (`--out FILE`, default starter.json) that runs as it is.
     Init(init::InitArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Codes(a) => codes::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Init(a) => init::run(a),
         Command::Prices(a) => prices::run(a),
         Command::Run(a) => run::run(a),

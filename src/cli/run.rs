@@ -60,9 +60,13 @@ pub struct RunArgs {
     /// Keep every trial's attempts in requests.csv.
     #[arg(long)]
     pub all_trials: bool,
-    /// Print the summary as JSON (docs/reports.md) instead of text.
-    #[arg(long)]
+    /// The same as `--format json`: the summary as JSON (docs/reports.md).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Format of the summary on stdout: text, json, markdown, junit (a testcase per
+    /// expectation), sarif or github (workflow commands); docs/ci.md.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub format: crate::report::formats::Format,
     /// Skip the charts (report.html is written without them).
     #[arg(long)]
     pub no_charts: bool,
@@ -297,9 +301,11 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     ];
     let mut stderr = stderr;
     stderr.extend(crate::report::costs::price_warnings(&reports));
-    if a.json {
-        stdout = crate::report::compare::summary_json(&reports);
-    }
+    stdout = crate::report::formats::replay::stdout(
+        crate::report::formats::Format::chosen(a.format, a.json),
+        &reports,
+        stdout,
+    );
     let failed = reports.iter().any(|r| !r.expectations_met());
     Ok(Output {
         stdout,

@@ -7,6 +7,8 @@ use crate::validate::{Outcome, Prediction};
 /// One JSON line per request.
 #[derive(Serialize)]
 struct JsonRow<'a> {
+    /// [`super::formats::SCHEMA_VERSION`] (docs/schema/check.schema.json).
+    schema_version: u32,
     source: &'a str,
     ok: bool,
     code: Option<&'static str>,
@@ -50,6 +52,7 @@ fn row(p: &Prediction) -> JsonRow<'_> {
         ),
     };
     JsonRow {
+        schema_version: super::formats::SCHEMA_VERSION,
         source: &p.source,
         ok: p.outcome.ok(),
         code: key.map(|k| k.code()),

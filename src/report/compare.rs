@@ -209,10 +209,27 @@ pub struct JsonCosts {
     pub currencies: Vec<JsonCurrency>,
     /// One line per internet group ([`recommendation`]).
     pub internet_recommendations: Vec<String>,
+    /// The same groups as figures: the method chosen, the cheaper one and the saving.
+    pub internet: Vec<JsonInternet>,
     /// Prices that were missing; those requests are left out of the costs.
     pub warnings: Vec<String>,
     /// Spot groups: the share of trials interrupted, with its interval.
     pub spot: Vec<JsonSpot>,
+}
+
+/// An internet group in the `--json` summary (the figures of `internet.csv`).
+#[derive(Debug, Serialize)]
+pub struct JsonInternet {
+    pub label: Option<String>,
+    pub region: String,
+    pub currency: &'static str,
+    pub max_bandwidth_out_mbps: u32,
+    pub chosen: &'static str,
+    pub cheaper: &'static str,
+    /// Mean cost per trial under each method, and the saving of moving to the cheaper one.
+    pub cost_pay_by_traffic: f64,
+    pub cost_pay_by_bandwidth: f64,
+    pub saving: f64,
 }
 
 /// A spot group in the `--json` summary.
@@ -265,6 +282,9 @@ pub struct JsonStat {
     /// for the disks' summed percentiles; a null side: too few trials).
     pub p50_interval: Option<Bounds>,
     pub p95_interval: Option<Bounds>,
+    /// P90 and P99 (null for the disks' summed percentiles).
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
 }
 
 impl From<&Summary> for JsonStat {
@@ -279,6 +299,8 @@ impl From<&Summary> for JsonStat {
             p95: r4(s.p95),
             p50_interval: Some(r(s.ci[0])),
             p95_interval: Some(r(s.ci[2])),
+            p90: Some(r4(s.p90)),
+            p99: Some(r4(s.p99)),
         }
     }
 }
@@ -295,6 +317,8 @@ fn json_currency(c: &CurrencyCosts) -> JsonCurrency {
             p95: r4(s.system_disk.p95 + s.data_disks.p95),
             p50_interval: None,
             p95_interval: None,
+            p90: None,
+            p99: None,
         },
         internet: (&s.internet).into(),
         billing: {
@@ -342,10 +366,12 @@ pub struct JsonExpect<'a> {
     pub met: bool,
 }
 
-/// `ecsim run --json`: `{"scenarios": [...]}` with one object per scenario, pretty-printed.
+/// `ecsim run --json`: `{"schema_version": 1, "scenarios": [...]}` with one object per
+/// scenario, pretty-printed (docs/schema/run.schema.json).
 pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
     #[derive(Serialize)]
     struct Doc<'a> {
+        schema_version: u32,
         scenarios: Vec<JsonScenario<'a>>,
     }
     let rows = rows(reports);
@@ -402,6 +428,21 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
             costs: r.costs.as_ref().map(|c| JsonCosts {
                 currencies: c.currencies.iter().map(json_currency).collect(),
                 internet_recommendations: c.internet.iter().map(recommendation).collect(),
+                internet: c
+                    .internet
+                    .iter()
+                    .map(|i| JsonInternet {
+                        label: i.group.label.clone(),
+                        region: i.group.region.clone(),
+                        currency: i.group.currency.as_str(),
+                        max_bandwidth_out_mbps: i.group.mbps,
+                        chosen: i.group.chosen.as_str(),
+                        cheaper: i.cheaper().as_str(),
+                        cost_pay_by_traffic: r4(i.pay_by_traffic),
+                        cost_pay_by_bandwidth: r4(i.pay_by_bandwidth),
+                        saving: r4(i.saving()),
+                    })
+                    .collect(),
                 warnings: c.warnings.clone(),
                 spot: c
                     .spot
@@ -416,7 +457,11 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
             }),
         })
         .collect();
-    let mut out = serde_json::to_vec_pretty(&Doc { scenarios }).expect("JSON serialises");
+    let doc = Doc {
+        schema_version: super::formats::SCHEMA_VERSION,
+        scenarios,
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).expect("JSON serialises");
     out.push(b'\n');
     out
 }
@@ -434,7 +479,7 @@ mod tests {
              compute_p95,disks_p50,disks_p95,internet_p50,internet_p95,internet_saving\n"
         );
         let v: serde_json::Value = serde_json::from_slice(&summary_json(&[])).unwrap();
-        assert_eq!(v, serde_json::json!({"scenarios": []}));
+        assert_eq!(v, serde_json::json!({"schema_version": 1, "scenarios": []}));
     }
 
     #[test]
