@@ -8,3 +8,4 @@ pub mod compare;
 pub mod costs;
 pub mod html;
 pub mod replay;
+pub mod warnings;
