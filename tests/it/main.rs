@@ -8,6 +8,8 @@ mod codes;
 mod costs;
 mod current;
 mod editions;
+mod help;
+mod honest;
 mod init;
 mod inputs;
 mod limits;
