@@ -271,8 +271,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     let manifest = crate::output::write_set(&a.out, info, &files)?;
     drop(steps);
     stdout.extend_from_slice(wrote(&a.out, &files, chart_files, manifest.files.len()).as_bytes());
-    let mut stderr = Vec::new();
-    stderr.extend(crate::report::costs::price_warnings(&reports));
+    let stderr = crate::report::costs::price_warnings(&reports);
     if a.json {
         stdout = crate::report::compare::summary_json(&reports);
     }

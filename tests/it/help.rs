@@ -79,7 +79,7 @@ fn the_outputs_run_help_lists_are_the_files_written_and_named_on_stdout() {
     let said: BTreeSet<String> = stdout(&o)
         .lines()
         .filter(|l| l.starts_with("wrote "))
-        .flat_map(|l| output_names(l))
+        .flat_map(output_names)
         .collect();
     assert_eq!(said, files, "stdout's wrote lines against the directory");
 }
