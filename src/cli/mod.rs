@@ -6,9 +6,11 @@
 
 pub mod check;
 pub mod codes;
+pub mod completions;
 pub mod diff;
 pub mod init;
 pub mod prices;
+pub mod progress;
 pub mod run;
 pub mod serve;
 pub mod shard;
@@ -22,7 +24,7 @@ use clap::{Parser, Subcommand};
 
 /// Predicts what Alibaba Cloud ECS RunInstances answers, before anything launches.
 #[derive(Debug, Parser)]
-#[command(name = "ecsim", version, about, long_about = None)]
+#[command(name = "ecsim", version, about, long_about = None, after_help = completions::EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -31,6 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Predict, per request, success or the exact error RunInstances would return.
+    #[command(after_help = completions::CHECK_EXAMPLES)]
     Check(check::CheckArgs),
     /// Print the error catalog: code, HTTP status, message, condition, origin.
     Codes(codes::CodesArgs),
@@ -39,6 +42,7 @@ pub enum Command {
     /// Write a starter scenario (`--out FILE`, default starter.json) that runs as it is.
     Init(init::InitArgs),
     /// Replay scenarios over many seeded trials: capacity over time, failures, expectations.
+    #[command(after_help = completions::RUN_EXAMPLES)]
     Run(run::RunArgs),
     /// Merge the shards of one run (`run --shard K/N`) into the files the whole run writes.
     Merge(shard::MergeArgs),
@@ -48,6 +52,10 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Build world files: `world import` turns Describe* exports into one.
     World(world::WorldArgs),
+    /// Print shell completions for bash, zsh, fish, elvish or powershell.
+    Completions(completions::CompletionsArgs),
+    /// Print a man page in roff (`ecsim man | man -l -`; `ecsim man run` for a command's).
+    Man(completions::ManArgs),
     /// Check an output directory against its run.json manifest (exit 0 verified, 1 not).
     #[command(hide = true)]
     Verify(verify::VerifyArgs),
@@ -74,6 +82,8 @@ pub fn run(cli: Cli) -> crate::Result<Output> {
         Command::Serve(a) => serve::run(a),
         Command::World(a) => world::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     }
 }
 

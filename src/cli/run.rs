@@ -3,9 +3,8 @@
 //! Exit status: 0 after a replay, even when failures are predicted (a replay reports; it is
 //! not a gate); with `--check`, 1 when an expectation fails; 2 bad input or usage.
 
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use clap::Args;
@@ -24,7 +23,10 @@ pub struct RunArgs {
     /// Scenario files: JSON (see docs/scenarios.md) or a CSV timeline.
     #[arg(value_name = "SCENARIO", required_unless_present_any = ["schema", "generate"])]
     pub scenarios: Vec<PathBuf>,
-    /// Directory for requests.csv, failures.csv and timeline.csv (created if missing).
+    /// Directory for the outputs (created if missing): requests.csv, failures.csv,
+    /// timeline.csv, costs.csv, prices.csv, internet.csv, spot.csv (not with --no-costs),
+    /// comparison.csv, report.html, charts/ (not with --no-charts) and run.json, the
+    /// manifest. Files of an earlier run there that this run does not write are removed.
     #[arg(long, value_name = "DIR", default_value = "ecsim-out")]
     pub out: PathBuf,
     /// Trials per scenario, overriding the files (1 to 10000000).
@@ -70,8 +72,8 @@ pub struct RunArgs {
     /// Skip the charts (report.html is written without them).
     #[arg(long)]
     pub no_charts: bool,
-    /// Skip the cost model: no costs.csv, internet.csv or spot.csv, and spot price limits do
-    /// not interrupt instances.
+    /// Skip the cost model: no costs.csv, prices.csv, internet.csv or spot.csv, and spot
+    /// price limits do not interrupt instances.
     #[arg(long)]
     pub no_costs: bool,
     /// Spread the requests of a Terraform plan, `.tf` configuration or ROS template evenly
@@ -90,6 +92,13 @@ pub struct RunArgs {
     /// Read the trials from these shard directories (what `ecsim merge` runs).
     #[arg(long, value_name = "DIR", hide = true)]
     pub from_shards: Vec<PathBuf>,
+    /// Refuse to run (exit 2) when a request has a warning `check` would print: an unknown
+    /// parameter, one sent twice, a value a reader could not resolve.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bars (they show only on a terminal, for runs over about a second).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Print the JSON Schema of scenario files and exit.
     #[arg(long)]
     pub schema: bool,
@@ -173,6 +182,9 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         // Sweep variants (trials swept) and --trials are checked here; files at load.
         scenario::check_ceilings(s, a.trials)?;
     }
+    if a.strict {
+        refuse_warnings(&scenarios)?;
+    }
     // The reports, charts and report.html's sections are matched by scenario name: two
     // scenarios of one name would each show the other's charts (quadratic in copies).
     let mut names: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
@@ -203,7 +215,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             requests * u64::from(trials)
         })
         .sum();
-    let show_progress = total >= PROGRESS_FROM && std::io::stderr().is_terminal();
+    let progress = super::progress::Progress::new(a.quiet);
     let counter = Arc::new(AtomicU64::new(0));
     let shards = if a.from_shards.is_empty() {
         None
@@ -217,7 +229,7 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         seed: a.seed,
         sample_trials: a.sample_trials,
         all_trials: a.all_trials,
-        progress: show_progress.then(|| counter.clone()),
+        progress: progress.enabled().then(|| counter.clone()),
         costs: !a.no_costs,
         precision: a.precision,
     };
@@ -225,33 +237,36 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     if let Some(which) = a.shard {
         return super::shard::write_shard(&a, which, &scenarios, &opts, pool.as_ref());
     }
-    let finished = AtomicBool::new(false);
-    let reports = std::thread::scope(|scope| {
-        if show_progress {
-            scope.spawn(|| progress_bar(&counter, total, &finished));
-        }
-        let reports = super::in_pool(pool.as_ref(), || {
+    let reports = progress.trials(&counter, total, || {
+        super::in_pool(pool.as_ref(), || {
             sim::run_checked(&scenarios, &opts, a.max_memory)
-        });
-        finished.store(true, Ordering::Relaxed);
-        reports
+        })
     })?;
+    let mut steps = progress.reports(4);
+    steps.step("tables");
     let mut files: Vec<OutFile> = vec![
         OutFile::new("requests.csv", report::requests_csv(&reports)),
         OutFile::new("failures.csv", report::failures_csv(&reports)),
         OutFile::new("timeline.csv", report::timeline_csv(&reports)),
-        OutFile::new("costs.csv", crate::report::costs::costs_csv(&reports)),
-        OutFile::new("prices.csv", crate::report::costs::prices_csv(&reports)),
-        OutFile::new("billing.csv", crate::report::costs::billing_csv(&reports)),
-        OutFile::new("internet.csv", crate::report::costs::internet_csv(&reports)),
-        OutFile::new("spot.csv", crate::report::costs::spot_csv(&reports)),
     ];
+    // Without the cost model there are no cost rows: no header-only files either.
+    if !a.no_costs {
+        files.extend([
+            OutFile::new("costs.csv", crate::report::costs::costs_csv(&reports)),
+            OutFile::new("prices.csv", crate::report::costs::prices_csv(&reports)),
+            OutFile::new("billing.csv", crate::report::costs::billing_csv(&reports)),
+            OutFile::new("internet.csv", crate::report::costs::internet_csv(&reports)),
+            OutFile::new("spot.csv", crate::report::costs::spot_csv(&reports)),
+        ]);
+    }
     let mut stdout = report::summary(&reports);
+    steps.step("charts");
     let charts = if a.no_charts {
         Vec::new()
     } else {
         crate::report::charts::charts(&reports)
     };
+    steps.step("report.html");
     let html = crate::report::html::report_html(&reports, &scenarios, &charts);
     let chart_files = charts.len() * 2;
     for c in charts {
@@ -274,33 +289,11 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
             .collect(),
     };
     // One set: every file through a fresh temporary file, run.json last (src/output.rs).
+    steps.step("files");
     let manifest = crate::output::write_set(&a.out, info, &files)?;
-    stdout.extend_from_slice(
-        format!(
-            "wrote {}, {}, {}\n",
-            a.out.join("requests.csv").display(),
-            a.out.join("failures.csv").display(),
-            a.out.join("timeline.csv").display()
-        )
-        .as_bytes(),
-    );
-    // A note on stderr: stdout's summary is pinned by a snapshot and read by scripts.
-    let stderr = vec![
-        format!(
-            "wrote {}, {}, {} chart file(s) in {}",
-            a.out.join("report.html").display(),
-            a.out.join("comparison.csv").display(),
-            chart_files,
-            a.out.join("charts").display()
-        ),
-        format!(
-            "wrote {}: the manifest of {} file(s) (docs/reliability.md)",
-            a.out.join(crate::output::MANIFEST).display(),
-            manifest.files.len()
-        ),
-    ];
-    let mut stderr = stderr;
-    stderr.extend(crate::report::costs::price_warnings(&reports));
+    drop(steps);
+    stdout.extend_from_slice(wrote(&a.out, &files, chart_files, manifest.files.len()).as_bytes());
+    let stderr = crate::report::costs::price_warnings(&reports);
     stdout = crate::report::formats::replay::stdout(
         crate::report::formats::Format::chosen(a.format, a.json),
         &reports,
@@ -314,27 +307,55 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     })
 }
 
-/// Request-trials from which a run on a terminal shows a progress bar on stderr.
-const PROGRESS_FROM: u64 = 20_000_000;
-
-/// Redraws a progress bar on stderr until `finished`, from this command's own thread (the
-/// engine only counts finished request-trials).
-fn progress_bar(done: &AtomicU64, total: u64, finished: &AtomicBool) {
-    let mut err = std::io::stderr();
-    while !finished.load(Ordering::Relaxed) {
-        let d = done.load(Ordering::Relaxed).min(total);
-        let filled = (d * 30 / total.max(1)) as usize;
-        let _ = write!(
-            err,
-            "\r[{}{}] {:>3}% of {} request-trials",
-            "#".repeat(filled),
-            " ".repeat(30 - filled),
-            d * 100 / total.max(1),
-            total
-        );
-        let _ = err.flush();
-        std::thread::sleep(std::time::Duration::from_millis(200));
+/// stdout's closing lines: every file written, in the order written, the charts counted, and
+/// the manifest.
+fn wrote(out: &std::path::Path, files: &[OutFile], charts: usize, listed: usize) -> String {
+    let tables: Vec<String> = files
+        .iter()
+        .filter(|f| !f.path.starts_with("charts/"))
+        .map(|f| out.join(&f.path).display().to_string())
+        .collect();
+    let mut s = format!("wrote {}\n", tables.join(", "));
+    if charts > 0 {
+        s.push_str(&format!(
+            "wrote {charts} chart file(s) in {}\n",
+            out.join("charts").display()
+        ));
     }
-    let _ = write!(err, "\r\x1b[K");
-    let _ = err.flush();
+    s.push_str(&format!(
+        "wrote {}: the manifest of {listed} file(s) (docs/reliability.md)\n",
+        out.join(crate::output::MANIFEST).display()
+    ));
+    s
+}
+
+/// `--strict`: every request warning of the scenarios (what `check` prints for the same
+/// request) is an input error; all of them are listed, once each (sweep variants share them).
+fn refuse_warnings(scenarios: &[Scenario]) -> crate::Result<()> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut first = None;
+    for s in scenarios {
+        for e in &s.events {
+            let scenario::EventKind::Request { raw, .. } = &e.kind else {
+                continue;
+            };
+            let (_, warnings) = crate::validate::admit(raw, &s.world, e.at);
+            for w in warnings {
+                let line = format!("{}: {}", raw.source, w.0);
+                if !lines.contains(&line) {
+                    first.get_or_insert_with(|| s.source.clone());
+                    lines.push(line);
+                }
+            }
+        }
+    }
+    let Some(source) = first else { return Ok(()) };
+    Err(Error::input(
+        crate::error::Place::new(source),
+        format!(
+            "--strict: {} request warning(s); fix them or run without --strict:\n  {}",
+            lines.len(),
+            lines.join("\n  ")
+        ),
+    ))
 }

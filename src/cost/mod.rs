@@ -199,7 +199,7 @@ pub struct BatchCost {
 /// The same instances as pay-as-you-go and as subscription, over what the two bill
 /// differently: instance type, disks, and PayByBandwidth bandwidth (traffic costs the same
 /// under both and is left out). See `docs/billing.md`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Billing {
     /// As pay-as-you-go for the hours billed.
     pub as_payg: f64,

@@ -229,6 +229,7 @@ fn scenario(
         ))
     );
 
+    s.push_str(&super::warnings::html(r));
     s.push_str("<h3>Answers by error code</h3>\n");
     if r.codes.is_empty() {
         s.push_str(

@@ -10,3 +10,4 @@ pub mod diff;
 pub mod formats;
 pub mod html;
 pub mod replay;
+pub mod warnings;

@@ -32,6 +32,8 @@ pub struct RequestRow<'a> {
     pub instances_created: u32,
     /// For a capacity answer: the limit that bound, with its numbers.
     pub limit: String,
+    /// What `check` warns about the request (unknown parameters, repeated ones), `; `-joined.
+    pub warnings: String,
 }
 
 /// One error code of one scenario.
@@ -135,6 +137,7 @@ pub fn requests_csv(reports: &[ScenarioReport]) -> Vec<u8> {
                         .as_ref()
                         .and_then(|v| v.bound.as_deref())
                         .map_or(String::new(), |b| b.describe()),
+                    warnings: info.warnings.join("; "),
                 }
             })
         })
@@ -197,6 +200,7 @@ pub fn summary(reports: &[ScenarioReport]) -> Vec<u8> {
             format_utc(r.start),
             format_duration(r.horizon)
         );
+        s.push_str(&super::warnings::summary_lines(r));
         let created: u64 = r.stats.iter().map(|x| x.created).sum();
         let attempts: u64 = r.stats.iter().map(|x| x.attempts).sum();
         let failed: u64 = r
@@ -292,7 +296,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(requests_csv(&[])).unwrap(),
             "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,\
-             http_status,message,parameter,instances_created,limit\n"
+             http_status,message,parameter,instances_created,limit,warnings\n"
         );
         assert_eq!(
             String::from_utf8(failures_csv(&[])).unwrap(),

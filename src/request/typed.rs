@@ -197,6 +197,40 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+/// The parameter `edition` knows that is nearest to the unknown `name`, with `name`'s own
+/// indices (`DataDisk.2.Sise` -> `DataDisk.2.Size`), for a "did you mean" hint.
+fn near_name(name: &str, edition: &Edition) -> Option<String> {
+    let mut indices = Vec::new();
+    let pattern: Vec<&str> = name
+        .split('.')
+        .enumerate()
+        .map(|(i, seg)| {
+            if i > 0 && !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                indices.push(seg);
+                "n"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    let pattern = pattern.join(".");
+    let known = params::specs().iter().filter(|s| {
+        s.origin != ParamOrigin::Common
+            && (edition.current_params || s.editions == ParamEditions::All)
+    });
+    let near = crate::error::suggest(&pattern, known.map(|s| s.name))?;
+    let mut given = indices.into_iter();
+    let out: Vec<String> = near
+        .split('.')
+        .map(|seg| match seg {
+            "n" => given.next().unwrap_or("1").to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let out = out.join(".");
+    (out != name).then_some(out)
+}
+
 /// A warning about the input that does not change the prediction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning(pub String);
@@ -341,8 +375,10 @@ impl Request {
                     resolved.push((r, p.value.as_str()))
                 }
                 _ => warnings.push(Warning(format!(
-                    "{}: not a RunInstances parameter ecsim models; ignored",
-                    p.name
+                    "{}: not a RunInstances parameter ecsim models; ignored{}",
+                    p.name,
+                    near_name(&p.name, edition)
+                        .map_or(String::new(), |m| format!(" (did you mean \"{m}\"?)"))
                 ))),
             }
         }

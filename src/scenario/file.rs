@@ -247,6 +247,10 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
         text,
         cursor: std::cell::Cell::new((0, 1, 1)),
     };
+    // Every unknown field, wrong type and unreadable value at once, each with its place.
+    if let Some(e) = super::lint::error(source, &super::lint::problems(text)) {
+        return Err(e);
+    }
     let doc: Doc = serde_json::from_str(text).map_err(|e| src.serde_error(Pos::START, &e))?;
     let key = |k: &str| src.key_place(k);
     let edition = doc
@@ -624,10 +628,19 @@ impl<'t> Src<'t> {
         }
         let items: Vec<&RawValue> =
             serde_json::from_str(text).map_err(|e| self.serde_error(pos, &e))?;
-        items
-            .into_iter()
-            .map(|item| self.event(item, start))
-            .collect()
+        // Every event's error, not the first only.
+        let mut events = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
+        for item in items {
+            match self.event(item, start) {
+                Ok(e) => events.push(e),
+                Err(e) => errors.push(e),
+            }
+        }
+        match super::lint::collect(errors) {
+            Some(e) => Err(e),
+            None => Ok(events),
+        }
     }
 
     fn event(&self, raw: &RawValue, start: DateTime<Utc>) -> Result<Event> {

@@ -9,6 +9,7 @@
 
 pub mod file;
 pub mod infra;
+pub mod lint;
 pub mod schema;
 pub mod sheet;
 pub mod sweep;

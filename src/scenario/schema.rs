@@ -102,9 +102,15 @@ pub fn schema() -> Value {
     });
     schema["properties"]["sweep"] = json!({
         "type": "object",
-        "description": "Variants: each key (a request parameter, trials or seed) lists values; every combination runs as a named variant; `labels` limits parameter sweeps to labelled requests.",
+        "description": "Variants: each key (a request parameter, trials, seed, traffic_scale or traffic_uncertainty) lists values; every combination runs as a named variant; `labels` limits parameter sweeps to labelled requests, and a key written {\"values\": [...], \"labels\": [...]} has its own.",
         "properties": {"labels": {"type": "array", "items": {"type": "string"}}},
-        "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}}
+        "additionalProperties": {"oneOf": [
+            {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},
+            {"type": "object", "additionalProperties": false, "required": ["values"], "properties": {
+                "values": {"type": "array", "minItems": 1, "items": {"type": ["string", "number", "boolean"]}},
+                "labels": {"type": "array", "items": {"type": "string"}}
+            }}
+        ]}
     });
     let traffic = json!({
         "type": "object",

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Keys are RunInstances parameters (set on every request of the timeline, or on the requests
-//! whose label is in `"labels"`), or the model inputs `"trials"`, `"seed"`, `"traffic_scale"`
+//! whose label is in `"labels"`; a key written `{"values": [...], "labels": [...]}` has its
+//! own labels, over the sweep's), or the model inputs `"trials"`, `"seed"`, `"traffic_scale"`
 //! (a factor on the traffic models, of `"labels"` when given) and `"traffic_uncertainty"`. Variants are
 //! the Cartesian product in the order the keys are written, the first key varying slowest,
 //! named `<name>[Key=value,...]`. A secret parameter (`Password`, `UserData`, credentials: see
@@ -51,6 +52,16 @@ pub struct Axis {
     pub target: Target,
     /// The values as wire text (`5`, `cloud_essd`, `true`).
     pub values: Vec<String>,
+    /// The key's own labels (`{"values": [...], "labels": [...]}`), over the sweep's
+    /// `"labels"`: only requests with one of them get the swept parameter.
+    pub labels: Option<Vec<String>>,
+}
+
+impl Axis {
+    /// The labels this axis applies to: its own, else the sweep's (None: every request).
+    pub fn labels<'a>(&'a self, sweep: &'a Sweep) -> Option<&'a [String]> {
+        self.labels.as_deref().or(sweep.labels.as_deref())
+    }
 }
 
 /// A scenario's sweep.
@@ -144,22 +155,59 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
     let err = |m: String| Error::input(place.clone(), format!("sweep: {m}"));
     let mut axes = Vec::new();
     let mut labels = None;
+    let label_list = |key: &str, items: Vec<Value>| {
+        items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                other => Err(err(format!("{key}: {other} is not a label (a string)"))),
+            })
+            .collect::<Result<Vec<_>>>()
+    };
     for (key, value) in entries {
+        // A key's own labels: {"values": [...], "labels": [...]}.
+        let (value, own_labels) = match value {
+            Value::Object(mut m) if key != "labels" => {
+                let unknown: Vec<&String> = m
+                    .keys()
+                    .filter(|k| *k != "values" && *k != "labels")
+                    .collect();
+                if let Some(k) = unknown.first() {
+                    return Err(err(format!(
+                        "{key}: unknown field {k:?}; give {{\"values\": [5, 10], \"labels\": [\"web\"]}}"
+                    )));
+                }
+                let own = match m.remove("labels") {
+                    None => None,
+                    Some(Value::Array(ls)) => Some(label_list(&format!("{key}.labels"), ls)?),
+                    Some(_) => {
+                        return Err(err(format!(
+                            "{key}.labels: give a list of labels, like [\"web\"]"
+                        )))
+                    }
+                };
+                let Some(values) = m.remove("values") else {
+                    return Err(err(format!(
+                        "{key}: missing field \"values\"; add it, like {{\"values\": [5, 10], \"labels\": [\"web\"]}}"
+                    )));
+                };
+                (values, own)
+            }
+            v => (v, None),
+        };
         let Value::Array(items) = value else {
             return Err(err(format!(
-                "{key}: give a list of values, like [5, 10, 20]"
+                "{key}: give a list of values, like [5, 10, 20], or {{\"values\": [5, 10], \"labels\": [\"web\"]}}"
             )));
         };
         if key == "labels" {
-            let ls = items
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s),
-                    other => Err(err(format!("labels: {other} is not a label (a string)"))),
-                })
-                .collect::<Result<Vec<_>>>()?;
-            labels = Some(ls);
+            labels = Some(label_list("labels", items)?);
             continue;
+        }
+        if own_labels.is_some() && key != "traffic_scale" && params::lookup(&key).is_none() {
+            return Err(err(format!(
+                "{key}: labels apply to request parameters and traffic_scale only; remove them"
+            )));
         }
         let target = match key.as_str() {
             "trials" => Target::Trials,
@@ -243,6 +291,7 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
             key,
             target,
             values,
+            labels: own_labels,
         });
     }
     if axes.is_empty() {
@@ -261,7 +310,11 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
 
 /// The variants of `base`, in order: the first axis varies slowest.
 pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
-    if let Some(ls) = &sweep.labels {
+    let lists = sweep
+        .labels
+        .iter()
+        .chain(sweep.axes.iter().filter_map(|a| a.labels.as_ref()));
+    for ls in lists {
         let have: Vec<&str> = base
             .events
             .iter()
@@ -300,12 +353,12 @@ pub fn expand(base: &Scenario, sweep: &Sweep) -> Result<Vec<Scenario>> {
                 Target::TrafficScale => scale_traffic(
                     &mut s,
                     v.parse().expect("checked when read"),
-                    sweep.labels.as_deref(),
+                    a.labels(sweep),
                 ),
                 Target::TrafficUncertainty => {
                     s.costs.traffic_uncertainty = v.parse().expect("checked when read")
                 }
-                Target::Param(name) => set_param(&mut s, name, v, sweep.labels.as_deref()),
+                Target::Param(name) => set_param(&mut s, name, v, a.labels(sweep)),
             }
         }
         s.name = format!("{}[{}]", base.name, tags.join(","));
@@ -370,6 +423,39 @@ mod tests {
 
     fn base() -> Scenario {
         super::super::file::parse("web.json", DOC, Path::new("")).unwrap()
+    }
+
+    #[test]
+    fn a_key_with_its_own_labels_sets_only_those_requests() {
+        let doc = DOC.replace(
+            r#""sweep": {"InternetMaxBandwidthOut": [5, 10], "trials": [20, 40], "labels": ["a"]}"#,
+            r#""sweep": {"labels": ["a"], "InternetMaxBandwidthOut": [5, 10], "InternetChargeType": {"values": ["PayByBandwidth"], "labels": ["b"]}}"#,
+        );
+        let s = parse("web.json", &doc).unwrap().unwrap();
+        assert_eq!(s.axes[0].labels, None);
+        assert_eq!(s.axes[1].labels, Some(vec!["b".to_string()]));
+        let base = super::super::file::parse("web.json", &doc, Path::new("")).unwrap();
+        let v = expand(&base, &s).unwrap();
+        let get = |i: usize, name: &str| {
+            let EventKind::Request { raw, .. } = &v[0].events[i].kind else {
+                panic!()
+            };
+            raw.get(name).map(str::to_string)
+        };
+        // The bandwidth goes to "a" (the sweep's labels), the charge type to "b" (its own).
+        assert_eq!(get(0, "InternetMaxBandwidthOut").as_deref(), Some("5"));
+        assert_eq!(get(0, "InternetChargeType"), None);
+        assert_eq!(get(1, "InternetMaxBandwidthOut"), None);
+        assert_eq!(
+            get(1, "InternetChargeType").as_deref(),
+            Some("PayByBandwidth")
+        );
+        let bad = doc.replace(r#""labels": ["b"]"#, r#""labels": ["c"]"#);
+        let e = expand(&base, &parse("web.json", &bad).unwrap().unwrap()).unwrap_err();
+        assert!(
+            e.to_string().contains("no request is labelled \"c\""),
+            "{e}"
+        );
     }
 
     #[test]

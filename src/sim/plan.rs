@@ -216,6 +216,8 @@ pub struct RequestInfo {
     pub instance_type: String,
     pub amount: String,
     pub expect: Option<Expect>,
+    /// The warnings `check` prints for the request (unknown parameters, repeated values).
+    pub warnings: Vec<String>,
 }
 
 /// A scenario prepared for its trials.
@@ -300,10 +302,13 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
             admit_idx.push(i);
         }
     }
-    let results: Vec<Result<Admitted, Violation>> = to_admit
+    let (results, warnings): (Vec<Result<Admitted, Violation>>, Vec<Vec<String>>) = to_admit
         .par_iter()
-        .map(|(raw, at)| admit(raw, world, *at).0)
-        .collect();
+        .map(|(raw, at)| {
+            let (r, w) = admit(raw, world, *at);
+            (r, w.into_iter().map(|w| w.0).collect())
+        })
+        .unzip();
     let mut admitted = Vec::new();
     let mut refusals = Vec::new();
     let admissions: Vec<Result<u32, u32>> = results
@@ -363,6 +368,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     instance_type: raw.get("InstanceType").unwrap_or("").to_string(),
                     amount: raw.get("Amount").unwrap_or("1").to_string(),
                     expect: expect.clone(),
+                    warnings: warnings[admit_idx[seq as usize] as usize].clone(),
                 });
                 let admission = admissions[admit_idx[seq as usize] as usize];
                 let mut step = ReqStep {

@@ -75,7 +75,7 @@ fn the_manifest_lists_every_file_with_its_size_and_sha256() {
     let out = tmp("manifest");
     let o = run(&out, &[QUOTA, STOCKOUT]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("run.json: the manifest of 30 file(s)"));
+    assert!(stdout(&o).contains("run.json: the manifest of 30 file(s)"));
     let m: Manifest =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(

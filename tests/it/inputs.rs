@@ -228,7 +228,7 @@ fn a_misspelt_nested_name_warns_like_any_unknown_parameter() {
     let rows = json_lines(&o);
     assert_eq!(
         rows[0]["warnings"],
-        serde_json::json!(["SystemDisk.Sise: not a RunInstances parameter ecsim models; ignored"]),
+        serde_json::json!(["SystemDisk.Sise: not a RunInstances parameter ecsim models; ignored (did you mean \"SystemDisk.Size\"?)"]),
         "{}",
         stderr(&o)
     );

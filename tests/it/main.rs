@@ -11,6 +11,8 @@ mod current;
 mod diff;
 mod editions;
 mod formats;
+mod help;
+mod honest;
 mod init;
 mod inputs;
 mod limits;

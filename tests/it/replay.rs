@@ -296,7 +296,7 @@ fn one_and_four_threads_write_identical_files() {
         assert!(a == b, "outputs differ between 1 and 4 threads");
     }
     let requests = String::from_utf8(one[0].clone()).unwrap();
-    assert!(requests.starts_with("scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created,limit\n"));
+    assert!(requests.starts_with("scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created,limit,warnings\n"));
     assert!(
         requests
             .lines()
@@ -526,7 +526,9 @@ fn quota_wave_reports_match_the_snapshot() {
              prices (CNY): as of 2026-12-01, 14.0% of the cost on confirmed figures, 86.0% derived or recalled; files data/prices.json; sources bw-cn-2021, disk-cn-2021, vonng-2024\n  \
              price warning: 86.0% of the CNY cost rests on derived or recalled prices, not on confirmed ones; import your own with `ecsim prices import` and pass them with --prices (docs/prices.md)\n  \
              expectations: 4 met, 0 failed\n\
-             wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv\n"
+             wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv, {out}/costs.csv, {out}/prices.csv, {out}/internet.csv, {out}/spot.csv, {out}/report.html, {out}/comparison.csv\n\
+             wrote 8 chart file(s) in {out}/charts\n\
+             wrote {out}/run.json: the manifest of 17 file(s) (docs/reliability.md)\n"
         )
     );
     let read = |f: &str| std::fs::read_to_string(format!("{out}/{f}")).unwrap();
@@ -550,12 +552,12 @@ fn quota_wave_reports_match_the_snapshot() {
     }
     assert_eq!(
         read("requests.csv"),
-        "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created,limit\n\
-         quota-wave,0,0,2026-12-01T08:00:00Z,wave-1,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,created,,,,,50,\n\
-         quota-wave,0,1,2026-12-01T08:30:00Z,wave-2,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,failed,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,Amount,0,\"quota:cn-hangzhou:vcpus: room for 30 instances, 50 asked (140 of 200 vCPUs in use, 2 per instance)\"\n\
-         quota-wave,0,2,2026-12-01T09:00:00Z,wave-3,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,partial,,,,,30,\n\
-         quota-wave,0,3,2026-12-01T13:00:00Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,1,failed,InternalError,500,The request processing has failed due to some unknown error.,,0,\n\
-         quota-wave,0,3,2026-12-01T13:00:30Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,2,created,,,,,40,\n"
+        "scenario,trial,seq,at,label,region,zone,instance_type,amount,attempt,outcome,code,http_status,message,parameter,instances_created,limit,warnings\n\
+         quota-wave,0,0,2026-12-01T08:00:00Z,wave-1,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,created,,,,,50,,\n\
+         quota-wave,0,1,2026-12-01T08:30:00Z,wave-2,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,failed,QuotaExceed.AfterpayInstance,400,Living afterpay instances quota exceeded.,Amount,0,\"quota:cn-hangzhou:vcpus: room for 30 instances, 50 asked (140 of 200 vCPUs in use, 2 per instance)\",\n\
+         quota-wave,0,2,2026-12-01T09:00:00Z,wave-3,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,50,1,partial,,,,,30,,\n\
+         quota-wave,0,3,2026-12-01T13:00:00Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,1,failed,InternalError,500,The request processing has failed due to some unknown error.,,0,,\n\
+         quota-wave,0,3,2026-12-01T13:00:30Z,wave-4,cn-hangzhou,cn-hangzhou-i,ecs.g7.large,40,2,created,,,,,40,,\n"
     );
     assert_eq!(
         read("failures.csv"),

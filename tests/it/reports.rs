@@ -47,7 +47,7 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
     args.extend(SHIPPED);
     let o = ecsim(&args, None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("report.html"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("report.html"), "{}", stdout(&o));
 
     let stems = [
         "prelaunch-review.failures",
