@@ -197,7 +197,7 @@ fn cdt_allowance_is_shared_across_the_fleet_and_renews_each_month() {
   "timeline": [{"at": "+0m", "label": "a", "request": A},
                {"at": "+0m", "label": "b", "request": A}]}"#
         .replace("A", &req(r#""InternetMaxBandwidthOut": 5, "Amount": 1"#));
-    let t = summary(&run(&text)).clone();
+    let t = *summary(&run(&text));
     close(t.internet.mean, 10.0 * 0.8);
     close(t.cdt_free_gb.mean, 20.0);
     // 30 h across a month end: December and January each give 20 GB, 40 free of 30.
@@ -229,7 +229,7 @@ fn the_minimum_lifecycle_charge_lifts_a_one_minute_instance_to_0_01() {
                {{"at": "+60s", "release": {{"label": "a"}}}}]}}"#,
         req(r#""Amount": 2"#)
     );
-    let t = summary(&run(&text)).clone();
+    let t = *summary(&run(&text));
     close(t.total.mean, 2.0 * 0.01);
     close(t.system_disk.mean, 2.0 * DISK / 60.0);
     // A longer life is billed per second, unlifted: 10 min = 0.09965 each.
