@@ -37,7 +37,7 @@ fn a_misspelt_parameter_shows_in_the_summary_requests_csv_and_report_html() {
     let csv = std::fs::read_to_string(out.join("requests.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let headers = rows.headers().unwrap().clone();
-    assert_eq!(headers.iter().last(), Some("warnings"));
+    assert_eq!(headers.iter().next_back(), Some("warnings"));
     let row = rows.records().next().unwrap().unwrap();
     assert_eq!(row.get(headers.len() - 1), Some(WARNING));
     // report.html: the scenario's list of request warnings, escaped.
