@@ -228,9 +228,10 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     let charts = if a.no_charts {
         Vec::new()
     } else {
-        crate::report::charts::charts(&reports)
+        super::in_pool(pool.as_ref(), || crate::report::charts::charts(&reports))
     };
-    let html = crate::report::html::report_html(&reports, &scenarios, &charts);
+    let run_info = run_info(&a, &scenarios)?;
+    let html = crate::report::html::report_page(&reports, &scenarios, &charts, Some(&run_info));
     let chart_files = charts.len() * 2;
     for c in charts {
         files.push(OutFile::new(format!("charts/{}.svg", c.stem), c.svg));
@@ -248,11 +249,12 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
                 source: r.source.clone(),
                 seed: r.seed,
                 trials: r.trials,
+                price_date: price_date(&scenarios, &r.name, a.no_costs),
             })
             .collect(),
     };
     // One set: every file through a fresh temporary file, run.json last (src/output.rs).
-    let manifest = crate::output::write_set(&a.out, info, &files)?;
+    let manifest = crate::output::write_run_set(&a.out, info, run_info, &files)?;
     stdout.extend_from_slice(
         format!(
             "wrote {}, {}, {}\n",
@@ -288,6 +290,32 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         stderr,
         status: u8::from(a.check && failed),
     })
+}
+
+/// The run manifest's command line and input checksums (src/output.rs).
+fn run_info(a: &RunArgs, scenarios: &[Scenario]) -> crate::Result<crate::output::RunInfo> {
+    let args: Vec<String> = std::env::args_os()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect();
+    let mut paths: Vec<&std::path::Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
+    paths.extend(a.parameters.as_deref());
+    paths.extend(scenarios.iter().flat_map(|s| s.costs.price_files.iter().map(PathBuf::as_path)));
+    let mut inputs: Vec<crate::output::InputEntry> = Vec::new();
+    for p in paths {
+        if p.as_os_str() != "-" && !inputs.iter().any(|i| std::path::Path::new(&i.path) == p) {
+            inputs.push(crate::output::InputEntry::of(p)?);
+        }
+    }
+    Ok(crate::output::RunInfo {
+        command_line: crate::output::redact_args(&args),
+        inputs,
+    })
+}
+
+/// The date of the prices a scenario's costs used (none with `--no-costs`).
+fn price_date(scenarios: &[Scenario], name: &str, no_costs: bool) -> Option<String> {
+    let s = scenarios.iter().find(|s| s.name == name).filter(|_| !no_costs)?;
+    Some(s.costs.prices.as_of.clone())
 }
 
 /// Request-trials from which a run on a terminal shows a progress bar on stderr.
