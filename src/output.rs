@@ -155,9 +155,16 @@ pub fn redact_args(args: &[String]) -> Vec<String> {
         let n = name.trim_start_matches('-');
         let lower = n.to_ascii_lowercase();
         crate::request::raw::is_secret(n)
-            || ["password", "secret", "token", "key", "credential", "signature"]
-                .iter()
-                .any(|w| lower.contains(w))
+            || [
+                "password",
+                "secret",
+                "token",
+                "key",
+                "credential",
+                "signature",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
     };
     let mut out = Vec::with_capacity(args.len());
     let mut hide_next = false;
@@ -804,15 +811,23 @@ mod tests {
             inputs: vec![InputEntry::of(&input).unwrap()],
         };
         let out = dir.path().join("out");
-        let m = write_run_set(&out, info(), run.clone(), &[OutFile::new("a.csv", b"x".to_vec())])
-            .unwrap();
+        let m = write_run_set(
+            &out,
+            info(),
+            run.clone(),
+            &[OutFile::new("a.csv", b"x".to_vec())],
+        )
+        .unwrap();
         assert_eq!(m.run.as_ref(), Some(&run));
         assert_eq!(
             run.inputs[0].sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         let text = fs::read_to_string(out.join(MANIFEST)).unwrap();
-        assert!(text.contains("\"command_line\"") && text.contains("\"inputs\""), "{text}");
+        assert!(
+            text.contains("\"command_line\"") && text.contains("\"inputs\""),
+            "{text}"
+        );
         assert_eq!(verify(&out).unwrap(), m);
         assert!(InputEntry::of(&dir.path().join("missing.json")).is_err());
     }

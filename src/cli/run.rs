@@ -299,7 +299,11 @@ fn run_info(a: &RunArgs, scenarios: &[Scenario]) -> crate::Result<crate::output:
         .collect();
     let mut paths: Vec<&std::path::Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
     paths.extend(a.parameters.as_deref());
-    paths.extend(scenarios.iter().flat_map(|s| s.costs.price_files.iter().map(PathBuf::as_path)));
+    paths.extend(
+        scenarios
+            .iter()
+            .flat_map(|s| s.costs.price_files.iter().map(PathBuf::as_path)),
+    );
     let mut inputs: Vec<crate::output::InputEntry> = Vec::new();
     for p in paths {
         if p.as_os_str() != "-" && !inputs.iter().any(|i| std::path::Path::new(&i.path) == p) {
@@ -314,7 +318,10 @@ fn run_info(a: &RunArgs, scenarios: &[Scenario]) -> crate::Result<crate::output:
 
 /// The date of the prices a scenario's costs used (none with `--no-costs`).
 fn price_date(scenarios: &[Scenario], name: &str, no_costs: bool) -> Option<String> {
-    let s = scenarios.iter().find(|s| s.name == name).filter(|_| !no_costs)?;
+    let s = scenarios
+        .iter()
+        .find(|s| s.name == name)
+        .filter(|_| !no_costs)?;
     Some(s.costs.prices.as_of.clone())
 }
 

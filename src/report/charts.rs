@@ -287,7 +287,9 @@ fn with_legend<DB: DrawingBackend>(
                 vec![(x, y), (x + 16, y)],
                 c.stroke_width(w),
             ))?,
-            Mark::Fill(c) => top.draw(&Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()))?,
+            Mark::Fill(c) => {
+                top.draw(&Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()))?
+            }
         }
         top.draw(&Text::new(label.clone(), (x + 22, y), legend_font()))?;
     }
@@ -606,9 +608,11 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .draw()?;
     let pc = |x: f64, y: f64| (within(x, 0.0, x_max), within(y, 0.0, 100.0));
     if !s.histogram.is_empty() {
-        chart.draw_secondary_series(s.histogram.iter().map(|&(a, b, v)| {
-            Rectangle::new([pc(a, 0.0), pc(b, v)], hist.mix(0.35).filled())
-        }))?;
+        chart.draw_secondary_series(
+            s.histogram
+                .iter()
+                .map(|&(a, b, v)| Rectangle::new([pc(a, 0.0), pc(b, v)], hist.mix(0.35).filled())),
+        )?;
     }
     if !s.interrupted.is_empty() {
         let band: Vec<(f64, f64)> = s
@@ -617,10 +621,8 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
             .map(|&(h, _, lo, _)| pc(h, lo))
             .chain(s.interrupted.iter().rev().map(|&(h, _, _, hi)| pc(h, hi)))
             .collect();
-        chart.draw_secondary_series(std::iter::once(Polygon::new(
-            band,
-            curve.mix(0.2).filled(),
-        )))?;
+        chart
+            .draw_secondary_series(std::iter::once(Polygon::new(band, curve.mix(0.2).filled())))?;
         chart.draw_secondary_series(LineSeries::new(
             s.interrupted.iter().map(|&(h, v, _, _)| pc(h, v)),
             curve.stroke_width(2),
@@ -956,11 +958,15 @@ pub fn comparison_cost_bars(reports: &[ScenarioReport]) -> Option<Bars> {
         series: vec![
             (
                 "cost P50".into(),
-                cols.iter().map(|(_, d, c)| per_day(c.cost_p50, *d)).collect(),
+                cols.iter()
+                    .map(|(_, d, c)| per_day(c.cost_p50, *d))
+                    .collect(),
             ),
             (
                 "cost P95".into(),
-                cols.iter().map(|(_, d, c)| per_day(c.cost_p95, *d)).collect(),
+                cols.iter()
+                    .map(|(_, d, c)| per_day(c.cost_p95, *d))
+                    .collect(),
             ),
         ],
         axis_max: None,
@@ -1115,10 +1121,8 @@ pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
     }
     jobs.into_par_iter()
         .map(|j| {
-            let (svg, png) = rayon::join(
-                || j.spec.render(Format::Svg),
-                || j.spec.render(Format::Png),
-            );
+            let (svg, png) =
+                rayon::join(|| j.spec.render(Format::Svg), || j.spec.render(Format::Png));
             Chart {
                 title: j.spec.title().to_string(),
                 stem: j.stem,
@@ -1412,7 +1416,7 @@ mod tests {
         let d = svg_of(find(&all, "web-tier.cost-distribution"));
         // totals 592.8 .. 596.8: P50 594.8, P95 596.6 (interpolated), drawn rounded
         for want in [
-            "web tier: total cost per trial (CNY), 5 trials",
+            "web tier: total cost over the horizon (CNY), 5 trials",
             "total cost (CNY)",
             "P50 595",
             "P95 597",
@@ -1429,7 +1433,7 @@ mod tests {
             "system disk",
             "data disks",
             "internet",
-            "mean cost per trial (CNY)",
+            "mean cost over the horizon (CNY)",
             "\n551\n",
             "\n3.8\n",
         ] {
@@ -1535,12 +1539,7 @@ mod tests {
         assert_eq!(cc.kind, Kind::ComparisonCost);
         assert_eq!(cc.scenario, None);
         let svg = svg_of(cc);
-        for want in [
-            "cost P50",
-            "cost P95",
-            "priced",
-            "total cost per trial (CNY)",
-        ] {
+        for want in ["cost P50", "cost P95", "priced", "total cost per day (CNY)"] {
             assert!(svg.contains(want), "comparison-cost lacks {want}");
         }
         assert!(

@@ -477,7 +477,9 @@ saving per 30-day month.</p>\n",
             format!(
                 "<code>{}</code> {}",
                 code_wrapping(c.key.code()),
-                esc(&pct(f64::from(c.trials_affected) / f64::from(r.trials.max(1))))
+                esc(&pct(
+                    f64::from(c.trials_affected) / f64::from(r.trials.max(1))
+                ))
             )
         });
         let _ = write!(
@@ -503,7 +505,11 @@ saving per 30-day month.</p>\n",
         let cc = compare::cost_cols(r);
         let day = |v: Option<f64>| v.map(|v| super::money::per_day(v, r.horizon));
         let month = |v: Option<f64>| v.map(|v| super::money::per_month(v, r.horizon));
-        for v in [day(cc.cost_p50), day(cc.cost_p95), month(cc.internet_saving)] {
+        for v in [
+            day(cc.cost_p50),
+            day(cc.cost_p95),
+            month(cc.internet_saving),
+        ] {
             let cell = match (v, cc.currency) {
                 (Some(v), Some(cur)) => format!("{} <span class=\"small\">{cur}</span>", num(v)),
                 _ => String::new(),
@@ -912,7 +918,8 @@ mod tests {
             "<table class=\"costs\">",
             "<tr><td>internet if all PayByTraffic</td><td>CNY</td><td class=\"n\">3.84</td>",
             // Five trials are too few for a 95 % interval of the median on either side.
-            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td><td class=\"n\">594.80<br><span class=\"muted\">[…, …]</span></td>",
+            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td>",
+            "<td class=\"n\">594.80<br><span class=\"muted\">[…, …]</span></td>",
             "<table class=\"internet\">",
             "<td>web&lt;1&gt;</td><td>cn-hangzhou</td><td class=\"n\">50</td><td>PayByBandwidth</td>",
             "<td class=\"n\">63.7%</td><td>PayByTraffic</td><td class=\"n\">546.96 CNY</td>",
@@ -937,10 +944,18 @@ mod tests {
         assert!(!unpriced.contains("Costs"));
 
         let comparison = between(&page, "<section id=\"comparison\"", "</section>");
-        assert!(comparison.contains("<th>cost P50</th><th>cost P95</th><th>internet saving</th>"));
         assert!(comparison.contains(
-            "<td class=\"n\">594.80 CNY</td><td class=\"n\">596.60 CNY</td><td class=\"n\">546.96 CNY</td>"
+            "<th>cost P50 /day</th><th>cost P95 /day</th><th>internet saving /month</th>"
         ));
+        // A 12-hour horizon: twice the total per day, thousands separated.
+        assert!(
+            comparison.contains("<td class=\"n\">1,189.6"),
+            "{comparison}"
+        );
+        assert!(
+            !comparison.contains("<th>OperationDenied"),
+            "no per-code columns"
+        );
         assert!(comparison.contains("id=\"chart-comparison-cost\""));
         assert_eq!(page.matches("<svg").count(), 5);
     }

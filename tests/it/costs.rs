@@ -140,7 +140,11 @@ fn the_binary_writes_the_cost_files_and_recommends() {
         ],
         None,
     );
-    assert!(!stdout(&o).contains("cost over the horizon"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("cost over the horizon"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(read("costs.csv").lines().count(), 1);
 }
 

@@ -101,34 +101,55 @@ fn the_headline_of_the_shipped_scenarios_names_failures_variants_and_internet() 
         batch.contains("riskiest <a href=\"#s-batch-size-Amount-20\">batch-size[Amount=20]</a>"),
         "{batch}"
     );
-    assert!(head.contains("Sweep <b>spot-fleet</b> (3 variants)"), "{head}");
+    assert!(
+        head.contains("Sweep <b>spot-fleet</b> (3 variants)"),
+        "{head}"
+    );
     assert!(head.contains("Over all scenarios: cheapest"), "{head}");
 
     // The internet recommendation: the bandwidth sweep's larger variants should switch, with
     // the saving over the horizon, per day and per month, thousands separated.
     let internet = between(head, "<li class=\"internet\">", "</ul></li>");
-    assert!(internet.contains("switch PayByBandwidth → PayByTraffic to save"), "{internet}");
-    assert!(internet.contains("/day, ") && internet.contains("/month)"), "{internet}");
+    assert!(
+        internet.contains("switch PayByBandwidth → PayByTraffic to save"),
+        "{internet}"
+    );
+    assert!(
+        internet.contains("/day, ") && internet.contains("/month)"),
+        "{internet}"
+    );
     assert!(
         internet.contains("internet-billing[InternetMaxBandwidthOut=50]"),
         "{internet}"
     );
     let money = regex_like_thousands(internet);
-    assert!(money, "a saving above 1,000 shows its separator: {internet}");
+    assert!(
+        money,
+        "a saving above 1,000 shows its separator: {internet}"
+    );
 
     // One section per scenario, and the names are no longer listed twice on top.
     for (name, _) in &rows {
         let heading = format!("<h2>{}</h2>", name.replace('&', "&amp;"));
         assert_eq!(page.matches(&heading).count(), 1, "{heading}");
     }
-    assert!(!page.contains("scenario(s): batch-size"), "the old names line is gone");
+    assert!(
+        !page.contains("scenario(s): batch-size"),
+        "the old names line is gone"
+    );
     assert!(!page.contains("<nav>"));
 
     // No per-code columns in the comparison table (they are in comparison.csv).
     let table = between(&page, "<table class=\"comparison\">", "</table>");
-    assert!(!table.contains("<th>OperationDenied.NoStock</th>"), "{table}");
+    assert!(
+        !table.contains("<th>OperationDenied.NoStock</th>"),
+        "{table}"
+    );
     assert!(table.contains("<th>cost P50 /day</th>"));
-    assert!(!table.contains("<br>"), "interval text stays on the cell's line");
+    assert!(
+        !table.contains("<br>"),
+        "interval text stays on the cell's line"
+    );
 }
 
 /// Whether `text` holds a number like `1,234.56`.
@@ -169,11 +190,20 @@ fn the_manifest_records_version_command_seeds_checksums_and_price_date() {
         .collect();
     assert_eq!(
         &line[1..],
-        ["run", "scenarios/quota-wave.json", "--out", out.to_str().unwrap(), "--no-charts"],
+        [
+            "run",
+            "scenarios/quota-wave.json",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-charts"
+        ],
         "--threads does not change the set, so it is not recorded"
     );
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quota-wave.json"))
-        .unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/quota-wave.json"
+    ))
+    .unwrap();
     let input = &run["inputs"][0];
     assert_eq!(input["path"], "scenarios/quota-wave.json");
     assert_eq!(input["size"], bytes.len() as u64);
@@ -183,9 +213,18 @@ fn the_manifest_records_version_command_seeds_checksums_and_price_date() {
     // The page shows the same, and `ecsim verify` still accepts the set.
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     let manifest = between(&page, "<details id=\"manifest\"", "</details>");
-    assert!(manifest.contains(&ecsim::output::sha256_hex(&bytes)), "{manifest}");
-    assert!(manifest.contains("run scenarios/quota-wave.json --out"), "{manifest}");
-    assert!(manifest.contains("<th>price date(s)</th><td>2026-12-01</td>"), "{manifest}");
+    assert!(
+        manifest.contains(&ecsim::output::sha256_hex(&bytes)),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("run scenarios/quota-wave.json --out"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("<th>price date(s)</th><td>2026-12-01</td>"),
+        "{manifest}"
+    );
     let v = ecsim(&["verify", out.to_str().unwrap()], None);
     assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
 }
@@ -199,7 +238,12 @@ fn charts_of_an_earlier_run_do_not_pile_up_and_foreign_files_stay() {
     assert!(first > 20, "{first}");
     std::fs::write(charts.join("my-notes.txt"), "mine").unwrap();
     let o = ecsim(
-        &["run", "scenarios/quota-wave.json", "--out", out.to_str().unwrap()],
+        &[
+            "run",
+            "scenarios/quota-wave.json",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -214,11 +258,19 @@ fn charts_of_an_earlier_run_do_not_pile_up_and_foreign_files_stay() {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|f| f["path"].as_str()?.strip_prefix("charts/").map(String::from))
+        .filter_map(|f| {
+            f["path"]
+                .as_str()?
+                .strip_prefix("charts/")
+                .map(String::from)
+        })
         .collect();
     listed.push("my-notes.txt".into());
     listed.sort();
-    assert_eq!(left, listed, "only this run's charts and the user's own file");
+    assert_eq!(
+        left, listed,
+        "only this run's charts and the user's own file"
+    );
 }
 
 /// The text of every `<text>` element of an SVG, trimmed.
@@ -301,7 +353,10 @@ fn the_page_fits_1280_px_in_headless_chromium() {
         .unwrap_or_else(|| panic!("no width in {title}"))
         .parse()
         .unwrap();
-    assert!(width <= 1280, "the page is {width} px wide at a 1280 px window");
+    assert!(
+        width <= 1280,
+        "the page is {width} px wide at a 1280 px window"
+    );
 
     // And the screenshot renders: a page this long is far more than a blank image.
     let shot = out.join("report.png");
@@ -319,5 +374,8 @@ fn the_page_fits_1280_px_in_headless_chromium() {
         .unwrap();
     assert!(shot.exists(), "{}", String::from_utf8_lossy(&o.stderr));
     let size = std::fs::metadata(&shot).unwrap().len();
-    assert!(size > 100_000, "a blank page is a few KB; this one is {size} bytes");
+    assert!(
+        size > 100_000,
+        "a blank page is a few KB; this one is {size} bytes"
+    );
 }

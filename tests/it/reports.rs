@@ -106,8 +106,8 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "{out}/charts/stockout-fallback.cost-distribution.svg"
     ));
     for want in [
-        "stockout-fallback: total cost per trial (CNY), 20 trials",
-        "total cost (CNY)",
+        "stockout-fallback: total cost over the horizon (CNY), 20 trials",
+        "total cost over the horizon (CNY)",
         "P50",
         "P95",
     ] {
@@ -122,7 +122,7 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "PayByBandwidth",
         "compute",
         "system disk",
-        "mean cost per trial (CNY)",
+        "mean cost over the horizon (CNY)",
     ] {
         assert!(breakdown.contains(want), "breakdown chart lacks {want}");
     }
