@@ -118,7 +118,7 @@ pub struct ScenarioEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
     /// The command line, program name first, secret-bearing values as `***`
-    /// ([`redact_args`]) and `--threads` left out (the set's bytes do not depend on it).
+    /// ([`redact_args`]), `--threads` and `--out` left out (the set's bytes depend on neither).
     pub command_line: Vec<String>,
     /// Every input file named on the command line or by a scenario's price files, in first
     /// use order, with its SHA-256.
@@ -145,7 +145,11 @@ impl InputEntry {
     }
 }
 
-/// A command line fit to print: `--threads` and its value left out; a value that follows an
+/// Options left out of a recorded command line with their values: the set's bytes depend on
+/// neither (the same run with other threads, or written elsewhere, is the same set).
+const UNRECORDED: [&str; 2] = ["--threads", "--out"];
+
+/// A command line fit to print: `--threads` and `--out` with their values left out; a value that follows an
 /// option named like a secret (`--password X`), or that is one (`--token=X`,
 /// `Password=X`), shown as `***`; user info in a URL (`https://user:pw@host`) as `***@`.
 /// Names are secret by [`crate::request::raw::is_secret`], the one redaction rule, or when
@@ -179,11 +183,11 @@ pub fn redact_args(args: &[String]) -> Vec<String> {
             hide_next = false;
             continue;
         }
-        if i > 0 && a == "--threads" {
+        if i > 0 && UNRECORDED.contains(&a.as_str()) {
             skip_next = true;
             continue;
         }
-        if i > 0 && a.starts_with("--threads=") {
+        if i > 0 && UNRECORDED.iter().any(|o| a.starts_with(&format!("{o}="))) {
             continue;
         }
         if let Some((name, _)) = a.split_once('=') {
@@ -791,8 +795,6 @@ mod tests {
                 "Password=***",
                 "--prices",
                 "https://***@example.invalid/p.json",
-                "--out",
-                "out"
             ]
         );
         let all = shown.join(" ");

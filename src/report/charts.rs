@@ -1417,7 +1417,7 @@ mod tests {
         // totals 592.8 .. 596.8: P50 594.8, P95 596.6 (interpolated), drawn rounded
         for want in [
             "web tier: total cost over the horizon (CNY), 5 trials",
-            "total cost (CNY)",
+            "total cost over the horizon (CNY)",
             "P50 595",
             "P95 597",
             "trials per bin",
@@ -1484,7 +1484,7 @@ mod tests {
         let all = charts(&[fixtures::report("a", Some(c))]);
         let stems: Vec<&str> = all.iter().map(|c| c.stem.as_str()).collect();
         assert_eq!(stems, ["a.cost-distribution-usd", "a.cost-breakdown-usd"]);
-        assert!(svg_of(&all[0]).contains("total cost (USD)"));
+        assert!(svg_of(&all[0]).contains("total cost over the horizon (USD)"));
     }
 
     #[test]
@@ -1547,8 +1547,9 @@ mod tests {
             "a scenario without costs is left out"
         );
         let b = comparison_cost_bars(&[with, without.clone()]).unwrap();
-        assert_eq!(b.series[0].1, [594.8]);
-        assert_eq!(b.series[1].1, [596.6]);
+        // per day: the fixture's horizon is 12 hours
+        assert_eq!(b.series[0].1, [1189.6]);
+        assert_eq!(b.series[1].1, [1193.2]);
         let both_off = charts(&[without.clone(), without]);
         assert!(both_off.iter().all(|c| c.stem != "comparison-cost"));
     }

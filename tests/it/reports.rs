@@ -145,7 +145,7 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "<h4>Internet recommendation</h4>",
         "id=\"chart-quota-wave.cost-breakdown\"",
         "id=\"chart-comparison-cost\"",
-        "<th>cost P50</th><th>cost P95</th><th>internet saving</th>",
+        "<th>cost P50 /day</th><th>cost P95 /day</th><th>internet saving /month</th>",
     ] {
         assert!(page.contains(want), "report.html lacks {want}");
     }
