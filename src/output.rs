@@ -94,6 +94,10 @@ pub struct Manifest {
     /// The scenarios of a run, in run order (empty for `serve`).
     #[serde(default)]
     pub scenarios: Vec<ScenarioEntry>,
+    /// How a run was made: its command line and inputs (absent for `serve`, and in sets
+    /// written before ecsim recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunInfo>,
     /// Every file of the set, by path.
     pub files: Vec<FileEntry>,
 }
@@ -105,6 +109,113 @@ pub struct ScenarioEntry {
     pub source: String,
     pub seed: u64,
     pub trials: u32,
+    /// The date of the prices the scenario's costs used (the last price file's `as_of`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_date: Option<String>,
+}
+
+/// The run manifest's record of how the run was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// The command line, program name first, secret-bearing values as `***`
+    /// ([`redact_args`]), `--threads` and `--out` left out (the set's bytes depend on neither).
+    pub command_line: Vec<String>,
+    /// Every input file named on the command line or by a scenario's price files, in first
+    /// use order, with its SHA-256.
+    pub inputs: Vec<InputEntry>,
+}
+
+/// An input file of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputEntry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl InputEntry {
+    /// Reads `path` and checksums it; an unreadable file is an [`Error::Io`] naming it.
+    pub fn of(path: &Path) -> crate::Result<InputEntry> {
+        let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        Ok(InputEntry {
+            path: path.display().to_string(),
+            size: meta.len(),
+            sha256: hash_file(path).map_err(|e| Error::io(path, e))?,
+        })
+    }
+}
+
+/// Options left out of a recorded command line with their values: the set's bytes depend on
+/// neither (the same run with other threads, or written elsewhere, is the same set).
+const UNRECORDED: [&str; 2] = ["--threads", "--out"];
+
+/// A command line fit to print: `--threads` and `--out` with their values left out; a value that follows an
+/// option named like a secret (`--password X`), or that is one (`--token=X`,
+/// `Password=X`), shown as `***`; user info in a URL (`https://user:pw@host`) as `***@`.
+/// Names are secret by [`crate::request::raw::is_secret`], the one redaction rule, or when
+/// they name a key, token, secret or password in any case.
+pub fn redact_args(args: &[String]) -> Vec<String> {
+    let secret = |name: &str| {
+        let n = name.trim_start_matches('-');
+        let lower = n.to_ascii_lowercase();
+        crate::request::raw::is_secret(n)
+            || [
+                "password",
+                "secret",
+                "token",
+                "key",
+                "credential",
+                "signature",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    let mut out = Vec::with_capacity(args.len());
+    let mut hide_next = false;
+    let mut skip_next = false;
+    for (i, a) in args.iter().enumerate() {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        if hide_next {
+            out.push("***".to_string());
+            hide_next = false;
+            continue;
+        }
+        if i > 0 && UNRECORDED.contains(&a.as_str()) {
+            skip_next = true;
+            continue;
+        }
+        if i > 0 && UNRECORDED.iter().any(|o| a.starts_with(&format!("{o}="))) {
+            continue;
+        }
+        if let Some((name, _)) = a.split_once('=') {
+            if secret(name) {
+                out.push(format!("{name}=***"));
+                continue;
+            }
+        }
+        if i > 0 && a.starts_with("--") && secret(a) {
+            out.push(a.clone());
+            hide_next = true;
+            continue;
+        }
+        out.push(hide_url_user(a));
+    }
+    out
+}
+
+/// `scheme://user:pw@host/...` with the user info as `***`.
+fn hide_url_user(a: &str) -> String {
+    if let Some(i) = a.find("://") {
+        let rest = &a[i + 3..];
+        let end = rest.find('/').unwrap_or(rest.len());
+        if let Some(at) = rest[..end].rfind('@') {
+            return format!("{}***{}", &a[..i + 3], &rest[at..]);
+        }
+    }
+    a.to_string()
 }
 
 /// A file of the set: its path inside the directory, size in bytes and SHA-256 (lower-case
@@ -123,6 +234,16 @@ pub struct SetInfo {
     pub scenarios: Vec<ScenarioEntry>,
 }
 
+/// [`write_set`] for a run, with its [`RunInfo`] in the manifest.
+pub fn write_run_set(
+    dir: &Path,
+    info: SetInfo,
+    run: RunInfo,
+    files: &[OutFile],
+) -> crate::Result<Manifest> {
+    write_set_with(dir, info, Some(run), files)
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Pending {
     files: BTreeSet<String>,
@@ -137,6 +258,15 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Writes `files` into `dir` (created if missing) as one set, following the contract in the
 /// module docs, and returns the manifest written.
 pub fn write_set(dir: &Path, info: SetInfo, files: &[OutFile]) -> crate::Result<Manifest> {
+    write_set_with(dir, info, None, files)
+}
+
+fn write_set_with(
+    dir: &Path,
+    info: SetInfo,
+    run: Option<RunInfo>,
+    files: &[OutFile],
+) -> crate::Result<Manifest> {
     let _guard = WRITING.lock().unwrap_or_else(|e| e.into_inner());
     let mut new = BTreeSet::new();
     for f in files {
@@ -177,22 +307,30 @@ pub fn write_set(dir: &Path, info: SetInfo, files: &[OutFile]) -> crate::Result<
         remove_stale_temps(d);
     }
 
-    // 4. The files, each through a fresh temporary file.
-    let mut entries = Vec::with_capacity(files.len());
+    // 4. The files, each through a fresh temporary file; their directories first, then the
+    // files in parallel (each write waits on its own fsync; the first error in set order is
+    // reported, and the set stays without a manifest either way).
     let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
     touched.insert(dir.to_path_buf());
     for f in files {
-        let parent = parent_of(dir, &f.path);
         ensure_subdirs(dir, &f.path)?;
-        let name = f.path.rsplit('/').next().expect("a set path has a name");
-        put(&parent, name, &f.bytes)?;
-        touched.insert(parent);
-        entries.push(FileEntry {
-            path: f.path.clone(),
-            size: f.bytes.len() as u64,
-            sha256: sha256_hex(&f.bytes),
-        });
+        touched.insert(parent_of(dir, &f.path));
     }
+    let mut entries = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|f| {
+                let name = f.path.rsplit('/').next().expect("a set path has a name");
+                put(&parent_of(dir, &f.path), name, &f.bytes)?;
+                Ok(FileEntry {
+                    path: f.path.clone(),
+                    size: f.bytes.len() as u64,
+                    sha256: sha256_hex(&f.bytes),
+                })
+            })
+            .collect::<crate::Result<Vec<FileEntry>>>()?
+    };
 
     // 5. Files of older sets that this one does not have, then their directories if empty.
     for stale in owned.iter().filter(|p| !new.contains(p.as_str())) {
@@ -224,6 +362,7 @@ pub fn write_set(dir: &Path, info: SetInfo, files: &[OutFile]) -> crate::Result<
         ecsim: env!("CARGO_PKG_VERSION").to_string(),
         command: info.command.to_string(),
         scenarios: info.scenarios,
+        run,
         files: entries,
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
@@ -621,6 +760,78 @@ mod tests {
             command: "run",
             scenarios: Vec::new(),
         }
+    }
+
+    #[test]
+    fn command_lines_hide_secrets_and_threads() {
+        let args: Vec<String> = [
+            "ecsim",
+            "run",
+            "a.json",
+            "--threads",
+            "4",
+            "--threads=2",
+            "--password",
+            "hunter2",
+            "--token=abc",
+            "Password=pw1",
+            "--prices",
+            "https://me:pw2@example.invalid/p.json",
+            "--out",
+            "out",
+        ]
+        .map(String::from)
+        .to_vec();
+        let shown = redact_args(&args);
+        assert_eq!(
+            shown,
+            [
+                "ecsim",
+                "run",
+                "a.json",
+                "--password",
+                "***",
+                "--token=***",
+                "Password=***",
+                "--prices",
+                "https://***@example.invalid/p.json",
+            ]
+        );
+        let all = shown.join(" ");
+        for secret in ["hunter2", "abc", "pw1", "pw2"] {
+            assert!(!all.contains(secret), "{all}");
+        }
+    }
+
+    #[test]
+    fn a_run_manifest_records_its_command_and_inputs_and_still_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.json");
+        fs::write(&input, "abc").unwrap();
+        let run = RunInfo {
+            command_line: vec!["ecsim".into(), "run".into()],
+            inputs: vec![InputEntry::of(&input).unwrap()],
+        };
+        let out = dir.path().join("out");
+        let m = write_run_set(
+            &out,
+            info(),
+            run.clone(),
+            &[OutFile::new("a.csv", b"x".to_vec())],
+        )
+        .unwrap();
+        assert_eq!(m.run.as_ref(), Some(&run));
+        assert_eq!(
+            run.inputs[0].sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let text = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(
+            text.contains("\"command_line\"") && text.contains("\"inputs\""),
+            "{text}"
+        );
+        assert_eq!(verify(&out).unwrap(), m);
+        assert!(InputEntry::of(&dir.path().join("missing.json")).is_err());
     }
 
     #[test]

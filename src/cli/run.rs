@@ -92,6 +92,9 @@ pub struct RunArgs {
     /// Read the trials from these shard directories (what `ecsim merge` runs).
     #[arg(long, value_name = "DIR", hide = true)]
     pub from_shards: Vec<PathBuf>,
+    /// The command line a merge replays (`ecsim merge`), for the run manifest.
+    #[arg(skip)]
+    pub recorded_argv: Option<Vec<String>>,
     /// Refuse to run (exit 2) when a request has a warning `check` would print: an unknown
     /// parameter, one sent twice, a value a reader could not resolve.
     #[arg(long)]
@@ -264,10 +267,11 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
     let charts = if a.no_charts {
         Vec::new()
     } else {
-        crate::report::charts::charts(&reports)
+        super::in_pool(pool.as_ref(), || crate::report::charts::charts(&reports))
     };
     steps.step("report.html");
-    let html = crate::report::html::report_html(&reports, &scenarios, &charts);
+    let run_info = run_info(&a, &scenarios)?;
+    let html = crate::report::html::report_page(&reports, &scenarios, &charts, Some(&run_info));
     let chart_files = charts.len() * 2;
     for c in charts {
         files.push(OutFile::new(format!("charts/{}.svg", c.stem), c.svg));
@@ -285,12 +289,13 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
                 source: r.source.clone(),
                 seed: r.seed,
                 trials: r.trials,
+                price_date: price_date(&scenarios, &r.name, a.no_costs),
             })
             .collect(),
     };
     // One set: every file through a fresh temporary file, run.json last (src/output.rs).
     steps.step("files");
-    let manifest = crate::output::write_set(&a.out, info, &files)?;
+    let manifest = crate::output::write_run_set(&a.out, info, run_info, &files)?;
     drop(steps);
     stdout.extend_from_slice(wrote(&a.out, &files, chart_files, manifest.files.len()).as_bytes());
     let stderr = crate::report::costs::price_warnings(&reports);
@@ -305,6 +310,43 @@ pub fn run(a: RunArgs) -> crate::Result<Output> {
         stderr,
         status: u8::from(a.check && failed),
     })
+}
+
+/// The run manifest's command line and input checksums (src/output.rs).
+fn run_info(a: &RunArgs, scenarios: &[Scenario]) -> crate::Result<crate::output::RunInfo> {
+    // A merge of shards records the shards' run, so its files are that run's.
+    let args: Vec<String> = match &a.recorded_argv {
+        Some(argv) => argv.clone(),
+        None => std::env::args_os()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect(),
+    };
+    let mut paths: Vec<&std::path::Path> = a.scenarios.iter().map(PathBuf::as_path).collect();
+    paths.extend(a.parameters.as_deref());
+    paths.extend(
+        scenarios
+            .iter()
+            .flat_map(|s| s.costs.price_files.iter().map(PathBuf::as_path)),
+    );
+    let mut inputs: Vec<crate::output::InputEntry> = Vec::new();
+    for p in paths {
+        if p.as_os_str() != "-" && !inputs.iter().any(|i| std::path::Path::new(&i.path) == p) {
+            inputs.push(crate::output::InputEntry::of(p)?);
+        }
+    }
+    Ok(crate::output::RunInfo {
+        command_line: crate::output::redact_args(&args),
+        inputs,
+    })
+}
+
+/// The date of the prices a scenario's costs used (none with `--no-costs`).
+fn price_date(scenarios: &[Scenario], name: &str, no_costs: bool) -> Option<String> {
+    let s = scenarios
+        .iter()
+        .find(|s| s.name == name)
+        .filter(|_| !no_costs)?;
+    Some(s.costs.prices.as_of.clone())
 }
 
 /// stdout's closing lines: every file written, in the order written, the charts counted, and

@@ -252,6 +252,7 @@ pub fn merge(m: MergeArgs) -> crate::Result<Output> {
         run.threads = m.threads;
     }
     run.from_shards = m.dirs;
+    run.recorded_argv = Some(argv);
     super::run::run(run)
 }
 

@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, FontStyle};
+use rayon::prelude::*;
 
 use crate::catalog::ErrorKey;
 use crate::cost::stats::percentile_sorted;
@@ -19,7 +21,7 @@ use crate::sim::costing::{CurrencyCosts, SpotRow};
 use crate::sim::ScenarioReport;
 
 /// The bundled font (Bitstream Vera license, `assets/DejaVuSans.LICENSE`).
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 
 /// Chart width and height in pixels (SVG user units).
@@ -72,7 +74,8 @@ macro_rules! render {
             Format::Png => {
                 let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
                 {
-                    let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+                    let root = super::bitmap::Png(BitMapBackend::with_buffer(&mut rgb, SIZE))
+                        .into_drawing_area();
                     root.fill(&WHITE).expect("drawing to memory");
                     $draw(&root).expect("drawing to memory");
                     root.present().expect("drawing to memory");
@@ -99,7 +102,9 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Vec<u8> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
+        // fdeflate's fast mode: a quarter of the encoding time of the default level on these
+        // flat-coloured charts, for files about a fifth larger (docs/bench-notes/report.md).
+        enc.set_compression(png::Compression::Fast);
         let mut w = enc.write_header().expect("PNG header to memory");
         w.write_image_data(rgb).expect("PNG data to memory");
     }
@@ -115,6 +120,8 @@ pub struct Bars {
     pub categories: Vec<String>,
     /// (series name, one value per category).
     pub series: Vec<(String, Vec<f64>)>,
+    /// The most the value axis can show (100 for a share in %): the axis never runs past it.
+    pub axis_max: Option<f64>,
 }
 
 /// A horizontal bar chart (failures by code, comparison, cost breakdown).
@@ -131,14 +138,33 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
         .flat_map(|(_, v)| v.iter().copied())
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
-    // with a legend, room on the right for it beside the longest bar
-    let room = if k > 1 { 1.5 } else { 1.15 };
-    let top = if max > 0.0 { max * room } else { 1.0 };
+    // the legend sits above the plot, so the bars need only room for their value labels
+    let top = if max > 0.0 { max * 1.12 } else { 1.0 };
+    let top = match b.axis_max {
+        Some(m) if m > 0.0 => top.min(m),
+        _ => top,
+    };
     let (_, top) = sane_range(0.0, top);
+    let root = root.titled(&b.title, (FAMILY, title_size(&b.title)))?;
+    let items: Vec<(String, Mark)> = if k > 1 {
+        b.series
+            .iter()
+            .enumerate()
+            .map(|(si, (name, _))| {
+                (
+                    name.clone(),
+                    Mark::Fill(PALETTE[si % PALETTE.len()].to_rgba()),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let plot = with_legend(&root, &items)?;
     let longest = b.categories.iter().map(|c| c.len()).max().unwrap_or(4);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&b.title, (FAMILY, title_size(&b.title)))
+    let mut chart = ChartBuilder::on(&plot)
         .margin(16)
+        .margin_right(28)
         .x_label_area_size(44)
         .y_label_area_size((longest as u32 * 8 + 16).clamp(60, 420))
         .build_cartesian_2d(0.0..top, 0.0..n as f64)?;
@@ -157,12 +183,13 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
                 String::new()
             }
         })
+        .x_label_formatter(&|x: &f64| format_value(*x))
         .x_desc(&b.x_desc)
         .label_style((FAMILY, 14))
         .axis_desc_style((FAMILY, 15))
         .draw()?;
     let slot = 0.8 / k as f64;
-    for (si, (name, values)) in b.series.iter().enumerate() {
+    for (si, (_, values)) in b.series.iter().enumerate() {
         let colour = PALETTE[si % PALETTE.len()];
         let rects = values.iter().enumerate().map(move |(i, &v)| {
             let row = (n - 1 - i) as f64;
@@ -172,33 +199,101 @@ fn draw_bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &Bars) -> Dra
                 colour.filled(),
             )
         });
-        let drawn = chart.draw_series(rects)?;
-        if k > 1 {
-            drawn.label(name.as_str()).legend(move |(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled())
-            });
-        }
+        chart.draw_series(rects)?;
         let texts = values.iter().enumerate().map(move |(i, &v)| {
             let row = (n - 1 - i) as f64;
             let y = row + 0.9 - slot * (si + 1) as f64 + slot * 0.45;
-            Text::new(
-                format_value(v),
-                (within(v, 0.0, top) + top * 0.005, y),
-                (FAMILY, 13),
-            )
+            let end = within(v, 0.0, top);
+            // a bar reaching the axis' end gets its label inside, in white
+            let (x, style) = if end > top * 0.9 {
+                (
+                    end - top * 0.005,
+                    TextStyle::from((FAMILY, 13).into_font())
+                        .color(&WHITE)
+                        .pos(Pos::new(HPos::Right, VPos::Center)),
+                )
+            } else {
+                (
+                    end + top * 0.005,
+                    TextStyle::from((FAMILY, 13).into_font())
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                )
+            };
+            Text::new(format_value(v), (x, y), style)
         });
         chart.draw_series(texts)?;
     }
-    if k > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((FAMILY, 14))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
-    }
     Ok(())
+}
+
+/// How a legend entry is drawn.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// A line of this colour and width.
+    Line(RGBColor, u32),
+    /// A filled box.
+    Fill(RGBAColor),
+}
+
+/// The height of one row of legend entries, in pixels.
+const LEGEND_ROW: u32 = 22;
+
+fn legend_font() -> TextStyle<'static> {
+    TextStyle::from((FAMILY, 14).into_font()).pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// Each entry's (row, x): left to right, wrapping at the area's width.
+fn legend_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, Mark)],
+) -> Vec<(u32, i32)> {
+    let width = area.dim_in_pixel().0 as i32;
+    let font = legend_font();
+    let (mut row, mut x) = (0u32, 16i32);
+    items
+        .iter()
+        .map(|(label, _)| {
+            let text = area
+                .estimate_text_size(label, &font)
+                .map_or(label.len() as u32 * 8, |s| s.0) as i32;
+            let w = 22 + text + 28;
+            if x > 16 && x + w > width - 16 {
+                row += 1;
+                x = 16;
+            }
+            let at = (row, x);
+            x += w;
+            at
+        })
+        .collect()
+}
+
+/// Draws the legend in rows across the top of `area` and returns the area below it, so no
+/// legend ever covers the data (no entries: `area` itself).
+fn with_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, Mark)],
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    if items.is_empty() {
+        return Ok(area.clone());
+    }
+    let layout = legend_layout(area, items);
+    let rows = layout.iter().map(|l| l.0).max().unwrap_or(0) + 1;
+    let (top, rest) = area.split_vertically(rows * LEGEND_ROW + 6);
+    for ((label, mark), (row, x)) in items.iter().zip(layout) {
+        let y = (row * LEGEND_ROW + LEGEND_ROW / 2) as i32 + 4;
+        match *mark {
+            Mark::Line(c, w) => top.draw(&PathElement::new(
+                vec![(x, y), (x + 16, y)],
+                c.stroke_width(w),
+            ))?,
+            Mark::Fill(c) => {
+                top.draw(&Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()))?
+            }
+        }
+        top.draw(&Text::new(label.clone(), (x + 22, y), legend_font()))?;
+    }
+    Ok(rest)
 }
 
 /// The largest magnitude an axis reaches: beyond it, plotters' tick layout loses precision
@@ -282,6 +377,17 @@ fn draw_usage<DB: DrawingBackend>(
     panels: &[Panel],
 ) -> DrawResult<DB> {
     let root = root.titled(title, (FAMILY, title_size(title)))?;
+    let c = PALETTE[0];
+    let c90 = PALETTE[1];
+    let mut items = vec![
+        ("p50..p99 band".to_string(), Mark::Fill(c.mix(0.2))),
+        ("mean".to_string(), Mark::Line(c, 2)),
+        ("p90".to_string(), Mark::Line(c90, 1)),
+    ];
+    if panels.iter().any(|p| p.limit.is_some()) {
+        items.push(("limit".to_string(), Mark::Line(LIMIT, 2)));
+    }
+    let root = with_legend(&root, &items)?;
     let areas = root.split_evenly((panels.len().max(1), 1));
     for (area, p) in areas.iter().zip(panels) {
         let x_max = p.points.iter().map(|b| b.hours).fold(0.0f64, f64::max);
@@ -296,9 +402,14 @@ fn draw_usage<DB: DrawingBackend>(
         let (_, x_end) = sane_range(0.0, x_max.max(1e-9));
         let (_, y_top) = sane_range(0.0, y_top);
         let at = |x: f64, y: f64| (within(x, 0.0, x_end), within(y, 0.0, y_top));
+        let caption = match p.limit {
+            Some(l) => format!("{} (limit {})", p.resource, format_value(l)),
+            None => p.resource.clone(),
+        };
         let mut chart = ChartBuilder::on(area)
-            .caption(&p.resource, (FAMILY, 16))
+            .caption(&caption, (FAMILY, 16))
             .margin(8)
+            .margin_right(20)
             .x_label_area_size(36)
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..x_end, 0.0..y_top)?;
@@ -309,46 +420,23 @@ fn draw_usage<DB: DrawingBackend>(
             .label_style((FAMILY, 12))
             .axis_desc_style((FAMILY, 13))
             .draw()?;
-        let c = PALETTE[0];
         let mut band: Vec<(f64, f64)> = p.points.iter().map(|b| at(b.hours, b.p99)).collect();
         band.extend(p.points.iter().rev().map(|b| at(b.hours, b.p50)));
-        chart
-            .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))?
-            .label("p50..p99 band")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.mix(0.2).filled())
-            });
-        chart
-            .draw_series(LineSeries::new(
-                p.points.iter().map(|b| at(b.hours, b.mean)),
-                c.stroke_width(2),
-            ))?
-            .label("mean")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], c.stroke_width(2)));
-        let c90 = PALETTE[1];
-        chart
-            .draw_series(LineSeries::new(
-                p.points.iter().map(|b| at(b.hours, b.p90)),
-                c90.stroke_width(1),
-            ))?
-            .label("p90")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], c90.stroke_width(1)));
+        chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))?;
+        chart.draw_series(LineSeries::new(
+            p.points.iter().map(|b| at(b.hours, b.mean)),
+            c.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            p.points.iter().map(|b| at(b.hours, b.p90)),
+            c90.stroke_width(1),
+        ))?;
         if let Some(l) = p.limit {
-            chart
-                .draw_series(LineSeries::new(
-                    [at(0.0, l), at(x_max, l)],
-                    LIMIT.stroke_width(2),
-                ))?
-                .label(format!("limit {}", format_value(l)))
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], LIMIT.stroke_width(2)));
+            chart.draw_series(LineSeries::new(
+                [at(0.0, l), at(x_max, l)],
+                LIMIT.stroke_width(2),
+            ))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FAMILY, 12))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
     }
     Ok(())
 }
@@ -382,10 +470,26 @@ fn draw_distribution<DB: DrawingBackend>(
         let i = (((v - lo) / width) as usize).min(BINS - 1);
         counts[i] += 1;
     }
-    let top = f64::from(counts.iter().copied().max().unwrap_or(1).max(1)) * 1.15;
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FAMILY, title_size(title)))
+    let top = f64::from(counts.iter().copied().max().unwrap_or(1).max(1)) * 1.1;
+    let c = PALETTE[0];
+    // the percentiles of the cost summaries (costs.csv, the page), so the marks match them
+    let marks: Vec<(&str, f64, RGBColor)> = if sorted.is_empty() {
+        Vec::new()
+    } else {
+        [("P50", 0.5, PALETTE[1]), ("P95", 0.95, LIMIT)]
+            .into_iter()
+            .map(|(name, p, colour)| (name, percentile_sorted(&sorted, p), colour))
+            .collect()
+    };
+    let mut items = vec![("trials per bin".to_string(), Mark::Fill(c.mix(0.7)))];
+    for &(name, v, colour) in &marks {
+        items.push((format!("{name} {}", format_value(v)), Mark::Line(colour, 2)));
+    }
+    let root = root.titled(title, (FAMILY, title_size(title)))?;
+    let plot = with_legend(&root, &items)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(16)
+        .margin_right(28)
         .x_label_area_size(44)
         .y_label_area_size(60)
         .build_cartesian_2d(lo..hi, 0.0..top)?;
@@ -393,41 +497,21 @@ fn draw_distribution<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc("trials")
+        .y_label_formatter(&|y: &f64| format_value(*y))
         .label_style((FAMILY, 13))
         .axis_desc_style((FAMILY, 15))
         .draw()?;
-    let c = PALETTE[0];
-    chart
-        .draw_series(counts.iter().enumerate().map(|(i, &n)| {
-            let x0 = lo + width * i as f64;
-            Rectangle::new([(x0, 0.0), (x0 + width, f64::from(n))], c.mix(0.7).filled())
-        }))?
-        .label("trials per bin")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.mix(0.7).filled()));
-    // the percentiles of the cost summaries (costs.csv, the page), so the marks match them
-    let marks = if sorted.is_empty() {
-        Vec::new()
-    } else {
-        vec![("P50", 0.5, PALETTE[1]), ("P95", 0.95, LIMIT)]
-    };
-    for (name, p, colour) in marks {
-        let v = percentile_sorted(&sorted, p);
+    chart.draw_series(counts.iter().enumerate().map(|(i, &n)| {
+        let x0 = lo + width * i as f64;
+        Rectangle::new([(x0, 0.0), (x0 + width, f64::from(n))], c.mix(0.7).filled())
+    }))?;
+    for (_, v, colour) in marks {
         let x = within(v, lo, hi);
-        chart
-            .draw_series(LineSeries::new(
-                [(x, 0.0), (x, top)],
-                colour.stroke_width(2),
-            ))?
-            .label(format!("{name} {}", format_value(v)))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], colour.stroke_width(2)));
+        chart.draw_series(LineSeries::new(
+            [(x, 0.0), (x, top)],
+            colour.stroke_width(2),
+        ))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
     Ok(())
 }
 
@@ -466,15 +550,37 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .chain(s.limit)
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max);
-    let y_top = if y_top > 0.0 { y_top * 1.2 } else { 1.0 };
+    let y_top = if y_top > 0.0 { y_top * 1.15 } else { 1.0 };
     let (_, x_max) = sane_range(0.0, x_max);
     let (_, y_top) = sane_range(0.0, y_top);
     let at = |x: f64, y: f64| (within(x, 0.0, x_max), within(y, 0.0, y_top));
-    let mut chart = ChartBuilder::on(root)
-        .caption(&s.title, (FAMILY, title_size(&s.title)))
+    let (c, hist, curve) = (PALETTE[0], PALETTE[3], PALETTE[2]);
+    let mut items = vec![("market price".to_string(), Mark::Line(c, 2))];
+    if let Some(l) = s.limit {
+        items.push((
+            format!("price limit {}", format_value(l)),
+            Mark::Line(LIMIT, 2),
+        ));
+    }
+    if !s.histogram.is_empty() {
+        items.push((
+            "first interruption times (% of trials per bin)".to_string(),
+            Mark::Fill(hist.mix(0.35)),
+        ));
+    }
+    if !s.interrupted.is_empty() {
+        items.push((
+            "trials interrupted by then (95% band)".to_string(),
+            Mark::Line(curve, 2),
+        ));
+    }
+    let root = root.titled(&s.title, (FAMILY, title_size(&s.title)))?;
+    let plot = with_legend(&root, &items)?;
+    let mut chart = ChartBuilder::on(&plot)
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(70)
+        .right_y_label_area_size(60)
         .build_cartesian_2d(0.0..x_max, 0.0..y_top)?;
     chart
         .configure_mesh()
@@ -483,22 +589,15 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .label_style((FAMILY, 13))
         .axis_desc_style((FAMILY, 15))
         .draw()?;
-    let c = PALETTE[0];
-    chart
-        .draw_series(LineSeries::new(
-            s.price.iter().map(|&(x, y)| at(x, y)),
-            c.stroke_width(2),
-        ))?
-        .label("market price")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], c.stroke_width(2)));
+    chart.draw_series(LineSeries::new(
+        s.price.iter().map(|&(x, y)| at(x, y)),
+        c.stroke_width(2),
+    ))?;
     if let Some(l) = s.limit {
-        chart
-            .draw_series(LineSeries::new(
-                [at(0.0, l), at(x_max, l)],
-                LIMIT.stroke_width(2),
-            ))?
-            .label(format!("price limit {}", format_value(l)))
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], LIMIT.stroke_width(2)));
+        chart.draw_series(LineSeries::new(
+            [at(0.0, l), at(x_max, l)],
+            LIMIT.stroke_width(2),
+        ))?;
     }
     let mut chart = chart.set_secondary_coord(0.0..x_max, 0.0..100.0);
     chart
@@ -509,42 +608,26 @@ fn draw_spot<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &SpotSeries) 
         .draw()?;
     let pc = |x: f64, y: f64| (within(x, 0.0, x_max), within(y, 0.0, 100.0));
     if !s.histogram.is_empty() {
-        let m = PALETTE[3];
-        chart
-            .draw_secondary_series(
-                s.histogram
-                    .iter()
-                    .map(|&(a, b, v)| Rectangle::new([pc(a, 0.0), pc(b, v)], m.mix(0.35).filled())),
-            )?
-            .label("first interruption times (% of trials per bin)")
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 14, y + 5)], m.mix(0.35).filled())
-            });
+        chart.draw_secondary_series(
+            s.histogram
+                .iter()
+                .map(|&(a, b, v)| Rectangle::new([pc(a, 0.0), pc(b, v)], hist.mix(0.35).filled())),
+        )?;
     }
     if !s.interrupted.is_empty() {
-        let m = PALETTE[2];
         let band: Vec<(f64, f64)> = s
             .interrupted
             .iter()
             .map(|&(h, _, lo, _)| pc(h, lo))
             .chain(s.interrupted.iter().rev().map(|&(h, _, _, hi)| pc(h, hi)))
             .collect();
-        chart.draw_secondary_series(std::iter::once(Polygon::new(band, m.mix(0.2).filled())))?;
         chart
-            .draw_secondary_series(LineSeries::new(
-                s.interrupted.iter().map(|&(h, v, _, _)| pc(h, v)),
-                m.stroke_width(2),
-            ))?
-            .label("trials interrupted by then (95% band)")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], m.stroke_width(2)));
+            .draw_secondary_series(std::iter::once(Polygon::new(band, curve.mix(0.2).filled())))?;
+        chart.draw_secondary_series(LineSeries::new(
+            s.interrupted.iter().map(|&(h, v, _, _)| pc(h, v)),
+            curve.stroke_width(2),
+        ))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font((FAMILY, 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
     Ok(())
 }
 
@@ -635,6 +718,7 @@ pub fn failure_bars(r: &ScenarioReport) -> Bars {
                 .map(|c| 100.0 * f64::from(c.trials_affected) / f64::from(r.trials))
                 .collect(),
         )],
+        axis_max: Some(100.0),
     }
 }
 
@@ -722,6 +806,7 @@ pub fn comparison_bars(reports: &[ScenarioReport]) -> Bars {
                 rows.iter().map(|r| 100.0 * r.failed_share).collect(),
             ),
         ],
+        axis_max: Some(100.0),
     }
 }
 
@@ -751,10 +836,10 @@ pub fn cost_bars(r: &ScenarioReport, c: &CurrencyCosts) -> Option<Bars> {
     let cur = c.currency.as_str();
     Some(Bars {
         title: format!(
-            "{}: cost per trial by component ({cur}), internet under each method",
+            "{}: cost over the horizon by component ({cur}), internet under each method",
             r.name
         ),
-        x_desc: format!("mean cost per trial ({cur})"),
+        x_desc: format!("mean cost over the horizon ({cur})"),
         categories: ["compute", "system disk", "data disks", "internet"]
             .map(String::from)
             .to_vec(),
@@ -762,6 +847,7 @@ pub fn cost_bars(r: &ScenarioReport, c: &CurrencyCosts) -> Option<Bars> {
             ("PayByTraffic".into(), traffic),
             ("PayByBandwidth".into(), bandwidth),
         ],
+        axis_max: None,
     })
 }
 
@@ -837,27 +923,34 @@ pub fn spot_series(r: &ScenarioReport, row: &SpotRow) -> Option<SpotSeries> {
 pub const SPOT_CHARTS: usize = 4;
 
 /// The cost comparison bars: per scenario with costs, the P50 and P95 of the total cost per
-/// trial in the scenario's first currency (named beside the scenario when the run mixes
-/// currencies). None when no scenario has costs.
+/// day (the total over the horizon divided by the horizon in days, so a 2-hour and a 7-day
+/// scenario compare) in the scenario's first currency (named beside the scenario when the run
+/// mixes currencies). None when no scenario has costs.
 pub fn comparison_cost_bars(reports: &[ScenarioReport]) -> Option<Bars> {
-    let cols: Vec<(&str, super::compare::CostCols)> = reports
+    let cols: Vec<(&str, f64, super::compare::CostCols)> = reports
         .iter()
-        .map(|r| (r.name.as_str(), super::compare::cost_cols(r)))
-        .filter(|(_, c)| c.currency.is_some())
+        .map(|r| {
+            (
+                r.name.as_str(),
+                super::money::days(r.horizon),
+                super::compare::cost_cols(r),
+            )
+        })
+        .filter(|(_, _, c)| c.currency.is_some())
         .collect();
-    let first = cols.first()?.1.currency;
-    let mixed = cols.iter().any(|(_, c)| c.currency != first);
+    let first = cols.first()?.2.currency;
+    let mixed = cols.iter().any(|(_, _, c)| c.currency != first);
     let x_desc = match first {
-        Some(cur) if !mixed => format!("total cost per trial ({cur})"),
-        _ => "total cost per trial (each scenario's currency)".into(),
+        Some(cur) if !mixed => format!("total cost per day ({cur})"),
+        _ => "total cost per day (each scenario's currency)".into(),
     };
-    let value = |v: Option<f64>| v.unwrap_or(0.0);
+    let per_day = |v: Option<f64>, days: f64| v.unwrap_or(0.0) / days;
     Some(Bars {
-        title: "Scenarios compared: total cost per trial".into(),
+        title: "Scenarios compared: total cost per day".into(),
         x_desc,
         categories: cols
             .iter()
-            .map(|(name, c)| match c.currency {
+            .map(|(name, _, c)| match c.currency {
                 Some(cur) if mixed => format!("{name} ({cur})"),
                 _ => name.to_string(),
             })
@@ -865,32 +958,71 @@ pub fn comparison_cost_bars(reports: &[ScenarioReport]) -> Option<Bars> {
         series: vec![
             (
                 "cost P50".into(),
-                cols.iter().map(|(_, c)| value(c.cost_p50)).collect(),
+                cols.iter()
+                    .map(|(_, d, c)| per_day(c.cost_p50, *d))
+                    .collect(),
             ),
             (
                 "cost P95".into(),
-                cols.iter().map(|(_, c)| value(c.cost_p95)).collect(),
+                cols.iter()
+                    .map(|(_, d, c)| per_day(c.cost_p95, *d))
+                    .collect(),
             ),
         ],
+        axis_max: None,
     })
 }
 
-fn bars_chart(stem: String, kind: Kind, scenario: Option<usize>, b: &Bars) -> Chart {
-    Chart {
-        stem,
-        kind,
-        scenario,
-        title: b.title.clone(),
-        svg: bars(b, Format::Svg),
-        png: bars(b, Format::Png),
+/// What to draw for one chart, borrowing the report's data; drawn in both formats by
+/// [`Spec::render`].
+enum Spec<'a> {
+    Bars(Bars),
+    Usage(String, Vec<Panel>),
+    Distribution {
+        title: String,
+        x_desc: String,
+        values: &'a [f64],
+    },
+    Spot(SpotSeries),
+}
+
+impl Spec<'_> {
+    fn title(&self) -> &str {
+        match self {
+            Spec::Bars(b) => &b.title,
+            Spec::Usage(t, _) => t,
+            Spec::Distribution { title, .. } => title,
+            Spec::Spot(s) => &s.title,
+        }
     }
+
+    fn render(&self, format: Format) -> Vec<u8> {
+        match self {
+            Spec::Bars(b) => bars(b, format),
+            Spec::Usage(title, panels) => usage(title, panels, format),
+            Spec::Distribution {
+                title,
+                x_desc,
+                values,
+            } => distribution(title, x_desc, values, format),
+            Spec::Spot(s) => spot(s, format),
+        }
+    }
+}
+
+/// A chart to draw: where it goes and what it shows.
+struct Job<'a> {
+    stem: String,
+    kind: Kind,
+    scenario: Option<usize>,
+    spec: Spec<'a>,
 }
 
 /// The cost charts of one scenario: per currency the distribution of the total per trial
 /// (unless every trial cost 0) and the breakdown by component; the first currency's stems have
 /// no suffix, further currencies add `-usd`. Then one spot chart per spot group with a trace,
 /// at most [`SPOT_CHARTS`].
-fn cost_charts(r: &ScenarioReport, index: usize, base: &str, out: &mut Vec<Chart>) {
+fn cost_charts<'a>(r: &'a ScenarioReport, index: usize, base: &str, out: &mut Vec<Job<'a>>) {
     let Some(costs) = &r.costs else { return };
     let scenario = Some(index);
     for (i, c) in costs.currencies.iter().enumerate() {
@@ -901,48 +1033,48 @@ fn cost_charts(r: &ScenarioReport, index: usize, base: &str, out: &mut Vec<Chart
             format!("-{}", cur.to_ascii_lowercase())
         };
         if c.per_trial.iter().any(|v| *v != 0.0) {
-            let title = format!(
-                "{}: total cost per trial ({cur}), {} trials",
-                r.name,
-                c.per_trial.len()
-            );
-            let x_desc = format!("total cost ({cur})");
-            out.push(Chart {
+            out.push(Job {
                 stem: format!("{base}.cost-distribution{suffix}"),
                 kind: Kind::CostDistribution,
                 scenario,
-                svg: distribution(&title, &x_desc, &c.per_trial, Format::Svg),
-                png: distribution(&title, &x_desc, &c.per_trial, Format::Png),
-                title,
+                spec: Spec::Distribution {
+                    title: format!(
+                        "{}: total cost over the horizon ({cur}), {} trials",
+                        r.name,
+                        c.per_trial.len()
+                    ),
+                    x_desc: format!("total cost over the horizon ({cur})"),
+                    values: &c.per_trial,
+                },
             });
         }
         if let Some(b) = cost_bars(r, c) {
-            out.push(bars_chart(
-                format!("{base}.cost-breakdown{suffix}"),
-                Kind::CostBreakdown,
+            out.push(Job {
+                stem: format!("{base}.cost-breakdown{suffix}"),
+                kind: Kind::CostBreakdown,
                 scenario,
-                &b,
-            ));
+                spec: Spec::Bars(b),
+            });
         }
     }
     let series = costs.spot.iter().filter_map(|row| spot_series(r, row));
     for (i, s) in series.take(SPOT_CHARTS).enumerate() {
-        out.push(Chart {
+        out.push(Job {
             stem: format!("{base}.spot-{}", i + 1),
             kind: Kind::Spot,
             scenario,
-            title: s.title.clone(),
-            svg: spot(&s, Format::Svg),
-            png: spot(&s, Format::Png),
+            spec: Spec::Spot(s),
         });
     }
 }
 
 /// Every chart of a run: per scenario failures by code (when it has any), resource use (when
 /// it has a timeline) and its cost charts (when it has costs); the comparisons of failures and
-/// of cost when there are several scenarios.
+/// of cost when there are several scenarios. Drawn in parallel (each chart, each format, a
+/// task of the current rayon pool) and collected in this order, so the bytes do not depend on
+/// the threads.
 pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
-    let mut out = Vec::new();
+    let mut jobs = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (index, r) in reports.iter().enumerate() {
         let mut base = slug(&r.name);
@@ -952,40 +1084,55 @@ pub fn charts(reports: &[ScenarioReport]) -> Vec<Chart> {
         seen.push(base.clone());
         let fb = failure_bars(r);
         if !fb.categories.is_empty() {
-            out.push(bars_chart(
-                format!("{base}.failures"),
-                Kind::Failures,
-                Some(index),
-                &fb,
-            ));
+            jobs.push(Job {
+                stem: format!("{base}.failures"),
+                kind: Kind::Failures,
+                scenario: Some(index),
+                spec: Spec::Bars(fb),
+            });
         }
         let panels = usage_panels(r, PANELS);
         if !panels.is_empty() {
             let title = format!("{}: resource use over {} trials", r.name, r.trials);
-            out.push(Chart {
+            jobs.push(Job {
                 stem: format!("{base}.usage"),
                 kind: Kind::Usage,
                 scenario: Some(index),
-                svg: usage(&title, &panels, Format::Svg),
-                png: usage(&title, &panels, Format::Png),
-                title,
+                spec: Spec::Usage(title, panels),
             });
         }
-        cost_charts(r, index, &base, &mut out);
+        cost_charts(r, index, &base, &mut jobs);
     }
     if reports.len() > 1 {
-        let cb = comparison_bars(reports);
-        out.push(bars_chart("comparison".into(), Kind::Comparison, None, &cb));
+        jobs.push(Job {
+            stem: "comparison".into(),
+            kind: Kind::Comparison,
+            scenario: None,
+            spec: Spec::Bars(comparison_bars(reports)),
+        });
         if let Some(cc) = comparison_cost_bars(reports) {
-            out.push(bars_chart(
-                "comparison-cost".into(),
-                Kind::ComparisonCost,
-                None,
-                &cc,
-            ));
+            jobs.push(Job {
+                stem: "comparison-cost".into(),
+                kind: Kind::ComparisonCost,
+                scenario: None,
+                spec: Spec::Bars(cc),
+            });
         }
     }
-    out
+    jobs.into_par_iter()
+        .map(|j| {
+            let (svg, png) =
+                rayon::join(|| j.spec.render(Format::Svg), || j.spec.render(Format::Png));
+            Chart {
+                title: j.spec.title().to_string(),
+                stem: j.stem,
+                kind: j.kind,
+                scenario: j.scenario,
+                svg,
+                png,
+            }
+        })
+        .collect()
 }
 
 /// Synthetic reports for the writers' tests: one scenario with costs in CNY, an internet
@@ -1120,6 +1267,7 @@ mod tests {
                 "400 QuotaExceed.AfterpayInstance".into(),
             ],
             series: vec![("trials affected".into(), vec![100.0, 12.5])],
+            axis_max: None,
         }
     }
 
@@ -1205,6 +1353,7 @@ mod tests {
                 ("PayByTraffic".into(), vec![120.0, 30.5, 10.0]),
                 ("PayByBandwidth".into(), vec![120.0, 55.0, 10.0]),
             ],
+            axis_max: None,
         };
         let svg = String::from_utf8(bars(&breakdown, Format::Svg)).unwrap();
         assert!(svg.contains("PayByTraffic") && svg.contains("PayByBandwidth"));
@@ -1267,8 +1416,8 @@ mod tests {
         let d = svg_of(find(&all, "web-tier.cost-distribution"));
         // totals 592.8 .. 596.8: P50 594.8, P95 596.6 (interpolated), drawn rounded
         for want in [
-            "web tier: total cost per trial (CNY), 5 trials",
-            "total cost (CNY)",
+            "web tier: total cost over the horizon (CNY), 5 trials",
+            "total cost over the horizon (CNY)",
             "P50 595",
             "P95 597",
             "trials per bin",
@@ -1284,7 +1433,7 @@ mod tests {
             "system disk",
             "data disks",
             "internet",
-            "mean cost per trial (CNY)",
+            "mean cost over the horizon (CNY)",
             "\n551\n",
             "\n3.8\n",
         ] {
@@ -1335,7 +1484,7 @@ mod tests {
         let all = charts(&[fixtures::report("a", Some(c))]);
         let stems: Vec<&str> = all.iter().map(|c| c.stem.as_str()).collect();
         assert_eq!(stems, ["a.cost-distribution-usd", "a.cost-breakdown-usd"]);
-        assert!(svg_of(&all[0]).contains("total cost (USD)"));
+        assert!(svg_of(&all[0]).contains("total cost over the horizon (USD)"));
     }
 
     #[test]
@@ -1390,12 +1539,7 @@ mod tests {
         assert_eq!(cc.kind, Kind::ComparisonCost);
         assert_eq!(cc.scenario, None);
         let svg = svg_of(cc);
-        for want in [
-            "cost P50",
-            "cost P95",
-            "priced",
-            "total cost per trial (CNY)",
-        ] {
+        for want in ["cost P50", "cost P95", "priced", "total cost per day (CNY)"] {
             assert!(svg.contains(want), "comparison-cost lacks {want}");
         }
         assert!(
@@ -1403,8 +1547,9 @@ mod tests {
             "a scenario without costs is left out"
         );
         let b = comparison_cost_bars(&[with, without.clone()]).unwrap();
-        assert_eq!(b.series[0].1, [594.8]);
-        assert_eq!(b.series[1].1, [596.6]);
+        // per day: the fixture's horizon is 12 hours
+        assert_eq!(b.series[0].1, [1189.6]);
+        assert_eq!(b.series[1].1, [1193.2]);
         let both_off = charts(&[without.clone(), without]);
         assert!(both_off.iter().all(|c| c.stem != "comparison-cost"));
     }
@@ -1452,6 +1597,7 @@ mod tests {
             x_desc: "CNY".into(),
             categories: vec!["compute".into(), "disks".into()],
             series: vec![("mean".into(), vec![f64::INFINITY, 1e300])],
+            axis_max: None,
         };
         assert!(!bars(&b, Format::Svg).is_empty());
         let d = distribution(

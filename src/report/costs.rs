@@ -397,6 +397,8 @@ pub fn spot_csv(reports: &[ScenarioReport]) -> Vec<u8> {
     to_csv::<SpotCsvRow>(rows)
 }
 
+use super::money::money;
+
 /// The break-even utilisation in words.
 pub fn break_even_text(b: BreakEven) -> String {
     match b {
@@ -420,22 +422,22 @@ pub fn recommendation(i: &InternetRow) -> String {
     };
     if cheaper == g.chosen {
         format!(
-            "{who}: keep {} ({:.2} {c} per trial; the other method {:.2}); cheaper in {:.0}% of trials; {}",
+            "{who}: keep {} ({} {c} over the horizon; the other method {}); cheaper in {:.0}% of trials; {}",
             g.chosen.as_str(),
-            i.cost_of(g.chosen),
-            i.cost_of(g.chosen.other()),
+            money(i.cost_of(g.chosen)),
+            money(i.cost_of(g.chosen.other())),
             share * 100.0,
             break_even_text(g.break_even),
             c = g.currency.as_str(),
         )
     } else {
         format!(
-            "{who}: switch {} -> {} to save {:.2} {c} per trial ({:.2} -> {:.2}); cheaper in {:.0}% of trials; {}",
+            "{who}: switch {} -> {} to save {} {c} over the horizon ({} -> {}); cheaper in {:.0}% of trials; {}",
             g.chosen.as_str(),
             cheaper.as_str(),
-            i.saving(),
-            i.cost_of(g.chosen),
-            i.cost_of(cheaper),
+            money(i.saving()),
+            money(i.cost_of(g.chosen)),
+            money(i.cost_of(cheaper)),
             share * 100.0,
             break_even_text(g.break_even),
             c = g.currency.as_str(),
@@ -453,17 +455,19 @@ pub fn summary_lines(r: &ScenarioReport) -> String {
         let t = &cc.summary;
         let _ = writeln!(
             s,
-            "  cost per trial ({}): mean {:.2}, P50 {:.2}, P95 {:.2}, P99 {:.2}; compute {:.2}, disks {:.2}, internet {:.2} (all PayByTraffic {:.2}, all PayByBandwidth {:.2})",
+            "  cost over the horizon ({}): mean {} ({}/day, {}/month), P50 {}, P95 {}, P99 {}; compute {}, disks {}, internet {} (all PayByTraffic {}, all PayByBandwidth {})",
             cc.currency.as_str(),
-            t.total.mean,
-            t.total.p50,
-            t.total.p95,
-            t.total.p99,
-            t.compute.mean,
-            t.system_disk.mean + t.data_disks.mean,
-            t.internet.mean,
-            t.pay_by_traffic.mean,
-            t.pay_by_bandwidth.mean,
+            money(t.total.mean),
+            money(super::money::per_day(t.total.mean, r.horizon)),
+            money(super::money::per_month(t.total.mean, r.horizon)),
+            money(t.total.p50),
+            money(t.total.p95),
+            money(t.total.p99),
+            money(t.compute.mean),
+            money(t.system_disk.mean + t.data_disks.mean),
+            money(t.internet.mean),
+            money(t.pay_by_traffic.mean),
+            money(t.pay_by_bandwidth.mean),
         );
         let _ = writeln!(
             s,

@@ -2,7 +2,9 @@
 //! script, no external request), a pure function from the finished reports, the scenarios
 //! they came from and the rendered charts to bytes.
 //!
-//! Sections: the comparison (when several scenarios ran), then per scenario its summary,
+//! Sections: the headline (which scenarios fail, how often, the dominant code, the cheapest
+//! and the riskiest variant, the internet recommendation), the run manifest, the comparison
+//! (when several scenarios ran), then per scenario its summary,
 //! failures, expectations, charts, costs (components, internet billing and recommendation,
 //! spot, with the cost charts) and inputs. Inputs are shown through
 //! [`RawRequest::redacted`](crate::request::RawRequest::redacted), the one redaction point:
@@ -15,21 +17,28 @@ use super::charts::{slug, Chart};
 use super::compare;
 use super::costs::{break_even_text, recommendation};
 use crate::cost::{BreakEven, Summary};
+use crate::output::RunInfo;
 use crate::scenario::when::format_duration;
 use crate::scenario::{EventKind, Release, Scenario};
 use crate::sim::costing::CostReport;
 use crate::sim::ScenarioReport;
 use crate::time::format_utc;
 
+// Fits 1280 px: the page is at most 1220 px wide, tables wrap text cells and keep figures
+// on one line (no table scrolls sideways).
 const CSS: &str =
-    "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1100px;\
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:1.5em auto;max-width:1220px;\
 color:#222;padding:0 1em}h1{font-size:1.6em}h2{border-bottom:2px solid #1f77b4;padding-bottom:.2em;\
-margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}h4{font-size:.95em;margin:1.2em 0 .3em}table{border-collapse:collapse;margin:.5em 0;display:block;overflow-x:auto;max-width:100%;\
-font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
-th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}h4{font-size:.95em;margin:1.2em 0 .3em}\
+table{border-collapse:collapse;margin:.5em 0;font-size:.88em;max-width:100%}\
+table.comparison{font-size:.82em}table.comparison code{word-break:normal}\
+th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}\
+th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 .fail{color:#b00}.ok{color:#070}figure{margin:1em 0}figure svg{max-width:100%;height:auto;\
-border:1px solid #eee}code{font-size:.85em;word-break:break-all}nav a{margin-right:1em}\
-.muted{color:#666}";
+border:1px solid #eee}code{font-size:.85em;word-break:break-all}\
+.muted{color:#666}.headline{background:#f6f9fc;border:1px solid #cfdbe8;padding:.4em 1.2em}\
+.headline h2{margin-top:.4em}.headline li{margin:.25em 0}.small{font-size:.85em}\
+details summary{cursor:pointer;font-weight:bold}";
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -60,9 +69,9 @@ fn any_failure(r: &ScenarioReport) -> crate::stats::Share {
     )
 }
 
-/// Money (and GB, hours) for display: 2 decimals.
+/// Money (and GB, hours) for display: 2 decimals, thousands separated.
 fn num(x: f64) -> String {
-    format!("{x:.2}")
+    super::money::money(x)
 }
 
 /// Inlines a chart's SVG (without an XML declaration, if any) in a figure.
@@ -88,34 +97,26 @@ pub fn report_html(
     scenarios: &[Scenario],
     charts: &[Chart],
 ) -> Vec<u8> {
+    report_page(reports, scenarios, charts, None)
+}
+
+/// [`report_html`] with the run manifest (command line, input checksums) when given.
+pub fn report_page(
+    reports: &[ScenarioReport],
+    scenarios: &[Scenario],
+    charts: &[Chart],
+    run: Option<&RunInfo>,
+) -> Vec<u8> {
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     s.push_str("<title>ecsim run report</title>\n");
     let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>");
     s.push_str("<h1>ecsim run report</h1>\n");
-    let names: Vec<&str> = reports.iter().map(|r| r.name.as_str()).collect();
-    let _ = writeln!(
-        s,
-        "<p class=\"muted\">{} scenario(s): {}. Probabilities are shares of trials.</p>",
-        reports.len(),
-        esc(&names.join(", "))
-    );
     if !reports.is_empty() {
-        s.push_str("<nav>");
-        if reports.len() > 1 {
-            s.push_str("<a href=\"#comparison\">comparison</a>");
-        }
-        for r in reports {
-            let _ = write!(
-                s,
-                "<a href=\"#s-{}\">{}</a>",
-                esc(&slug(&r.name)),
-                esc(&r.name)
-            );
-        }
-        s.push_str("</nav>\n");
+        headline(&mut s, reports);
     }
+    manifest(&mut s, reports, scenarios, run);
     if reports.len() > 1 {
         comparison(&mut s, reports, charts);
     }
@@ -127,49 +128,393 @@ pub fn report_html(
     s.into_bytes()
 }
 
+/// A link to a scenario's section.
+fn link(r: &ScenarioReport) -> String {
+    format!(
+        "<a href=\"#s-{}\">{}</a>",
+        esc(&slug(&r.name)),
+        esc(&r.name)
+    )
+}
+
+/// The failing code that affected the most trials of `r` (the first of equals).
+fn dominant_code(r: &ScenarioReport) -> Option<&crate::sim::CodeStat> {
+    let mut best: Option<&crate::sim::CodeStat> = None;
+    for c in r.codes.iter().filter(|c| super::charts::is_failure(c.key)) {
+        if best.is_none_or(|b| c.trials_affected > b.trials_affected) {
+            best = Some(c);
+        }
+    }
+    best
+}
+
+/// A share of trials as `12.5% (95%: 8.1–18.0%)`.
+fn share_short(sh: &crate::stats::Share) -> String {
+    format!(
+        "{} <span class=\"muted small\">({}%: {}–{})</span>",
+        esc(&crate::stats::percent(sh.estimate)),
+        sh.level * 100.0,
+        esc(&crate::stats::percent(sh.lo)),
+        esc(&crate::stats::percent(sh.hi))
+    )
+}
+
+/// A share of trials in a table cell, its interval on the same line: `12.5% [8.1–18.0]`.
+fn share_cell(sh: &crate::stats::Share) -> String {
+    let bare = |x: f64| crate::stats::percent(x).trim_end_matches('%').to_string();
+    format!(
+        "{} <span class=\"muted small\">[{}–{}]</span>",
+        esc(&crate::stats::percent(sh.estimate)),
+        esc(&bare(sh.lo)),
+        esc(&bare(sh.hi))
+    )
+}
+
+/// An error code that may wrap after its dots (`QuotaExceed.<wbr>AfterpayInstance`).
+fn code_wrapping(code: &str) -> String {
+    esc(code).replace('.', ".<wbr>")
+}
+
+/// The scenario's total cost P50 over the horizon and per day in its first currency.
+fn cost_p50(r: &ScenarioReport) -> Option<(&'static str, f64, f64)> {
+    let cc = compare::cost_cols(r);
+    let (cur, p50) = (cc.currency?, cc.cost_p50?);
+    Some((cur, p50, super::money::per_day(p50, r.horizon)))
+}
+
+/// The answer first: which scenarios fail and how often, the dominant code, the cheapest and
+/// the riskiest variant, the internet recommendation.
+fn headline(s: &mut String, reports: &[ScenarioReport]) {
+    s.push_str("<section id=\"headline\" class=\"headline\">\n<h2>Headline</h2>\n<ul>\n");
+    let every = reports
+        .iter()
+        .filter(|r| r.trials > 0 && r.trials_failed == r.trials)
+        .count();
+    let some = reports
+        .iter()
+        .filter(|r| r.trials_failed > 0 && r.trials_failed < r.trials)
+        .count();
+    let n = reports.len();
+    let _ = writeln!(
+        s,
+        "<li class=\"answer\"><b>{every} of {n} scenario(s) fail in every trial</b>, {some} in some \
+trials, {} in none.</li>",
+        n - every - some
+    );
+    let failing: Vec<&ScenarioReport> = reports.iter().filter(|r| r.trials_failed > 0).collect();
+    if !failing.is_empty() {
+        s.push_str("<li>Failing: <ul class=\"failing\">\n");
+        for r in &failing {
+            let code = dominant_code(r).map_or(String::new(), |c| {
+                format!(
+                    ", mostly <code>{}</code> ({} of trials)",
+                    esc(c.key.code()),
+                    esc(&crate::stats::percent(
+                        f64::from(c.trials_affected) / f64::from(r.trials.max(1))
+                    ))
+                )
+            });
+            let _ = writeln!(
+                s,
+                "<li>{}: fails in {} of {} trials{code}</li>",
+                link(r),
+                share_short(&any_failure(r)),
+                r.trials
+            );
+        }
+        s.push_str("</ul></li>\n");
+    }
+    // The code that affected the most trials over the run, and in how many scenarios.
+    let mut codes: Vec<(crate::catalog::ErrorKey, u64, usize)> = Vec::new();
+    for r in reports {
+        for c in r.codes.iter().filter(|c| super::charts::is_failure(c.key)) {
+            match codes.iter_mut().find(|x| x.0 == c.key) {
+                Some(x) => {
+                    x.1 += u64::from(c.trials_affected);
+                    x.2 += 1;
+                }
+                None => codes.push((c.key, u64::from(c.trials_affected), 1)),
+            }
+        }
+    }
+    let mut top: Option<&(crate::catalog::ErrorKey, u64, usize)> = None;
+    for c in &codes {
+        if top.is_none_or(|t| c.1 > t.1) {
+            top = Some(c);
+        }
+    }
+    if let Some(&(key, trials, scenarios)) = top {
+        let total: u64 = reports.iter().map(|r| u64::from(r.trials)).sum();
+        let _ = writeln!(
+            s,
+            "<li class=\"dominant\">Dominant code: <code>{}</code> (HTTP {}), in {scenarios} \
+scenario(s) and {trials} of the run's {total} trials: {}</li>",
+            esc(key.code()),
+            key.http_status(),
+            esc(key.entry().message)
+        );
+    }
+    if n > 1 {
+        variants(s, reports);
+    }
+    internet(s, reports);
+    s.push_str("</ul>\n</section>\n");
+}
+
+/// The cheapest (total cost P50 per day, in the first currency met) and the riskiest (share
+/// of trials with a failure) among `group`, in one line.
+fn cheapest_riskiest(group: &[&ScenarioReport]) -> String {
+    let mut parts = Vec::new();
+    let currency = group.iter().find_map(|r| cost_p50(r)).map(|c| c.0);
+    let mut cheapest: Option<(&ScenarioReport, f64, f64)> = None;
+    for r in group {
+        if let Some((cur, total, day)) = cost_p50(r) {
+            if Some(cur) == currency && cheapest.is_none_or(|c| day < c.2) {
+                cheapest = Some((r, total, day));
+            }
+        }
+    }
+    if let (Some((r, total, day)), Some(cur)) = (cheapest, currency) {
+        parts.push(format!(
+            "cheapest {} at {} {cur}/day (P50; {} over its horizon)",
+            link(r),
+            num(day),
+            num(total)
+        ));
+    }
+    let mut riskiest: Option<&ScenarioReport> = None;
+    let risk = |r: &ScenarioReport| f64::from(r.trials_failed) / f64::from(r.trials.max(1));
+    for r in group {
+        if r.trials_failed > 0 && riskiest.is_none_or(|b| risk(r) > risk(b)) {
+            riskiest = Some(r);
+        }
+    }
+    match riskiest {
+        Some(r) => parts.push(format!(
+            "riskiest {}, failing in {} of trials",
+            link(r),
+            share_short(&any_failure(r))
+        )),
+        None => parts.push("none fails in any trial".to_string()),
+    }
+    parts.join("; ")
+}
+
+/// The sweep a variant belongs to: `batch-size[Amount=5]` -> `batch-size`.
+fn sweep_of(name: &str) -> Option<&str> {
+    name.strip_suffix(']')
+        .and_then(|n| n.find('[').map(|i| &name[..i]))
+        .filter(|b| !b.is_empty())
+}
+
+/// Per sweep with several variants its cheapest and riskiest variant, then over the run.
+fn variants(s: &mut String, reports: &[ScenarioReport]) {
+    let mut sweeps: Vec<(&str, Vec<&ScenarioReport>)> = Vec::new();
+    for r in reports {
+        if let Some(base) = sweep_of(&r.name) {
+            match sweeps.iter_mut().find(|x| x.0 == base) {
+                Some(x) => x.1.push(r),
+                None => sweeps.push((base, vec![r])),
+            }
+        }
+    }
+    for (base, group) in sweeps.iter().filter(|g| g.1.len() > 1) {
+        let _ = writeln!(
+            s,
+            "<li class=\"sweep\">Sweep <b>{}</b> ({} variants): {}</li>",
+            esc(base),
+            group.len(),
+            cheapest_riskiest(group)
+        );
+    }
+    let all: Vec<&ScenarioReport> = reports.iter().collect();
+    let _ = writeln!(
+        s,
+        "<li class=\"overall\">Over all scenarios: {}</li>",
+        cheapest_riskiest(&all)
+    );
+}
+
+/// The internet recommendation over the run: every group that should switch, with the saving
+/// over the horizon and per month; otherwise how many already use the cheaper method.
+fn internet(s: &mut String, reports: &[ScenarioReport]) {
+    let mut keep = 0usize;
+    let mut switch = Vec::new();
+    for r in reports {
+        for i in r.costs.iter().flat_map(|c| c.internet.iter()) {
+            let g = &i.group;
+            if i.cheaper() == g.chosen || i.saving() <= 0.0 {
+                keep += 1;
+                continue;
+            }
+            let who = match &g.label {
+                Some(l) => format!("{} ({} Mbps, {})", esc(l), g.mbps, esc(&g.region)),
+                None => format!("{} Mbps in {}", g.mbps, esc(&g.region)),
+            };
+            switch.push(format!(
+                "{} {who}: switch {} → {} to save {}",
+                link(r),
+                g.chosen.as_str(),
+                i.cheaper().as_str(),
+                esc(&super::money::with_rates(
+                    i.saving(),
+                    g.currency.as_str(),
+                    r.horizon
+                ))
+            ));
+        }
+    }
+    if keep + switch.len() == 0 {
+        s.push_str(
+            "<li class=\"internet\">Internet: no public bandwidth to bill (or costs off).</li>\n",
+        );
+    } else if switch.is_empty() {
+        let _ = writeln!(
+            s,
+            "<li class=\"internet\">Internet: keep the billing method of all {keep} internet \
+group(s): each is already the cheaper one.</li>"
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "<li class=\"internet\">Internet: {} group(s) should switch ({keep} already on the \
+cheaper method):<ul>",
+            switch.len()
+        );
+        for line in switch {
+            let _ = writeln!(s, "<li>{line}</li>");
+        }
+        s.push_str("</ul></li>\n");
+    }
+}
+
+/// A count with thousands separated.
+fn num_int(n: u64) -> String {
+    let m = super::money::money(n as f64);
+    m.trim_end_matches(".00").to_string()
+}
+
+/// The run manifest: version, command line, seeds, price dates and input checksums (as in
+/// `run.json`, whose output files' checksums are only known once the page is written).
+fn manifest(
+    s: &mut String,
+    reports: &[ScenarioReport],
+    scenarios: &[Scenario],
+    run: Option<&RunInfo>,
+) {
+    s.push_str("<details id=\"manifest\" class=\"manifest\">\n<summary>Run manifest</summary>\n");
+    let _ = writeln!(
+        s,
+        "<table class=\"manifest\">\n<tr><th>ecsim</th><td>{}</td></tr>",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(run) = run {
+        let _ = writeln!(
+            s,
+            "<tr><th>command line</th><td><code>{}</code></td></tr>",
+            esc(&run.command_line.join(" "))
+        );
+    }
+    let mut seeds: Vec<String> = Vec::new();
+    let mut dates: Vec<String> = Vec::new();
+    for r in reports {
+        let seed = r.seed.to_string();
+        if !seeds.contains(&seed) {
+            seeds.push(seed);
+        }
+        let date = scenarios
+            .iter()
+            .find(|x| x.name == r.name)
+            .filter(|_| r.costs.is_some())
+            .map(|x| x.costs.prices.as_of.clone());
+        if let Some(d) = date.filter(|d| !dates.contains(d)) {
+            dates.push(d);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "<tr><th>seed(s)</th><td>{}</td></tr>\n<tr><th>price date(s)</th><td>{}</td></tr>",
+        esc(&seeds.join(", ")),
+        if dates.is_empty() {
+            "costs off".to_string()
+        } else {
+            esc(&dates.join(", "))
+        }
+    );
+    if let Some(run) = run {
+        for i in &run.inputs {
+            let _ = writeln!(
+                s,
+                "<tr><th>input</th><td><code>{}</code> {} bytes, SHA-256 <code>{}</code></td></tr>",
+                esc(&i.path),
+                i.size,
+                esc(&i.sha256)
+            );
+        }
+    }
+    s.push_str(
+        "</table>\n<p class=\"muted small\">The output files and their SHA-256 are in \
+<code>run.json</code> (<code>ecsim verify</code> checks them).</p>\n</details>\n",
+    );
+}
+
 fn comparison(s: &mut String, reports: &[ScenarioReport], charts: &[Chart]) {
     s.push_str("<section id=\"comparison\">\n<h2>Comparison</h2>\n");
     s.push_str(
-        "<p>The share of trials with any failure lies between the most frequent code's share \
-         and the sum of the codes' shares; the columns per code give each code's share of \
-         trials.</p>\n",
+        "<p class=\"muted\">Each code's share of trials per scenario is in \
+<code>comparison.csv</code> (<code>p:&lt;code&gt;</code> columns); here the code that affected \
+the most trials. Trials with a failure: the share and its 95% interval. Costs: the total P50 \
+and P95 per day (the total over the horizon divided by the horizon in days); the internet \
+saving per 30-day month.</p>\n",
     );
-    let codes = compare::codes(reports);
     s.push_str(
         "<table class=\"comparison\">\n<tr><th>scenario</th><th>trials</th><th>requests</th>\
-<th>failed answers</th><th>trials with a failure</th><th>expectations</th>\
-<th>cost P50</th><th>cost P95</th><th>internet saving</th>",
+<th>failed answers</th><th>trials with a failure</th><th>dominant code</th><th>expectations</th>\
+<th>cost P50 /day</th><th>cost P95 /day</th><th>internet saving /month</th></tr>\n",
     );
-    for c in &codes {
-        let _ = write!(s, "<th>{}</th>", esc(c));
-    }
-    s.push_str("</tr>\n");
     for (r, row) in reports.iter().zip(compare::rows(reports)) {
-        let any = esc(&any_failure(r).text());
+        let dominant = dominant_code(r).map_or(String::new(), |c| {
+            format!(
+                "<code>{}</code> {}",
+                code_wrapping(c.key.code()),
+                esc(&pct(
+                    f64::from(c.trials_affected) / f64::from(r.trials.max(1))
+                ))
+            )
+        });
         let _ = write!(
             s,
-            "<tr><td><a href=\"#s-{}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-<td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td>{} met, {} failed</td>",
-            esc(&slug(&r.name)),
-            esc(&r.name),
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+<td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td>{dominant}</td><td class=\"n\">{}</td>",
+            link(r),
             row.trials,
             row.requests,
-            row.failed_answers,
+            num_int(row.failed_answers),
             crate::stats::percent(row.failed_share),
-            any,
-            row.expectations_met,
-            row.expectations_failed
+            share_cell(&any_failure(r)),
+            if row.expectations_failed == 0 {
+                format!("{} met", row.expectations_met)
+            } else {
+                format!(
+                    "<span class=\"fail\">{} of {} failed</span>",
+                    row.expectations_failed,
+                    row.expectations_met + row.expectations_failed
+                )
+            }
         );
         let cc = compare::cost_cols(r);
-        for v in [cc.cost_p50, cc.cost_p95, cc.internet_saving] {
+        let day = |v: Option<f64>| v.map(|v| super::money::per_day(v, r.horizon));
+        let month = |v: Option<f64>| v.map(|v| super::money::per_month(v, r.horizon));
+        for v in [
+            day(cc.cost_p50),
+            day(cc.cost_p95),
+            month(cc.internet_saving),
+        ] {
             let cell = match (v, cc.currency) {
-                (Some(v), Some(cur)) => format!("{} {cur}", num(v)),
+                (Some(v), Some(cur)) => format!("{} <span class=\"small\">{cur}</span>", num(v)),
                 _ => String::new(),
             };
             let _ = write!(s, "<td class=\"n\">{cell}</td>");
-        }
-        for c in &codes {
-            let _ = write!(s, "<td class=\"n\">{}</td>", pct(compare::code_share(r, c)));
         }
         s.push_str("</tr>\n");
     }
@@ -289,7 +634,7 @@ fn scenario(
         }
     }
     if let Some(c) = &r.costs {
-        costs(s, c, r.trials, &cost_charts);
+        costs(s, c, r.trials, r.horizon, &cost_charts);
     }
 
     if let Some(sc) = sc {
@@ -300,16 +645,24 @@ fn scenario(
 
 /// The Costs section: components per currency, internet billing and its recommendation, spot
 /// groups, missing prices, then the cost charts.
-fn costs(s: &mut String, c: &CostReport, trials: u32, charts: &[&Chart]) {
+fn costs(
+    s: &mut String,
+    c: &CostReport,
+    trials: u32,
+    horizon: chrono::TimeDelta,
+    charts: &[&Chart],
+) {
     s.push_str("<h3>Costs</h3>\n");
     if c.currencies.is_empty() {
         s.push_str("<p>No instance was created in any trial: nothing to price.</p>\n");
     } else {
         s.push_str(
-            "<p class=\"muted\">Cost per trial over the trials, each batch priced over its \
-life within the horizon. Under each percentile, its 95% interval between two order \
-statistics (… : too few trials for that side).</p>\n<table class=\"costs\">\n<tr><th>component</th><th>currency</th>\
-<th>mean</th><th>P50</th><th>P90</th><th>P95</th><th>P99</th></tr>\n",
+            "<p class=\"muted\">Cost over the horizon (one trial's total) across the trials, each \
+batch priced over its life within the horizon; the mean also per day and per 30-day month. \
+Under each percentile, its 95% interval between two order statistics (… : too few trials for \
+that side).</p>\n<table class=\"costs\">\n<tr><th>component</th><th>currency</th>\
+<th>mean over the horizon</th><th>mean /day</th><th>mean /month</th><th>P50</th><th>P90</th>\
+<th>P95</th><th>P99</th></tr>\n",
         );
         for cc in &c.currencies {
             let t = &cc.summary;
@@ -322,7 +675,7 @@ statistics (… : too few trials for that side).</p>\n<table class=\"costs\">\n<
                 ("internet if all PayByBandwidth", &t.pay_by_bandwidth),
                 ("total", &t.total),
             ] {
-                summary_row(s, name, cc.currency.as_str(), x);
+                summary_row(s, name, cc.currency.as_str(), x, horizon);
             }
         }
         s.push_str("</table>\n");
@@ -445,12 +798,21 @@ instance-hours at the pay-as-you-go price.</p>\n",
     }
 }
 
-fn summary_row(s: &mut String, name: &str, currency: &str, x: &Summary) {
+fn summary_row(
+    s: &mut String,
+    name: &str,
+    currency: &str,
+    x: &Summary,
+    horizon: chrono::TimeDelta,
+) {
     let _ = writeln!(
         s,
         "<tr><td>{name}</td><td>{currency}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+<td class=\"n\">{}</td><td class=\"n\">{}</td>\
 <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         num(x.mean),
+        num(super::money::per_day(x.mean, horizon)),
+        num(super::money::per_month(x.mean, horizon)),
         with_bounds(x.p50, x.ci[0]),
         with_bounds(x.p90, x.ci[1]),
         with_bounds(x.p95, x.ci[2]),
@@ -561,7 +923,8 @@ mod tests {
             "<table class=\"costs\">",
             "<tr><td>internet if all PayByTraffic</td><td>CNY</td><td class=\"n\">3.84</td>",
             // Five trials are too few for a 95 % interval of the median on either side.
-            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td><td class=\"n\">594.80<br><span class=\"muted\">[…, …]</span></td>",
+            "<tr><td>total</td><td>CNY</td><td class=\"n\">594.80</td>",
+            "<td class=\"n\">594.80<br><span class=\"muted\">[…, …]</span></td>",
             "<table class=\"internet\">",
             "<td>web&lt;1&gt;</td><td>cn-hangzhou</td><td class=\"n\">50</td><td>PayByBandwidth</td>",
             "<td class=\"n\">63.7%</td><td>PayByTraffic</td><td class=\"n\">546.96 CNY</td>",
@@ -586,10 +949,18 @@ mod tests {
         assert!(!unpriced.contains("Costs"));
 
         let comparison = between(&page, "<section id=\"comparison\"", "</section>");
-        assert!(comparison.contains("<th>cost P50</th><th>cost P95</th><th>internet saving</th>"));
         assert!(comparison.contains(
-            "<td class=\"n\">594.80 CNY</td><td class=\"n\">596.60 CNY</td><td class=\"n\">546.96 CNY</td>"
+            "<th>cost P50 /day</th><th>cost P95 /day</th><th>internet saving /month</th>"
         ));
+        // A 12-hour horizon: twice the total per day, thousands separated.
+        assert!(
+            comparison.contains("<td class=\"n\">1,189.6"),
+            "{comparison}"
+        );
+        assert!(
+            !comparison.contains("<th>OperationDenied"),
+            "no per-code columns"
+        );
         assert!(comparison.contains("id=\"chart-comparison-cost\""));
         assert_eq!(page.matches("<svg").count(), 5);
     }

@@ -109,10 +109,10 @@ fn the_binary_writes_the_cost_files_and_recommends() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
-        text.contains("big (7 Mbps, cn-hangzhou): switch PayByBandwidth -> PayByTraffic to save 0.15 CNY per trial (11.35 -> 11.20)"),
+        text.contains("big (7 Mbps, cn-hangzhou): switch PayByBandwidth -> PayByTraffic to save 0.15 CNY over the horizon (11.35 -> 11.20)"),
         "{text}"
     );
-    assert!(text.contains("small (2 Mbps, cn-hangzhou): switch PayByTraffic -> PayByBandwidth to save 5.94 CNY per trial"), "{text}");
+    assert!(text.contains("small (2 Mbps, cn-hangzhou): switch PayByTraffic -> PayByBandwidth to save 5.94 CNY over the horizon"), "{text}");
     let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
     let internet = read("internet.csv");
     assert!(
@@ -141,7 +141,11 @@ fn the_binary_writes_the_cost_files_and_recommends() {
         ],
         None,
     );
-    assert!(!stdout(&o).contains("cost per trial"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("cost over the horizon"),
+        "{}",
+        stdout(&o)
+    );
     // Costs off: no cost tables at all (the first run's are removed with its set).
     assert!(!out.join("costs.csv").exists());
 }

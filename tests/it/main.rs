@@ -20,6 +20,7 @@ mod metadata;
 mod prices;
 mod properties;
 mod replay;
+mod report_headline;
 mod reports;
 mod ros;
 mod secrets;

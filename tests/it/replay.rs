@@ -521,7 +521,7 @@ fn quota_wave_reports_match_the_snapshot() {
              80 answer(s), 20 failed (25.0%), 81 attempt(s), 120.0 instance(s) created per trial (before releases)\n  \
              trials with a failure: > 86.1% (all of 20, 95%) (95% intervals, docs/statistics.md)\n  \
              400 QuotaExceed.AfterpayInstance                20 answer(s) in > 86.1% (all of 20, 95%) of trials  Living afterpay instances quota exceeded.\n  \
-             cost per trial (CNY): mean 484.29, P50 484.30, P95 484.30, P99 484.30; compute 416.25, disks 68.04, internet 0.00 (all PayByTraffic 0.00, all PayByBandwidth 0.00)\n  \
+             cost over the horizon (CNY): mean 484.29 (968.58/day, 29,057.34/month), P50 484.30, P95 484.30, P99 484.30; compute 416.25, disks 68.04, internet 0.00 (all PayByTraffic 0.00, all PayByBandwidth 0.00)\n  \
              cost intervals (CNY, 95%, order statistics): P50 [484.30, 484.30], P95 [484.30, …], P99 [484.30, …]\n  \
              prices (CNY): as of 2026-12-01, 14.0% of the cost on confirmed figures, 86.0% derived or recalled; files data/prices.json; sources bw-cn-2021, disk-cn-2021, vonng-2024\n  \
              price warning: 86.0% of the CNY cost rests on derived or recalled prices, not on confirmed ones; import your own with `ecsim prices import` and pass them with --prices (docs/prices.md)\n  \

@@ -106,8 +106,8 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "{out}/charts/stockout-fallback.cost-distribution.svg"
     ));
     for want in [
-        "stockout-fallback: total cost per trial (CNY), 20 trials",
-        "total cost (CNY)",
+        "stockout-fallback: total cost over the horizon (CNY), 20 trials",
+        "total cost over the horizon (CNY)",
         "P50",
         "P95",
     ] {
@@ -122,7 +122,7 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "PayByBandwidth",
         "compute",
         "system disk",
-        "mean cost per trial (CNY)",
+        "mean cost over the horizon (CNY)",
     ] {
         assert!(breakdown.contains(want), "breakdown chart lacks {want}");
     }
@@ -145,7 +145,7 @@ fn the_main_command_writes_every_chart_the_page_and_the_comparison() {
         "<h4>Internet recommendation</h4>",
         "id=\"chart-quota-wave.cost-breakdown\"",
         "id=\"chart-comparison-cost\"",
-        "<th>cost P50</th><th>cost P95</th><th>internet saving</th>",
+        "<th>cost P50 /day</th><th>cost P95 /day</th><th>internet saving /month</th>",
     ] {
         assert!(page.contains(want), "report.html lacks {want}");
     }
