@@ -24,7 +24,7 @@ pub struct RunArgs {
     #[arg(value_name = "SCENARIO", required_unless_present_any = ["schema", "generate"])]
     pub scenarios: Vec<PathBuf>,
     /// Directory for the outputs (created if missing): requests.csv, failures.csv,
-    /// timeline.csv, costs.csv, prices.csv, internet.csv, spot.csv (not with --no-costs),
+    /// timeline.csv, costs.csv, prices.csv, billing.csv, internet.csv, spot.csv (not with --no-costs),
     /// comparison.csv, report.html, charts/ (not with --no-charts) and run.json, the
     /// manifest. Files of an earlier run there that this run does not write are removed.
     #[arg(long, value_name = "DIR", default_value = "ecsim-out")]
@@ -72,7 +72,7 @@ pub struct RunArgs {
     /// Skip the charts (report.html is written without them).
     #[arg(long)]
     pub no_charts: bool,
-    /// Skip the cost model: no costs.csv, prices.csv, internet.csv or spot.csv, and spot
+    /// Skip the cost model: no costs.csv, prices.csv, billing.csv, internet.csv or spot.csv, and spot
     /// price limits do not interrupt instances.
     #[arg(long)]
     pub no_costs: bool,

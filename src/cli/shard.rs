@@ -44,7 +44,8 @@ struct Meta {
     format: String,
     ecsim: String,
     shard: String,
-    /// The run's arguments after `ecsim`, without `--shard` and `--out`.
+    /// The run's command line (the program as invoked first), without `--shard` and
+    /// `--out`.
     argv: Vec<String>,
     scenarios: Vec<MetaScenario>,
 }
@@ -59,11 +60,11 @@ struct MetaScenario {
     file: String,
 }
 
-/// The process's arguments after the program name, without `--shard` and `--out` (and
-/// their values): what a merge parses again.
+/// The process's command line, without `--shard` and `--out` (and their values): what a
+/// merge parses again, and records in its run manifest as the run's.
 fn recorded_argv() -> Vec<String> {
-    let mut out = Vec::new();
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args();
+    let mut out: Vec<String> = args.next().into_iter().collect();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--shard" | "--out" => {
@@ -127,6 +128,7 @@ pub fn write_shard(
                 source: s.source.clone(),
                 seed: s.seed,
                 trials: m.trials,
+                price_date: None,
             })
             .collect(),
     };
@@ -202,8 +204,7 @@ pub fn merge(m: MergeArgs) -> crate::Result<Output> {
             return Err(Error::input(
                 place(i),
                 format!(
-                    "from another run: `ecsim {}` here, `ecsim {}` in {}; merge the shards of \
-                     one run",
+                    "from another run: `{}` here, `{}` in {}; merge the shards of one run",
                     meta.argv.join(" "),
                     first.argv.join(" "),
                     m.dirs[0].display()
@@ -233,8 +234,10 @@ pub fn merge(m: MergeArgs) -> crate::Result<Output> {
             missing.join(", ")
         )));
     }
-    let mut argv = vec!["ecsim".to_string()];
-    argv.extend(first.argv.iter().cloned());
+    let argv = first.argv.clone();
+    if argv.is_empty() {
+        return Err(Error::input(place(0), "the shard records no command line"));
+    }
     let cli = super::Cli::try_parse_from(&argv).map_err(|e| {
         Error::Usage(format!(
             "the shards' command line `{}` does not parse here: {e}",

@@ -103,7 +103,7 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Vec<u8> {
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         // fdeflate's fast mode: a quarter of the encoding time of the default level on these
-        // flat-coloured charts, for files about a fifth larger (docs/bench-notes/report.md).
+        // flat-coloured charts, for files about a fifth larger (docs/benchmarks.md, "Charts and report writing").
         enc.set_compression(png::Compression::Fast);
         let mut w = enc.write_header().expect("PNG header to memory");
         w.write_image_data(rgb).expect("PNG data to memory");

@@ -32,6 +32,7 @@ color:#222;padding:0 1em}h1{font-size:1.6em}h2{border-bottom:2px solid #1f77b4;p
 margin-top:2em}h3{font-size:1.05em;margin-top:1.5em}h4{font-size:.95em;margin:1.2em 0 .3em}\
 table{border-collapse:collapse;margin:.5em 0;font-size:.88em;max-width:100%}\
 table.comparison{font-size:.82em}table.comparison code{word-break:normal}\
+table.comparison td{overflow-wrap:anywhere}table.comparison code{overflow-wrap:anywhere}\
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}\
 th{background:#f0f4f8}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 .fail{color:#b00}.ok{color:#070}figure{margin:1em 0}figure svg{max-width:100%;height:auto;\

@@ -526,9 +526,9 @@ fn quota_wave_reports_match_the_snapshot() {
              prices (CNY): as of 2026-12-01, 14.0% of the cost on confirmed figures, 86.0% derived or recalled; files data/prices.json; sources bw-cn-2021, disk-cn-2021, vonng-2024\n  \
              price warning: 86.0% of the CNY cost rests on derived or recalled prices, not on confirmed ones; import your own with `ecsim prices import` and pass them with --prices (docs/prices.md)\n  \
              expectations: 4 met, 0 failed\n\
-             wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv, {out}/costs.csv, {out}/prices.csv, {out}/internet.csv, {out}/spot.csv, {out}/report.html, {out}/comparison.csv\n\
+             wrote {out}/requests.csv, {out}/failures.csv, {out}/timeline.csv, {out}/costs.csv, {out}/prices.csv, {out}/billing.csv, {out}/internet.csv, {out}/spot.csv, {out}/report.html, {out}/comparison.csv\n\
              wrote 8 chart file(s) in {out}/charts\n\
-             wrote {out}/run.json: the manifest of 17 file(s) (docs/reliability.md)\n"
+             wrote {out}/run.json: the manifest of 18 file(s) (docs/reliability.md)\n"
         )
     );
     let read = |f: &str| std::fs::read_to_string(format!("{out}/{f}")).unwrap();
