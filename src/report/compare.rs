@@ -199,8 +199,19 @@ pub struct JsonScenario<'a> {
     /// Every code answered, most frequent first (passing dry runs too, with `failure` false).
     pub codes: Vec<JsonCode>,
     pub expectations: Vec<JsonExpect<'a>>,
+    /// What `check` warns about each request (unknown parameters with a "did you mean",
+    /// repeated parameters, values a reader could not resolve), in file order.
+    pub warnings: Vec<JsonWarning<'a>>,
     /// Null when the run has costs off.
     pub costs: Option<JsonCosts>,
+}
+
+/// One request warning in the `--json` summary.
+#[derive(Debug, Serialize)]
+pub struct JsonWarning<'a> {
+    /// The request's place (`file:line:col`).
+    pub request: &'a str,
+    pub message: &'a str,
 }
 
 /// A scenario's costs in the `--json` summary (money rounded to 4 decimals, as in the CSVs).
@@ -424,6 +435,9 @@ pub fn summary_json(reports: &[ScenarioReport]) -> Vec<u8> {
                         met: e.met,
                     }
                 })
+                .collect(),
+            warnings: super::warnings::of(r)
+                .map(|(request, message)| JsonWarning { request, message })
                 .collect(),
             costs: r.costs.as_ref().map(|c| JsonCosts {
                 currencies: c.currencies.iter().map(json_currency).collect(),

@@ -297,7 +297,9 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
             ))
         }
         Some(d) => d,
-        None => default_sample_every(horizon),
+        // Refined once the timeline is read (below); this coarsest default bounds the
+        // ceilings checked before it.
+        None => super::default_sample_every(horizon, &[], &StockSpec::default()),
     };
     let trials = doc.trials.unwrap_or(DEFAULT_TRIALS);
     if trials == 0 {
@@ -339,6 +341,10 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
     let costs = parse_costs(doc.costs, base, start, key("costs"))?;
     let events = src.timeline(doc.timeline, base, start)?;
     let name = doc.name.unwrap_or_else(|| stem(source));
+    let sample_every = match doc.sample_every {
+        Some(_) => sample_every,
+        None => super::default_sample_every(horizon, &events, &stock),
+    };
     let scenario = Scenario {
         stream_name: name.clone(),
         name,
@@ -359,12 +365,6 @@ pub fn parse(source: &str, text: &str, base: &Path) -> Result<Scenario> {
     };
     check_timeline(&scenario)?;
     Ok(scenario)
-}
-
-/// The horizon split into [`DEFAULT_SAMPLES`] steps, rounded up to a whole minute.
-pub fn default_sample_every(horizon: TimeDelta) -> TimeDelta {
-    let secs = horizon.num_seconds() / DEFAULT_SAMPLES;
-    TimeDelta::minutes(((secs + 59) / 60).max(1))
 }
 
 /// The file name without directory and extension.

@@ -32,8 +32,12 @@ pub const DEFAULT_START: &str = "2026-12-01T08:00:00Z";
 pub const DEFAULT_TRIALS: u32 = 200;
 /// The seed when a scenario names none.
 pub const DEFAULT_SEED: u64 = 1;
-/// Timeline samples per horizon when `sample_every` is not given.
+/// Timeline samples per horizon when `sample_every` is not given and the timeline has no
+/// shorter feature (see [`default_sample_every`]).
 pub const DEFAULT_SAMPLES: i64 = 24;
+/// Timeline samples per horizon at most when `sample_every` is not given: the default grid
+/// follows a short wave down to horizon / 240 (42 minutes in a week), and no further.
+pub const MAX_DEFAULT_SAMPLES: i64 = 240;
 
 /// Codes a client retry policy retries: the service's transient answers.
 pub const TRANSIENT: [ErrorKey; 3] = [
@@ -523,6 +527,43 @@ pub fn check_ceilings(s: &Scenario, trials: Option<u32>) -> Result<()> {
     Ok(())
 }
 
+/// The timeline spacing when a scenario gives no `sample_every`: horizon / [`DEFAULT_SAMPLES`],
+/// or finer when the timeline has a shorter feature, so that a sample falls inside every one.
+/// A feature's length is the gap between two consecutive distinct times at which something is
+/// planned: timeline entries (launches and releases), requests' `AutoReleaseTime` and the
+/// edges of off-sale windows. Anything that lasts at least the grid holds a sample, because a
+/// sample at time t is taken after the events at t. Rounded down to a whole minute, and no
+/// finer than horizon / [`MAX_DEFAULT_SAMPLES`] (rounded up to a minute), so a burst of
+/// launches seconds apart does not multiply the samples kept per trial (docs/engine.md).
+pub fn default_sample_every(horizon: TimeDelta, events: &[Event], stock: &StockSpec) -> TimeDelta {
+    let minutes = |secs: i64| TimeDelta::minutes((secs / 60).max(1));
+    let coarse = minutes(horizon.num_seconds() / DEFAULT_SAMPLES + 59);
+    let finest = minutes(horizon.num_seconds() / MAX_DEFAULT_SAMPLES + 59);
+    let auto_release = events.iter().filter_map(|e| match &e.kind {
+        EventKind::Request { raw, .. } => {
+            raw.get("AutoReleaseTime").and_then(crate::time::parse_utc)
+        }
+        EventKind::Release(_) => None,
+    });
+    let mut times: Vec<DateTime<Utc>> = events
+        .iter()
+        .map(|e| e.at)
+        .chain(auto_release)
+        .chain(stock.off_sale.iter().flat_map(|w| [w.from, w.to]))
+        .collect();
+    times.sort_unstable();
+    times.dedup();
+    let shortest = times
+        .windows(2)
+        .map(|w| (w[1] - w[0]).num_seconds())
+        .filter(|&gap| gap > 0)
+        .min();
+    match shortest {
+        Some(gap) => minutes(gap).clamp(finest, coarse),
+        None => coarse,
+    }
+}
+
 /// Checks what the whole timeline must satisfy: times within the horizon, release labels
 /// that some request carries.
 pub(crate) fn check_timeline(s: &Scenario) -> Result<()> {
@@ -578,6 +619,75 @@ pub(crate) fn check_timeline(s: &Scenario) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(start: DateTime<Utc>, minutes: i64, kind: EventKind) -> Event {
+        Event {
+            at: start + TimeDelta::minutes(minutes),
+            label: None,
+            place: Place::new("t"),
+            kind,
+        }
+    }
+
+    #[test]
+    fn the_default_grid_follows_the_shortest_gap_within_its_bounds() {
+        let start = crate::time::parse_utc(DEFAULT_START).unwrap();
+        let week = TimeDelta::days(7);
+        let none = StockSpec::default();
+        let launch = |m| {
+            at(
+                start,
+                m,
+                EventKind::Request {
+                    raw: RawRequest::new("t"),
+                    expect: None,
+                },
+            )
+        };
+        let release = |m| at(start, m, EventKind::Release(Release::All));
+        // Nothing shorter than the horizon: horizon / 24, 7 h in a week.
+        assert_eq!(default_sample_every(week, &[], &none), TimeDelta::hours(7));
+        assert_eq!(
+            default_sample_every(week, &[launch(0)], &none),
+            TimeDelta::hours(7)
+        );
+        // A one-hour wave: hourly samples.
+        let wave = [launch(0), launch(3000), release(3060)];
+        assert_eq!(
+            default_sample_every(week, &wave, &none),
+            TimeDelta::hours(1)
+        );
+        // A burst a minute apart stops at horizon / 240 (42 minutes in a week).
+        let burst = [launch(0), launch(1), launch(2)];
+        assert_eq!(
+            default_sample_every(week, &burst, &none),
+            TimeDelta::minutes(42)
+        );
+        // Gaps round down to a whole minute; off-sale windows and AutoReleaseTime count.
+        let mut stock = StockSpec::default();
+        stock.off_sale.push(OffSale {
+            zone: "z".into(),
+            instance_type: None,
+            from: start + TimeDelta::minutes(600),
+            to: start + TimeDelta::seconds(600 * 60 + 150 * 60 + 30),
+        });
+        assert_eq!(
+            default_sample_every(week, &[], &stock),
+            TimeDelta::minutes(150)
+        );
+        let mut raw = RawRequest::new("t");
+        raw.push("AutoReleaseTime", "2026-12-01T10:00:00Z");
+        let short_life = [at(start, 0, EventKind::Request { raw, expect: None })];
+        assert_eq!(
+            default_sample_every(week, &short_life, &none),
+            TimeDelta::hours(2)
+        );
+        // A day: 1 h by default, down to 6 minutes.
+        assert_eq!(
+            default_sample_every(TimeDelta::days(1), &burst, &none),
+            TimeDelta::minutes(6)
+        );
+    }
 
     #[test]
     fn expectations_read_codes_and_key_names() {

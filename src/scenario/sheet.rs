@@ -35,7 +35,7 @@ pub fn parse_standalone(source: &str, text: &str, _base: &Path) -> Result<Scenar
     // Whole hours past the last row, at least a day.
     let hours = last.map_or(0, |e| (e.at - start).num_seconds().div_euclid(3600) + 1);
     let horizon = TimeDelta::hours(hours.max(24));
-    let sample_every = file::default_sample_every(horizon);
+    let sample_every = super::default_sample_every(horizon, &[], &StockSpec::default());
     if let Err((_, m)) = ceilings(
         start,
         horizon,
@@ -75,7 +75,7 @@ pub(super) fn standalone(
         world: build_world(&[], EditionId::default())?,
         start,
         horizon,
-        sample_every: file::default_sample_every(horizon),
+        sample_every: super::default_sample_every(horizon, &events, &StockSpec::default()),
         trials: DEFAULT_TRIALS,
         seed: DEFAULT_SEED,
         faults: Vec::new(),

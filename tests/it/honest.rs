@@ -1,5 +1,5 @@
 //! Honest requests in `run` (issue 15, item 3): the warnings `check` prints for a request show
-//! in the run summary, requests.csv and report.html; `--strict` refuses them; a scenario's
+//! in the run summary, requests.csv, report.html and `run --json`; `--strict` refuses them; a scenario's
 //! problems are reported all at once, each with its place; sweep keys have their own labels.
 
 use crate::support::{ecsim, request, stderr, stdout};
@@ -50,6 +50,30 @@ fn a_misspelt_parameter_shows_in_the_summary_requests_csv_and_report_html() {
         html.contains("InstanceTpye: not a RunInstances parameter ecsim models; ignored (did you mean &quot;InstanceType&quot;?)"),
         "the warning is not in report.html"
     );
+    // `run --json`: the scenario's warnings, with the request's place.
+    let o = ecsim(
+        &[
+            "run",
+            "--json",
+            "--no-charts",
+            "--out",
+            out.to_str().unwrap(),
+            &path,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let warnings = &doc["scenarios"][0]["warnings"];
+    assert_eq!(warnings.as_array().map(Vec::len), Some(1), "{doc}");
+    assert!(
+        warnings[0]["request"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{path}:5:")),
+        "{warnings}"
+    );
+    assert_eq!(warnings[0]["message"], WARNING);
 }
 
 #[test]

@@ -579,3 +579,53 @@ fn quota_wave_reports_match_the_snapshot() {
         assert!(timeline.lines().any(|l| l == row), "{row}\n{timeline}");
     }
 }
+
+/// Issue 15: a week sampled every horizon / 24 (7 h) missed a one-hour launch wave entirely.
+/// With no `sample_every`, the default grid follows the timeline's shortest feature, so the
+/// wave's instances show in timeline.csv.
+#[test]
+fn the_default_sampling_shows_a_one_hour_wave_in_a_week() {
+    let dir = tmp("one-hour-wave");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = format!("{dir}/wave.json");
+    std::fs::write(
+        &path,
+        r#"{"horizon": "7d", "trials": 3, "timeline": [
+             {"at": "+50h", "label": "wave", "request": {"RegionId": "cn-hangzhou",
+              "ZoneId": "cn-hangzhou-i", "ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd",
+              "InstanceType": "ecs.g7.large", "SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k",
+              "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624", "SystemDisk.Category": "cloud_essd",
+              "Amount": 10}},
+             {"at": "+51h", "release": {"label": "wave"}}]}"#,
+    )
+    .unwrap();
+    let out = format!("{dir}/out");
+    let o = ecsim(&["run", "--no-charts", "--out", &out, &path], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let timeline = std::fs::read_to_string(format!("{out}/timeline.csv")).unwrap();
+    let quota_rows: Vec<&str> = timeline
+        .lines()
+        .filter(|l| l.contains(",quota:cn-hangzhou:instances,"))
+        .collect();
+    // One sample an hour: 7 × 24 + 1.
+    assert_eq!(quota_rows.len(), 169, "{timeline}");
+    let at_wave = quota_rows
+        .iter()
+        .find(|l| l.contains(",2026-12-03T10:00:00Z,"))
+        .expect("a sample at +50h");
+    let before = quota_rows
+        .iter()
+        .find(|l| l.contains(",2026-12-03T09:00:00Z,"))
+        .expect("a sample at +49h");
+    let after = quota_rows
+        .iter()
+        .find(|l| l.contains(",2026-12-03T11:00:00Z,"))
+        .expect("a sample at +51h");
+    let used = |row: &str| row.split(',').nth(4).unwrap().parse::<f64>().unwrap();
+    assert_eq!(
+        used(at_wave) - used(before),
+        10.0,
+        "{at_wave} after {before}"
+    );
+    assert_eq!(used(after), used(before), "{after} after {before}");
+}
