@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use rand_chacha::ChaCha8Rng;
 
-use super::plan::{Plan, StepKind, NONE};
+use super::plan::{AdmittedDemand, Plan, StepKind, NONE};
 use super::rng;
 use crate::cost::subscription::{self, SubscriptionRates, Term};
 use crate::cost::{
@@ -25,7 +25,6 @@ use crate::cost::{
     PricePoint, SpotBid, SpotSpec, Summary, Totals, TotalsSummary, TrafficModel, TrafficSampler,
 };
 use crate::request::typed::{InternetChargeType, SpotStrategy};
-use crate::validate::Admitted;
 
 /// Stream of a trial's traffic draws (pools use `1 + pool`, service faults 0).
 pub const COST_STREAM: u64 = 1 << 62;
@@ -252,7 +251,7 @@ pub fn prepare(plan: &mut Plan) {
 
 /// What bills in a request besides prices: (spot bid and protection, internet, PrePaid term),
 /// and a key naming the whole shape (region, type, disks, internet, spot, term).
-fn billing_shape(a: &Admitted) -> (String, Shape) {
+fn billing_shape(a: &AdmittedDemand) -> (String, Shape) {
     let d = &a.demand;
     let spot = match d.spot {
         SpotStrategy::NoSpot => None,
@@ -268,7 +267,7 @@ fn billing_shape(a: &Admitted) -> (String, Shape) {
         charge_type: d.charge,
         max_bandwidth_out_mbps: d.bandwidth_out,
     };
-    let term = Term::of_request(&a.request).filter(|_| spot.is_none());
+    let term = a.term.filter(|_| spot.is_none());
     let key = format!(
         "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
         d.region, d.instance_type, d.system_disk, d.data_disks, internet, spot, term
@@ -281,7 +280,7 @@ type Shape = (Option<(SpotBid, u32)>, InternetSpec, Option<Term>);
 
 fn priced(
     prices: &cost::Prices,
-    a: &Admitted,
+    a: &AdmittedDemand,
     (spot, internet, term): Shape,
 ) -> crate::Result<Priced> {
     let d = &a.demand;

@@ -8,10 +8,12 @@ use rayon::prelude::*;
 use statrs::distribution::Poisson;
 
 use crate::catalog::ErrorKey;
+use crate::cost::subscription::Term;
 use crate::request::typed::InternetChargeType;
 use crate::request::RawRequest;
 use crate::scenario::{Dist, EventKind, Expect, PoolModel, Release, Scenario};
 use crate::validate::capacity::initial_stock;
+use crate::validate::capacity::Demand;
 use crate::validate::claims::world_limit;
 use crate::validate::{admit, Admitted, Violation};
 
@@ -220,6 +222,24 @@ pub struct RequestInfo {
     pub warnings: Vec<String>,
 }
 
+/// What the trials and the costing read of an admitted request: its demand and the
+/// subscription term it is billed on. The typed request itself is not kept: it was two thirds
+/// of a plan's memory, and a trial never reads it (docs/benchmarks.md).
+#[derive(Debug, Clone)]
+pub struct AdmittedDemand {
+    pub demand: Demand,
+    /// PrePaid: the Period it is bought for (None: pay-as-you-go or spot).
+    pub term: Option<Term>,
+}
+
+/// What [`prepare`] reads of an admitted typed request before it is dropped.
+struct FromRequest {
+    dry_run: bool,
+    client_token: Option<String>,
+    /// AutoReleaseTime, unless the subscription keeps the instance (docs/billing.md).
+    release_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A scenario prepared for its trials.
 #[derive(Debug)]
 pub struct Plan<'s> {
@@ -239,7 +259,7 @@ pub struct Plan<'s> {
     pub pools: Vec<PoolRes>,
     pub labels: Vec<String>,
     pub tokens: usize,
-    pub admitted: Vec<Admitted>,
+    pub admitted: Vec<AdmittedDemand>,
     /// The static violations of requests refused at admission ([`ReqStep::admission`]).
     pub refusals: Vec<Violation>,
     /// Events in time order (stable).
@@ -281,27 +301,29 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     let world = &scenario.world;
     let secs = |t: chrono::DateTime<chrono::Utc>| (t - scenario.start).num_seconds();
 
-    // Distinct (parameters, time) pairs are admitted once.
-    let mut distinct: HashMap<(String, i64), u32> = HashMap::new();
+    // Distinct (parameters, time) pairs are admitted once. They are keyed by a hash of the
+    // parameters and compared in full, so no copy of every request's text is made.
+    let mut distinct: HashMap<(u64, i64), Vec<u32>> = HashMap::new();
     let mut to_admit: Vec<(&RawRequest, chrono::DateTime<chrono::Utc>)> = Vec::new();
     let mut admit_idx: Vec<u32> = Vec::new();
     for e in &scenario.events {
         if let EventKind::Request { raw, .. } = &e.kind {
-            let mut key = String::new();
-            for p in &raw.params {
-                key.push_str(&p.name);
-                key.push('\u{1}');
-                key.push_str(&p.value);
-                key.push('\u{2}');
-            }
-            let next = to_admit.len() as u32;
-            let i = *distinct.entry((key, secs(e.at))).or_insert_with(|| {
-                to_admit.push((raw, e.at));
-                next
-            });
+            let same = distinct.entry((params_hash(raw), secs(e.at))).or_default();
+            let i = match same
+                .iter()
+                .find(|&&i| to_admit[i as usize].0.params == raw.params)
+            {
+                Some(&i) => i,
+                None => {
+                    to_admit.push((raw, e.at));
+                    same.push(to_admit.len() as u32 - 1);
+                    to_admit.len() as u32 - 1
+                }
+            };
             admit_idx.push(i);
         }
     }
+    drop(distinct);
     let (results, warnings): (Vec<Result<Admitted, Violation>>, Vec<Vec<String>>) = to_admit
         .par_iter()
         .map(|(raw, at)| {
@@ -309,13 +331,21 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
             (r, w.into_iter().map(|w| w.0).collect())
         })
         .unzip();
-    let mut admitted = Vec::new();
+    let mut admitted: Vec<AdmittedDemand> = Vec::new();
+    let mut from_request: Vec<FromRequest> = Vec::new();
     let mut refusals = Vec::new();
     let admissions: Vec<Result<u32, u32>> = results
         .into_iter()
         .map(|r| match r {
-            Ok(a) => {
-                admitted.push(a);
+            Ok(Admitted { request, demand }) => {
+                let term = Term::of_request(&request);
+                from_request.push(FromRequest {
+                    dry_run: request.dry_run,
+                    // AutoReleaseTime does not release subscription instances.
+                    release_at: request.auto_release_time.filter(|_| term.is_none()),
+                    client_token: request.client_token,
+                });
+                admitted.push(AdmittedDemand { demand, term });
                 Ok(admitted.len() as u32 - 1)
             }
             Err(v) => {
@@ -396,11 +426,10 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     spot_groups: Few::Empty,
                 };
                 if let Ok(ai) = admission {
-                    let a = &admitted[ai as usize];
-                    let d = &a.demand;
+                    let (d, from) = (&admitted[ai as usize].demand, &from_request[ai as usize]);
                     step.amount = d.amount;
-                    step.dry_run = a.request.dry_run;
-                    if let Some(t) = &a.request.client_token {
+                    step.dry_run = from.dry_run;
+                    if let Some(t) = &from.client_token {
                         step.token = tokens.get(t).0;
                     }
                     let (r, new) = regions.get(&d.region);
@@ -483,10 +512,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     if d.bandwidth_out > 0 {
                         bandwidth_used[usize::from(!step.traffic)][r as usize] = true;
                     }
-                    // AutoReleaseTime does not release subscription instances (docs/billing.md).
-                    step.release_at = a.request.auto_release_time.map(secs).filter(|_| {
-                        crate::cost::subscription::Term::of_request(&a.request).is_none()
-                    });
+                    step.release_at = from.release_at.map(secs);
                 }
                 steps.push(Step {
                     at,
@@ -567,6 +593,17 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     };
     super::costing::prepare(&mut plan);
     plan
+}
+
+/// A hash of a request's parameters in order (names and values), for finding equal requests.
+fn params_hash(raw: &RawRequest) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in &raw.params {
+        p.name.hash(&mut h);
+        p.value.hash(&mut h);
+    }
+    h.finish()
 }
 
 fn pool(s: &Scenario, zone: &str, instance_type: &str, region: &str) -> PoolRes {
