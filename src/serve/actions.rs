@@ -7,10 +7,12 @@
 //! DescribeSpotPriceHistory, DescribeAccountAttributes. Any other action answers the
 //! catalog's `InvalidAction.NotFound`.
 
+use std::net::Ipv4Addr;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Map, Value};
 
-use super::body::Reply;
+use super::body::{Reply, Sink};
 use super::ids::request_id;
 use super::report::Entry;
 use super::session::{Instance, Listing, Page, PageStart, RunResult, Session};
@@ -269,12 +271,9 @@ impl Session {
                 .next
                 .map_or_else(String::new, |n| next_token(self.seed, n)),
         };
-        let shown = page.shown;
         m.insert("TotalCount".into(), json!(total));
         m.insert("NextToken".into(), json!(next));
-        let shown: Vec<Value> = shown.iter().map(|i| instance_json(i)).collect();
-        m.insert("Instances".into(), json!({ "Instance": shown }));
-        Done::reply(Reply::ok("DescribeInstances", rid, m))
+        Done::reply(Reply::listing("DescribeInstances", rid, m, page.shown))
     }
 
     fn delete_instances(&self, raw: &RawRequest, rid: &str, many: bool) -> Done {
@@ -660,63 +659,174 @@ fn live_status(stock: Option<u32>, world_category: &str) -> (&'static str, &'sta
     }
 }
 
-/// One instance as DescribeInstances shows it.
-fn instance_json(i: &Instance) -> Value {
-    let private: Vec<String> = i.private_ip.iter().map(|ip| ip.to_string()).collect();
-    let public: Vec<String> = i.public_ip.iter().map(|ip| ip.to_string()).collect();
-    let tags: Vec<Value> = i
-        .tags
-        .iter()
-        .map(|(k, v)| json!({"TagKey": k, "TagValue": v}))
-        .collect();
-    let mut v = json!({
-        "InstanceId": i.id,
-        "InstanceName": i.name,
-        "HostName": i.host_name,
-        "Description": i.description,
-        "RegionId": i.region,
-        "ZoneId": i.zone,
-        "InstanceType": i.instance_type,
-        "InstanceTypeFamily": i.instance_type.rsplit_once('.').map_or("", |(f, _)| f),
-        "Cpu": i.vcpus,
-        "Memory": (i.memory * 1024.0).round() as u64,
-        "ImageId": i.image_id,
-        "Status": "Running",
-        "CreationTime": format_minute(i.created),
-        "StartTime": format_minute(i.created),
-        "InstanceChargeType": if i.postpaid { "PostPaid" } else { "PrePaid" },
-        "InternetChargeType": i.internet_charge.as_str(),
-        "InternetMaxBandwidthOut": i.bandwidth_out,
-        "SpotStrategy": i.spot.as_str(),
-        "AutoReleaseTime": i.auto_release.map(format_utc).unwrap_or_default(),
-        "InstanceNetworkType": if i.vpc.is_some() { "vpc" } else { "classic" },
-        "IoOptimized": true,
-        "SecurityGroupIds": {"SecurityGroupId": i.security_groups},
-        "VpcAttributes": {
-            "VpcId": i.vpc.clone().unwrap_or_default(),
-            "VSwitchId": i.vswitch.clone().unwrap_or_default(),
-            "PrivateIpAddress": {"IpAddress": private},
-            "NatIpAddress": "",
-        },
-        "PublicIpAddress": {"IpAddress": public},
-        "InnerIpAddress": {"IpAddress": []},
-        "EipAddress": {"IpAddress": "", "AllocationId": "", "Bandwidth": 0},
-        "NetworkInterfaces": {"NetworkInterface": [{
-            "Type": "Primary",
-            "PrimaryIpAddress": private.first().cloned().unwrap_or_default(),
-            "PrivateIpSets": {"PrivateIpSet": private.iter().map(|ip| json!({
-                "PrivateIpAddress": ip, "Primary": true,
-            })).collect::<Vec<_>>()},
-        }]},
-        "Tags": {"Tag": tags},
-    });
-    if let Some(limit) = i.spot_price_limit {
-        v["SpotPriceLimit"] = json!(limit);
+/// One instance as DescribeInstances shows it, fields in key order (the order the JSON
+/// tree of an instance had, which the answers keep byte for byte).
+pub(super) fn write_instance<S: Sink>(s: &mut S, i: &Instance) {
+    let ip = |a: Option<Ipv4Addr>| a.map(|a| a.to_string());
+    let (private, public) = (ip(i.private_ip), ip(i.public_ip));
+    let addresses = |s: &mut S, a: &Option<String>| {
+        s.list("IpAddress");
+        if let Some(a) = a {
+            s.item_text(a);
+        }
+        s.end_list();
+    };
+    let created = format_minute(i.created);
+    s.text(
+        "AutoReleaseTime",
+        &i.auto_release.map(format_utc).unwrap_or_default(),
+    );
+    s.field("Cpu", &Value::from(i.vcpus));
+    s.text("CreationTime", &created);
+    s.text("Description", &i.description);
+    s.begin("EipAddress");
+    s.text("AllocationId", "");
+    s.field("Bandwidth", &Value::from(0));
+    s.text("IpAddress", "");
+    s.end("EipAddress");
+    s.text("HostName", &i.host_name);
+    s.text("ImageId", &i.image_id);
+    s.begin("InnerIpAddress");
+    addresses(s, &None);
+    s.end("InnerIpAddress");
+    s.text(
+        "InstanceChargeType",
+        if i.postpaid { "PostPaid" } else { "PrePaid" },
+    );
+    s.text("InstanceId", &i.id);
+    s.text("InstanceName", &i.name);
+    s.text(
+        "InstanceNetworkType",
+        if i.vpc.is_some() { "vpc" } else { "classic" },
+    );
+    s.text("InstanceType", &i.instance_type);
+    s.text(
+        "InstanceTypeFamily",
+        i.instance_type.rsplit_once('.').map_or("", |(f, _)| f),
+    );
+    s.text("InternetChargeType", i.internet_charge.as_str());
+    s.field("InternetMaxBandwidthOut", &Value::from(i.bandwidth_out));
+    s.field("IoOptimized", &Value::Bool(true));
+    s.field("Memory", &Value::from((i.memory * 1024.0).round() as u64));
+    s.begin("NetworkInterfaces");
+    s.list("NetworkInterface");
+    s.item();
+    s.text("PrimaryIpAddress", private.as_deref().unwrap_or(""));
+    s.begin("PrivateIpSets");
+    s.list("PrivateIpSet");
+    if let Some(a) = &private {
+        s.item();
+        s.field("Primary", &Value::Bool(true));
+        s.text("PrivateIpAddress", a);
+        s.end_item();
     }
-    v
+    s.end_list();
+    s.end("PrivateIpSets");
+    s.text("Type", "Primary");
+    s.end_item();
+    s.end_list();
+    s.end("NetworkInterfaces");
+    s.begin("PublicIpAddress");
+    addresses(s, &public);
+    s.end("PublicIpAddress");
+    s.text("RegionId", &i.region);
+    s.begin("SecurityGroupIds");
+    s.list("SecurityGroupId");
+    for g in &i.security_groups {
+        s.item_text(g);
+    }
+    s.end_list();
+    s.end("SecurityGroupIds");
+    if let Some(limit) = i.spot_price_limit {
+        s.field("SpotPriceLimit", &Value::from(limit));
+    }
+    s.text("SpotStrategy", i.spot.as_str());
+    s.text("StartTime", &created);
+    s.text("Status", "Running");
+    s.begin("Tags");
+    s.list("Tag");
+    for (k, v) in &i.tags {
+        s.item();
+        s.text("TagKey", k);
+        s.text("TagValue", v);
+        s.end_item();
+    }
+    s.end_list();
+    s.end("Tags");
+    s.begin("VpcAttributes");
+    s.text("NatIpAddress", "");
+    s.begin("PrivateIpAddress");
+    addresses(s, &private);
+    s.end("PrivateIpAddress");
+    s.text("VSwitchId", i.vswitch.as_deref().unwrap_or(""));
+    s.text("VpcId", i.vpc.as_deref().unwrap_or(""));
+    s.end("VpcAttributes");
+    s.text("ZoneId", &i.zone);
 }
 
 /// `2017-12-10T04:04Z`, the minute form DescribeInstances uses for CreationTime.
 fn format_minute(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%MZ").to_string()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// One instance as DescribeInstances showed it before the answers were written
+    /// straight into bytes: the tree the written form must match byte for byte.
+    pub(crate) fn instance_json(i: &Instance) -> Value {
+        let private: Vec<String> = i.private_ip.iter().map(|ip| ip.to_string()).collect();
+        let public: Vec<String> = i.public_ip.iter().map(|ip| ip.to_string()).collect();
+        let tags: Vec<Value> = i
+            .tags
+            .iter()
+            .map(|(k, v)| json!({"TagKey": k, "TagValue": v}))
+            .collect();
+        let mut v = json!({
+            "InstanceId": i.id,
+            "InstanceName": i.name,
+            "HostName": i.host_name,
+            "Description": i.description,
+            "RegionId": i.region,
+            "ZoneId": i.zone,
+            "InstanceType": i.instance_type,
+            "InstanceTypeFamily": i.instance_type.rsplit_once('.').map_or("", |(f, _)| f),
+            "Cpu": i.vcpus,
+            "Memory": (i.memory * 1024.0).round() as u64,
+            "ImageId": i.image_id,
+            "Status": "Running",
+            "CreationTime": format_minute(i.created),
+            "StartTime": format_minute(i.created),
+            "InstanceChargeType": if i.postpaid { "PostPaid" } else { "PrePaid" },
+            "InternetChargeType": i.internet_charge.as_str(),
+            "InternetMaxBandwidthOut": i.bandwidth_out,
+            "SpotStrategy": i.spot.as_str(),
+            "AutoReleaseTime": i.auto_release.map(format_utc).unwrap_or_default(),
+            "InstanceNetworkType": if i.vpc.is_some() { "vpc" } else { "classic" },
+            "IoOptimized": true,
+            "SecurityGroupIds": {"SecurityGroupId": i.security_groups},
+            "VpcAttributes": {
+                "VpcId": i.vpc.clone().unwrap_or_default(),
+                "VSwitchId": i.vswitch.clone().unwrap_or_default(),
+                "PrivateIpAddress": {"IpAddress": private},
+                "NatIpAddress": "",
+            },
+            "PublicIpAddress": {"IpAddress": public},
+            "InnerIpAddress": {"IpAddress": []},
+            "EipAddress": {"IpAddress": "", "AllocationId": "", "Bandwidth": 0},
+            "NetworkInterfaces": {"NetworkInterface": [{
+                "Type": "Primary",
+                "PrimaryIpAddress": private.first().cloned().unwrap_or_default(),
+                "PrivateIpSets": {"PrivateIpSet": private.iter().map(|ip| json!({
+                    "PrivateIpAddress": ip, "Primary": true,
+                })).collect::<Vec<_>>()},
+            }]},
+            "Tags": {"Tag": tags},
+        });
+        if let Some(limit) = i.spot_price_limit {
+            v["SpotPriceLimit"] = json!(limit);
+        }
+        v
+    }
 }

@@ -353,9 +353,9 @@ struct State {
     /// Instances created so far (numbers ids).
     created: u64,
     /// Private addresses live session instances hold, by vSwitch.
-    private_ips: HashMap<String, BTreeSet<u32>>,
+    private_ips: HashMap<String, Addresses>,
     /// Public addresses live session instances hold.
-    public_ips: BTreeSet<u32>,
+    public_ips: Addresses,
     /// The account's rate limits on the session's clock (None: it sets none).
     throttle: Option<crate::throttle::Throttle>,
 }
@@ -378,11 +378,11 @@ impl State {
         self.by_id.remove(&i.id);
         if let (Some(v), Some(ip)) = (&i.vswitch, i.private_ip) {
             if let Some(held) = self.private_ips.get_mut(v) {
-                held.remove(&u32::from(ip));
+                held.give_back(u32::from(ip));
             }
         }
         if let Some(ip) = i.public_ip {
-            self.public_ips.remove(&u32::from(ip));
+            self.public_ips.give_back(u32::from(ip));
         }
         if let Some(t) = i.auto_release {
             self.releases.remove(&(t.timestamp_millis(), n));
@@ -395,7 +395,7 @@ impl State {
     fn holds_private(&self, vswitch: &str, ip: u32) -> bool {
         self.private_ips
             .get(vswitch)
-            .is_some_and(|held| held.contains(&ip))
+            .is_some_and(|held| held.holds(ip))
     }
 
     /// The private address of the next instance on `vswitch`: `wanted` when the request
@@ -408,28 +408,31 @@ impl State {
         vswitch: &str,
         wanted: Option<u32>,
     ) -> Option<Ipv4Addr> {
-        let ip = match wanted {
-            Some(ip) => ip,
-            None => {
-                let (first, last) = usable_range(&world.vswitch(vswitch)?.cidr_block)?;
-                (first..=last).find(|&x| {
-                    !self.holds_private(vswitch, x)
-                        && !world.private_ip_in_use(vswitch, &Ipv4Addr::from(x).to_string())
-                })?
-            }
+        let range = match wanted {
+            Some(_) => None,
+            None => Some(usable_range(&world.vswitch(vswitch)?.cidr_block)?),
         };
-        self.private_ips
-            .entry(vswitch.to_string())
-            .or_default()
-            .insert(ip);
+        let held = match self.private_ips.get_mut(vswitch) {
+            Some(h) => h,
+            None => self.private_ips.entry(vswitch.to_string()).or_default(),
+        };
+        let ip = match (wanted, range) {
+            (Some(ip), _) => {
+                held.take(ip);
+                ip
+            }
+            (None, Some(range)) => held.take_lowest(range, |x| {
+                world.private_ip_in_use(vswitch, &Ipv4Addr::from(x).to_string())
+            })?,
+            (None, None) => return None,
+        };
         Some(Ipv4Addr::from(ip))
     }
 
     /// The lowest free address of the public pool (`PUBLIC_POOL`).
     fn allocate_public(&mut self) -> Option<Ipv4Addr> {
-        let (first, last) = usable_range(PUBLIC_POOL)?;
-        let ip = (first..=last).find(|x| !self.public_ips.contains(x))?;
-        self.public_ips.insert(ip);
+        let range = usable_range(PUBLIC_POOL)?;
+        let ip = self.public_ips.take_lowest(range, |_| false)?;
         Some(Ipv4Addr::from(ip))
     }
 
@@ -480,6 +483,64 @@ impl State {
                 break;
             }
             self.release(world, n);
+        }
+    }
+}
+
+/// The addresses of one range that live session instances hold, and where the next lowest
+/// free one is: every address below `cursor` is held, taken outside the session (the
+/// world's instances) or in `free`, so taking the lowest free address costs the addresses
+/// the cursor passes once each, not a scan from the start of the range per instance.
+#[derive(Debug, Default)]
+struct Addresses {
+    held: BTreeSet<u32>,
+    /// Given-back addresses below `cursor`.
+    free: BTreeSet<u32>,
+    /// The lowest address not yet passed (0: none passed; read as the range's first).
+    cursor: u32,
+}
+
+impl Addresses {
+    fn holds(&self, ip: u32) -> bool {
+        self.held.contains(&ip)
+    }
+
+    /// Takes `ip` (a requested address, checked free before).
+    fn take(&mut self, ip: u32) {
+        self.free.remove(&ip);
+        self.held.insert(ip);
+    }
+
+    /// Takes the lowest address of `first..=last` that is neither held nor `in_world`
+    /// (None when every one is).
+    fn take_lowest(
+        &mut self,
+        (first, last): (u32, u32),
+        in_world: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
+        let ip = match self.free.pop_first() {
+            Some(ip) => ip,
+            None => {
+                let mut x = self.cursor.max(first);
+                while x <= last && (self.held.contains(&x) || in_world(x)) {
+                    x += 1;
+                }
+                if x > last {
+                    self.cursor = x;
+                    return None;
+                }
+                self.cursor = x + 1;
+                x
+            }
+        };
+        self.held.insert(ip);
+        Some(ip)
+    }
+
+    /// Gives `ip` back: the next lowest-free search finds it again.
+    fn give_back(&mut self, ip: u32) {
+        if self.held.remove(&ip) && ip < self.cursor {
+            self.free.insert(ip);
         }
     }
 }
@@ -1064,5 +1125,40 @@ mod tests {
         assert_eq!(r.requests.rows().last().unwrap().seq, 9);
         assert_eq!(r.requests_not_kept, 5);
         assert_eq!(r.failures[0].count, 15);
+    }
+
+    /// The cursor and free set give what the scan from the start of the range gave: the
+    /// lowest address neither held nor the world's, through takes, requested addresses and
+    /// give-backs in any order.
+    #[test]
+    fn addresses_give_the_lowest_free_one_as_the_scan_did() {
+        let (first, last) = (10u32, 60u32);
+        let in_world = |x: u32| x % 7 == 3;
+        let mut a = Addresses::default();
+        let mut model: BTreeSet<u32> = BTreeSet::new();
+        let mut r: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            r = r
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let pick = (r >> 33) as u32;
+            let ip = first + pick % (last - first + 1);
+            match pick % 5 {
+                0 | 1 => {
+                    let scan = (first..=last).find(|&x| !model.contains(&x) && !in_world(x));
+                    assert_eq!(a.take_lowest((first, last), in_world), scan);
+                    model.extend(scan);
+                }
+                2 if !model.contains(&ip) && !in_world(ip) => {
+                    a.take(ip);
+                    model.insert(ip);
+                }
+                _ => {
+                    a.give_back(ip);
+                    model.remove(&ip);
+                }
+            }
+            assert!((first..=last).all(|x| a.holds(x) == model.contains(&x)));
+        }
     }
 }
