@@ -150,16 +150,62 @@ impl std::hash::Hasher for Fnv {
 /// FNV for maps keyed by short, trusted names (the parameter table, the world's ids).
 pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
-type FnvMap<K, V> = HashMap<K, V, FnvBuild>;
+/// A hash for the parameter index only: eight bytes a step (FNV's byte a step was most of a
+/// lookup), then mixed so hashbrown's bucket and tag bits both vary. The table is fixed and
+/// every probe ends in a full comparison, so the hash only has to spread the names.
+#[derive(Default, Clone, Copy)]
+struct NameHash(u64);
+
+impl NameHash {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(Self::K).rotate_left(29);
+    }
+}
+
+impl std::hash::Hasher for NameHash {
+    fn finish(&self) -> u64 {
+        let h = self.0 ^ (self.0 >> 31);
+        h.wrapping_mul(Self::K) ^ (h >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            // The last eight bytes (overlapping the words before) when there are eight, else
+            // the few bytes there are: no copy through memcpy for the tail.
+            let tail = if bytes.len() >= 8 {
+                u64::from_le_bytes(bytes[bytes.len() - 8..].try_into().expect("eight bytes"))
+            } else {
+                rest.iter()
+                    .enumerate()
+                    .fold(0, |w, (i, &b)| w | u64::from(b) << (8 * i))
+            };
+            self.mix(tail);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.mix(u64::from(b) | 0x100);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+}
+
+type NameMap<V> = HashMap<&'static [u8], V, std::hash::BuildHasherDefault<NameHash>>;
 
 /// Every name with its indices replaced by `n`: `DataDisk.n.Size` → DataDiskSize.
 /// The flag says whether the name is indexed (a pattern, not a wire name).
-fn index() -> &'static FnvMap<&'static str, (ParamId, bool)> {
-    static INDEX: OnceLock<FnvMap<&'static str, (ParamId, bool)>> = OnceLock::new();
+fn index() -> &'static NameMap<(ParamId, bool)> {
+    static INDEX: OnceLock<NameMap<(ParamId, bool)>> = OnceLock::new();
     INDEX.get_or_init(|| {
         PARAMS
             .iter()
-            .map(|p| (p.name, (p.id, p.id.indexed())))
+            .map(|p| (p.name.as_bytes(), (p.id, p.id.indexed())))
             .collect()
     })
 }
@@ -169,41 +215,61 @@ fn index() -> &'static FnvMap<&'static str, (ParamId, bool)> {
 /// Indices must be decimal numbers from 1 to 65535; anything else is unknown.
 pub fn lookup(name: &str) -> Option<ParamRef> {
     let ix = index();
+    let name = name.as_bytes();
+    // As written first: one probe for a plain name; an indexed pattern (`DataDisk.n.Size`)
+    // is not a wire name.
     if let Some(&(id, indexed)) = ix.get(name) {
         return (!indexed).then(|| ParamRef::plain(id));
     }
     if name.len() > 128 {
         return None;
     }
-    // Replace up to two numeric segments by `n`, on the stack.
+    // Replace up to two numeric segments (after the first) by `n`, on the stack, a byte at
+    // a time.
     let mut buf = [0u8; 128];
     let mut len = 0;
     let mut idx = [0u16; 2];
     let mut found = 0;
-    for (i, seg) in name.split('.').enumerate() {
-        if i > 0 {
+    let mut i = 0;
+    let mut first = true;
+    while i < name.len() {
+        let end = name[i..]
+            .iter()
+            .position(|&b| b == b'.')
+            .map_or(name.len(), |p| i + p);
+        let seg = &name[i..end];
+        if !first && !seg.is_empty() && seg.iter().all(u8::is_ascii_digit) {
+            if found == 2 || seg[0] == b'0' {
+                return None;
+            }
+            let mut v: u32 = 0;
+            for &d in seg {
+                v = v * 10 + u32::from(d - b'0');
+                if v > u32::from(u16::MAX) {
+                    return None;
+                }
+            }
+            idx[found] = v as u16;
+            found += 1;
+            buf[len] = b'n';
+            len += 1;
+        } else {
+            for &b in seg {
+                buf[len] = b;
+                len += 1;
+            }
+        }
+        if end < name.len() {
             buf[len] = b'.';
             len += 1;
         }
-        let numeric = !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit());
-        let seg = if numeric && i > 0 {
-            if found == 2 || seg.starts_with('0') {
-                return None;
-            }
-            idx[found] = seg.parse().ok()?;
-            found += 1;
-            "n"
-        } else {
-            seg
-        };
-        buf[len..len + seg.len()].copy_from_slice(seg.as_bytes());
-        len += seg.len();
+        i = end + 1;
+        first = false;
     }
     if found == 0 {
         return None;
     }
-    let pattern = std::str::from_utf8(&buf[..len]).ok()?;
-    match ix.get(pattern) {
+    match ix.get(&buf[..len]) {
         Some(&(id, true)) => Some(ParamRef::at2(id, idx[0], idx[1])),
         _ => None,
     }
@@ -264,6 +330,18 @@ mod tests {
         assert_eq!(lookup("DataDisk.0.Size"), None);
         assert_eq!(lookup("DataDisk.1.Colour"), None);
         assert_eq!(lookup("Regionid"), None);
+    }
+
+    #[test]
+    fn lookup_reads_only_whole_decimal_segments_as_indices() {
+        assert_eq!(lookup("DataDisk.1a.Size"), None);
+        assert_eq!(lookup("DataDisk.65535.Size").map(|r| r.n), Some(65535));
+        assert_eq!(lookup("DataDisk.65536.Size"), None);
+        assert_eq!(lookup("DataDisk.1.Size.2"), None);
+        assert_eq!(
+            lookup("Ipv6AddressCount"),
+            Some(ParamRef::plain(ParamId::Ipv6AddressCount))
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! object over several lines) is read whole under [`MAX_REQUEST_BYTES`](crate::limits). A byte
 //! that is not UTF-8 is an input error at its line, column and byte offset.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{BufRead, Read};
 
@@ -128,19 +129,143 @@ fn parse_json_array(source: &str, text: &str) -> Result<Vec<RawRequest>> {
 
 /// One flat JSON object on line `line` (1-based) of `source`.
 pub fn parse_json_object(source: &str, line: usize, text: &str) -> Result<RawRequest> {
-    let src = format!("{source}:{line}");
     let mut de = serde_json::Deserializer::from_str(text);
-    let pairs = de
-        .deserialize_map(PairsVisitor)
+    let members = de
+        .deserialize_map(MembersVisitor)
         .and_then(|p| de.end().map(|_| p))
         .map_err(|e| json_error(source, line.saturating_sub(1), &e))?;
-    let mut req = RawRequest::new(src.clone());
-    req.params.reserve(pairs.len());
-    let style = sdk_map::style_of(pairs.iter().map(|(_, v)| v));
-    for (k, v) in pairs {
-        push_json_value(&mut req, &src, &k, v, style)?;
+    let mut req = RawRequest::new(format!("{source}:{line}"));
+    req.params.reserve(members.len());
+    let style = sdk_map::style_of(members.iter().filter_map(|(_, v)| match v {
+        Member::Text(_) => None,
+        Member::Value(v) => Some(v),
+    }));
+    for (k, v) in members {
+        if let Err(m) = sdk_map::push_member(&mut req, &k, v.into_value(), style) {
+            return Err(Error::input(Place::new(req.source.clone()), m));
+        }
     }
     Ok(req)
+}
+
+/// A member's value as parsed: a string borrowed from the line when it has no escapes (the
+/// usual value), or any other JSON value.
+enum Member<'de> {
+    Text(Cow<'de, str>),
+    Value(Value),
+}
+
+impl Member<'_> {
+    fn into_value(self) -> Value {
+        match self {
+            Member::Text(t) => Value::String(t.into_owned()),
+            Member::Value(v) => v,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Member<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MemberVisitor)
+    }
+}
+
+/// Reads a member's value as [`Value`] does, keeping strings borrowed.
+struct MemberVisitor;
+
+impl<'de> Visitor<'de> for MemberVisitor {
+    type Value = Member<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Member::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Member::Text(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Member::Text(Cow::Owned(v)))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::from(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Member::Value(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        de::Deserialize::deserialize(d).map(Member::Value)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Member::Value)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map)).map(Member::Value)
+    }
+}
+
+/// A key borrowed from the line when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl std::ops::Deref for Key<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a parameter name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Keeps a line's members in document order, duplicates included, borrowing what it can.
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Vec<(Key<'de>, Member<'de>)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object of flat RunInstances parameters")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(24));
+        while let Some(kv) = map.next_entry::<Key<'de>, Member<'de>>()? {
+            out.push(kv);
+        }
+        Ok(out)
+    }
 }
 
 /// One member of a request object, flattened as the SDKs flatten nested values

@@ -465,12 +465,19 @@ impl World {
     /// The vCPU quota of a type in a zone for a billing method (`PostPaid`, `PrePaid`,
     /// `Spot`), when the world sets one.
     pub fn type_quota(&self, zone: &str, itype: &str, charge: &str) -> Option<&InstanceTypeQuota> {
+        // Most worlds set none: no key built (three allocations) to find nothing.
+        if self.type_quotas.is_empty() {
+            return None;
+        }
         self.type_quotas
             .get(&(zone.to_string(), itype.to_string(), charge.to_string()))
     }
 
     /// The GiB quota of a disk category in a zone, when the world sets one.
     pub fn disk_quota(&self, zone: &str, category: &str) -> Option<&DiskCapacityQuota> {
+        if self.disk_quotas.is_empty() {
+            return None;
+        }
         self.disk_quotas
             .get(&(zone.to_string(), category.to_string()))
     }
