@@ -301,8 +301,8 @@ fn plan_for<'s>(s: &'s Scenario, opts: &Options) -> Plan<'s> {
 /// Bytes a plan's run holds until its report is written, estimated from above from the
 /// shapes [`simulate`] allocates: every trial's usage samples (`trials × samples × gauges`
 /// u32s, kept for the percentiles), every trial's cost totals, the attempts of the trials
-/// kept for `requests.csv`, the timeline's points (and their CSV rows), and what one chunk
-/// of trials in flight holds (results, synthetic spot markets).
+/// kept for `requests.csv`, the timeline's points (and their CSV rows), and what two chunks
+/// of trials in flight hold (results, synthetic spot markets).
 pub fn memory_estimate(plan: &Plan, opts: &Options) -> u64 {
     use std::mem::size_of;
     let trials = u64::from(plan.trials);
@@ -335,7 +335,8 @@ pub fn memory_estimate(plan: &Plan, opts: &Options) -> u64 {
         .filter(|m| matches!(m, costing::Market::Synthetic { .. }))
         .count() as u64;
     let hours = (plan.scenario.horizon.num_seconds().max(0) / 3600 + 2) as u64;
-    let in_flight = u64::from(CHUNK).saturating_mul(
+    // Two chunks: the one being merged and the next, run beside the merge.
+    let in_flight = u64::from(2 * CHUNK).saturating_mul(
         per_trial_samples
             .saturating_add(requests.saturating_mul(size_of::<Answer>() as u64))
             .saturating_add(
@@ -391,48 +392,53 @@ fn simulate_from(
     let mut costs = plan.with_costs.then(costing::Merger::default);
 
     let mut stopping = None;
-    let mut lo = 0;
-    while lo < cap {
-        // Chunks never straddle a batch boundary, so the stopping rule sees whole batches.
-        let hi = (lo + CHUNK).min(cap).min((lo / batch + 1) * batch);
-        let chunk: Vec<TrialResult> = match source {
-            None => (lo..hi)
+    // Chunks never straddle a batch boundary, so the stopping rule sees whole batches.
+    let chunk_end = |lo: u32| (lo + CHUNK).min(cap).min((lo / batch + 1) * batch);
+    let run_chunk = |lo: u32, hi: u32| -> Result<Vec<TrialResult>, String> {
+        match source {
+            None => Ok((lo..hi)
                 .into_par_iter()
                 .map(|t| run_trial(plan, t, t < keep))
-                .collect(),
+                .collect()),
             Some(src) => src
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .take(plan, lo, hi, keep)?,
-        };
-        for (t, r) in (lo..hi).zip(chunk) {
-            if r.answers.iter().any(|a| a.code != 0 && a.code != dry_run) {
-                trials_failed += 1;
-            }
-            for (stat, a) in stats.iter_mut().zip(&r.answers) {
-                match stat.answers.iter_mut().find(|(c, _)| *c == a.code) {
-                    Some((_, k)) => *k += 1,
-                    None => stat.answers.push((a.code, 1)),
-                }
-                stat.created += u64::from(a.created);
-                stat.attempts += u64::from(a.attempts);
-                let c = a.code as usize;
-                if c != 0 {
-                    code_count[c] += 1;
-                    if seen_in[c] != t {
-                        seen_in[c] = t;
-                        code_trials[c] += 1;
-                    }
-                }
-            }
-            samples.extend_from_slice(&r.samples);
-            if let Some(log) = r.log {
-                logs.push((t, log));
-            }
-            if let (Some(m), Some(c)) = (costs.as_mut(), &r.costs) {
-                m.add(t, c);
-            }
+                .take(plan, lo, hi, keep),
         }
+    };
+    let mut lo = 0;
+    // The chunk after the one being merged, run beside that merge: the merge is in trial
+    // order on one thread, and the other threads would otherwise wait for it.
+    let mut ahead: Option<Vec<TrialResult>> = None;
+    while lo < cap {
+        let hi = chunk_end(lo);
+        let chunk = match ahead.take() {
+            Some(c) => c,
+            None => run_chunk(lo, hi)?,
+        };
+        // Not past a batch that the stopping rule may end the run on.
+        let run_ahead = hi < cap && (opts.precision.is_none() || hi % batch != 0);
+        let (_, next) = rayon::join(
+            || {
+                merge_chunk(
+                    lo,
+                    chunk,
+                    &mut Merged {
+                        stats: &mut stats,
+                        code_count: &mut code_count,
+                        code_trials: &mut code_trials,
+                        seen_in: &mut seen_in,
+                        trials_failed: &mut trials_failed,
+                        samples: &mut samples,
+                        logs: &mut logs,
+                        costs: costs.as_mut(),
+                    },
+                    dry_run,
+                )
+            },
+            || run_ahead.then(|| run_chunk(hi, chunk_end(hi))),
+        );
+        ahead = next.transpose()?;
         if let Some(p) = &opts.progress {
             let done = u64::from(hi - lo) * n as u64;
             p.fetch_add(done, std::sync::atomic::Ordering::Relaxed);
@@ -552,6 +558,51 @@ fn simulate_from(
         costs: costs.map(|m| m.finish(plan)),
         stopping,
     })
+}
+
+/// What the trials are merged into, in trial order ([`simulate_from`]'s accumulators).
+struct Merged<'a> {
+    stats: &'a mut [RequestStat],
+    code_count: &'a mut [u64],
+    code_trials: &'a mut [u32],
+    /// The last trial each code was counted in.
+    seen_in: &'a mut [u32],
+    trials_failed: &'a mut u32,
+    samples: &'a mut Vec<u32>,
+    logs: &'a mut Vec<(u32, Vec<Attempt>)>,
+    costs: Option<&'a mut costing::Merger>,
+}
+
+/// Merges one chunk's trials, `lo` the first one's number, in trial order.
+fn merge_chunk(lo: u32, chunk: Vec<TrialResult>, m: &mut Merged, dry_run: u16) {
+    for (t, r) in (lo..).zip(chunk) {
+        if r.answers.iter().any(|a| a.code != 0 && a.code != dry_run) {
+            *m.trials_failed += 1;
+        }
+        for (stat, a) in m.stats.iter_mut().zip(&r.answers) {
+            match stat.answers.iter_mut().find(|(c, _)| *c == a.code) {
+                Some((_, k)) => *k += 1,
+                None => stat.answers.push((a.code, 1)),
+            }
+            stat.created += u64::from(a.created);
+            stat.attempts += u64::from(a.attempts);
+            let c = a.code as usize;
+            if c != 0 {
+                m.code_count[c] += 1;
+                if m.seen_in[c] != t {
+                    m.seen_in[c] = t;
+                    m.code_trials[c] += 1;
+                }
+            }
+        }
+        m.samples.extend_from_slice(&r.samples);
+        if let Some(log) = r.log {
+            m.logs.push((t, log));
+        }
+        if let (Some(costs), Some(c)) = (m.costs.as_deref_mut(), &r.costs) {
+            costs.add(t, c);
+        }
+    }
 }
 
 /// Trials in which a request's final answer is the expected one.
