@@ -111,10 +111,10 @@ fn parse_json_array(source: &str, text: &str) -> Result<Vec<RawRequest>> {
             let src = format!("{source}[{i}]");
             match v {
                 Value::Object(map) => {
-                    let mut req = RawRequest::new(src.clone());
+                    let mut req = RawRequest::new(src);
                     let style = sdk_map::style_of(map.values());
                     for (k, v) in map {
-                        push_json_value(&mut req, &src, &k, v, style)?;
+                        push_json_value(&mut req, &k, v, style)?;
                     }
                     Ok(req)
                 }
@@ -141,9 +141,7 @@ pub fn parse_json_object(source: &str, line: usize, text: &str) -> Result<RawReq
         Member::Value(v) => Some(v),
     }));
     for (k, v) in members {
-        if let Err(m) = sdk_map::push_member(&mut req, &k, v.into_value(), style) {
-            return Err(Error::input(Place::new(req.source.clone()), m));
-        }
+        push_json_value(&mut req, &k, v.into_value(), style)?;
     }
     Ok(req)
 }
@@ -270,14 +268,9 @@ impl<'de> Visitor<'de> for MembersVisitor {
 
 /// One member of a request object, flattened as the SDKs flatten nested values
 /// ([`sdk_map`](crate::input::sdk_map)).
-fn push_json_value(
-    req: &mut RawRequest,
-    src: &str,
-    key: &str,
-    v: Value,
-    style: sdk_map::Style,
-) -> Result<()> {
-    sdk_map::push_member(req, key, v, style).map_err(|m| Error::input(Place::new(src), m))
+fn push_json_value(req: &mut RawRequest, key: &str, v: Value, style: sdk_map::Style) -> Result<()> {
+    sdk_map::push_member(req, key, v, style)
+        .map_err(|m| Error::input(Place::new(req.source.clone()), m))
 }
 
 fn json_error(source: &str, line_offset: usize, e: &serde_json::Error) -> Error {
@@ -300,34 +293,6 @@ fn json_error(source: &str, line_offset: usize, e: &serde_json::Error) -> Error 
     };
     Error::input(place, what)
 }
-
-/// Keeps an object's pairs in document order, duplicates included.
-struct PairsVisitor;
-
-impl<'de> Visitor<'de> for PairsVisitor {
-    type Value = Vec<(String, Value)>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object of flat RunInstances parameters")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            out.push((k, v));
-        }
-        Ok(out)
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Pairs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(PairsVisitor).map(Pairs)
-    }
-}
-
-/// A JSON object read as ordered pairs.
-pub struct Pairs(pub Vec<(String, Value)>);
 
 /// Query strings or URLs, one per non-blank line (`#` starts a comment line), and aliyun
 /// CLI commands, which may go on over lines that end in `\`.

@@ -374,22 +374,24 @@ fn simulate_from(
         opts.sample_trials.min(cap)
     };
     let n = plan.requests.len();
-    let mut stats = vec![RequestStat::default(); n];
     let codes_len = entries().len() + 1;
-    let mut code_count = vec![0u64; codes_len];
-    let mut code_trials = vec![0u32; codes_len];
-    let mut seen_in = vec![u32::MAX; codes_len];
-    let dry_run = trial::key_code(Some(ErrorKey::DryRunOperation));
-    let mut trials_failed = 0u32;
     let per_trial = plan.samples.len() * plan.gauges.len();
     let reserve = if opts.precision.is_some() {
         batch.min(cap)
     } else {
         cap
     };
-    let mut samples: Vec<u32> = Vec::with_capacity(per_trial * reserve as usize);
-    let mut logs = Vec::new();
-    let mut costs = plan.with_costs.then(costing::Merger::default);
+    let mut fold = Fold {
+        stats: vec![RequestStat::default(); n],
+        code_count: vec![0; codes_len],
+        code_trials: vec![0; codes_len],
+        seen_in: vec![u32::MAX; codes_len],
+        trials_failed: 0,
+        samples: Vec::with_capacity(per_trial * reserve as usize),
+        logs: Vec::new(),
+        costs: plan.with_costs.then(costing::Merger::default),
+        dry_run: trial::key_code(Some(ErrorKey::DryRunOperation)),
+    };
 
     let mut stopping = None;
     // Chunks never straddle a batch boundary, so the stopping rule sees whole batches.
@@ -419,23 +421,7 @@ fn simulate_from(
         // Not past a batch that the stopping rule may end the run on.
         let run_ahead = hi < cap && (opts.precision.is_none() || hi % batch != 0);
         let (_, next) = rayon::join(
-            || {
-                merge_chunk(
-                    lo,
-                    chunk,
-                    &mut Merged {
-                        stats: &mut stats,
-                        code_count: &mut code_count,
-                        code_trials: &mut code_trials,
-                        seen_in: &mut seen_in,
-                        trials_failed: &mut trials_failed,
-                        samples: &mut samples,
-                        logs: &mut logs,
-                        costs: costs.as_mut(),
-                    },
-                    dry_run,
-                )
-            },
+            || fold.add(lo, chunk),
             || run_ahead.then(|| run_chunk(hi, chunk_end(hi))),
         );
         ahead = next.transpose()?;
@@ -447,7 +433,8 @@ fn simulate_from(
         if let Some(target) = opts.precision {
             if lo % batch == 0 || lo == cap {
                 // Only merged counts decide: the same trials give the same stop.
-                let spot = costs
+                let spot = fold
+                    .costs
                     .as_ref()
                     .map(|m| m.interrupted_trials())
                     .unwrap_or_default();
@@ -459,18 +446,22 @@ fn simulate_from(
                         let e = r.expect.as_ref()?;
                         Some((
                             format!("expectation of {}", r.source),
-                            hits_of(&stats[i], e),
+                            hits_of(&fold.stats[i], e),
                         ))
                     })
                     .collect();
                 let names: Vec<(String, u64)> = std::iter::once((
                     "trials with a failure".to_string(),
-                    u64::from(trials_failed),
+                    u64::from(fold.trials_failed),
                 ))
-                .chain((1..codes_len).filter(|&c| code_trials[c] > 0).map(|c| {
-                    let key = trial::code_key(c as u16).expect("nonzero");
-                    (key.code().to_string(), u64::from(code_trials[c]))
-                }))
+                .chain(
+                    (1..codes_len)
+                        .filter(|&c| fold.code_trials[c] > 0)
+                        .map(|c| {
+                            let key = trial::code_key(c as u16).expect("nonzero");
+                            (key.code().to_string(), u64::from(fold.code_trials[c]))
+                        }),
+                )
                 .chain(
                     spot.iter()
                         .enumerate()
@@ -504,6 +495,16 @@ fn simulate_from(
         }
     }
     let trials = lo;
+    let Fold {
+        stats,
+        code_count,
+        code_trials,
+        trials_failed,
+        samples,
+        logs,
+        costs,
+        ..
+    } = fold;
 
     let mut codes: Vec<CodeStat> = (1..codes_len)
         .filter(|&c| code_count[c] > 0)
@@ -560,47 +561,54 @@ fn simulate_from(
     })
 }
 
-/// What the trials are merged into, in trial order ([`simulate_from`]'s accumulators).
-struct Merged<'a> {
-    stats: &'a mut [RequestStat],
-    code_count: &'a mut [u64],
-    code_trials: &'a mut [u32],
+/// What a scenario's trials are merged into, in trial order.
+struct Fold {
+    stats: Vec<RequestStat>,
+    code_count: Vec<u64>,
+    code_trials: Vec<u32>,
     /// The last trial each code was counted in.
-    seen_in: &'a mut [u32],
-    trials_failed: &'a mut u32,
-    samples: &'a mut Vec<u32>,
-    logs: &'a mut Vec<(u32, Vec<Attempt>)>,
-    costs: Option<&'a mut costing::Merger>,
+    seen_in: Vec<u32>,
+    trials_failed: u32,
+    samples: Vec<u32>,
+    logs: Vec<(u32, Vec<Attempt>)>,
+    costs: Option<costing::Merger>,
+    /// DryRunOperation's packed code: a passing dry run is not a failed trial.
+    dry_run: u16,
 }
 
-/// Merges one chunk's trials, `lo` the first one's number, in trial order.
-fn merge_chunk(lo: u32, chunk: Vec<TrialResult>, m: &mut Merged, dry_run: u16) {
-    for (t, r) in (lo..).zip(chunk) {
-        if r.answers.iter().any(|a| a.code != 0 && a.code != dry_run) {
-            *m.trials_failed += 1;
-        }
-        for (stat, a) in m.stats.iter_mut().zip(&r.answers) {
-            match stat.answers.iter_mut().find(|(c, _)| *c == a.code) {
-                Some((_, k)) => *k += 1,
-                None => stat.answers.push((a.code, 1)),
+impl Fold {
+    /// Merges one chunk's trials, `lo` the first one's number.
+    fn add(&mut self, lo: u32, chunk: Vec<TrialResult>) {
+        for (t, r) in (lo..).zip(chunk) {
+            if r.answers
+                .iter()
+                .any(|a| a.code != 0 && a.code != self.dry_run)
+            {
+                self.trials_failed += 1;
             }
-            stat.created += u64::from(a.created);
-            stat.attempts += u64::from(a.attempts);
-            let c = a.code as usize;
-            if c != 0 {
-                m.code_count[c] += 1;
-                if m.seen_in[c] != t {
-                    m.seen_in[c] = t;
-                    m.code_trials[c] += 1;
+            for (stat, a) in self.stats.iter_mut().zip(&r.answers) {
+                match stat.answers.iter_mut().find(|(c, _)| *c == a.code) {
+                    Some((_, k)) => *k += 1,
+                    None => stat.answers.push((a.code, 1)),
+                }
+                stat.created += u64::from(a.created);
+                stat.attempts += u64::from(a.attempts);
+                let c = a.code as usize;
+                if c != 0 {
+                    self.code_count[c] += 1;
+                    if self.seen_in[c] != t {
+                        self.seen_in[c] = t;
+                        self.code_trials[c] += 1;
+                    }
                 }
             }
-        }
-        m.samples.extend_from_slice(&r.samples);
-        if let Some(log) = r.log {
-            m.logs.push((t, log));
-        }
-        if let (Some(costs), Some(c)) = (m.costs.as_deref_mut(), &r.costs) {
-            costs.add(t, c);
+            self.samples.extend_from_slice(&r.samples);
+            if let Some(log) = r.log {
+                self.logs.push((t, log));
+            }
+            if let (Some(m), Some(c)) = (self.costs.as_mut(), &r.costs) {
+                m.add(t, c);
+            }
         }
     }
 }
