@@ -308,29 +308,23 @@ fn write_set_with(
     }
 
     // 4. The files, each through a fresh temporary file; their directories first, then the
-    // files in parallel (each write waits on its own fsync; the first error in set order is
-    // reported, and the set stays without a manifest either way).
+    // files in parallel on I/O threads of their own (each write waits on its own fsync; the
+    // first error in set order is reported, and the set stays without a manifest either way).
     let mut touched: BTreeSet<PathBuf> = BTreeSet::new();
     touched.insert(dir.to_path_buf());
     for f in files {
         ensure_subdirs(dir, &f.path)?;
         touched.insert(parent_of(dir, &f.path));
     }
-    let mut entries = {
-        use rayon::prelude::*;
-        files
-            .par_iter()
-            .map(|f| {
-                let name = f.path.rsplit('/').next().expect("a set path has a name");
-                put(&parent_of(dir, &f.path), name, &f.bytes)?;
-                Ok(FileEntry {
-                    path: f.path.clone(),
-                    size: f.bytes.len() as u64,
-                    sha256: sha256_hex(&f.bytes),
-                })
-            })
-            .collect::<crate::Result<Vec<FileEntry>>>()?
-    };
+    let mut entries = on_io_threads(files, |f| {
+        let name = f.path.rsplit('/').next().expect("a set path has a name");
+        put(&parent_of(dir, &f.path), name, &f.bytes)?;
+        Ok(FileEntry {
+            path: f.path.clone(),
+            size: f.bytes.len() as u64,
+            sha256: sha256_hex(&f.bytes),
+        })
+    })?;
 
     // 5. Files of older sets that this one does not have, then their directories if empty.
     for stale in owned.iter().filter(|p| !new.contains(p.as_str())) {
@@ -661,6 +655,46 @@ fn ensure_subdirs(dir: &Path, path: &str) -> crate::Result<()> {
     Ok(())
 }
 
+/// Threads that write a set's files at most. A file's write mostly waits on its fsync, and the
+/// file system commits the fsyncs that wait together in one journal commit: with one thread
+/// per core (rayon's pool) the fsyncs queued two at a time, and a run's 184 files waited for
+/// about a hundred commits on a disk another program kept busy (docs/benchmarks.md, "Charts and
+/// report writing").
+const IO_THREADS: usize = 16;
+
+/// `f` over `items` on up to [`IO_THREADS`] scoped threads, the results in `items`' order; the
+/// first error in that order wins.
+fn on_io_threads<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> crate::Result<R> + Sync,
+) -> crate::Result<Vec<R>> {
+    let next = AtomicU64::new(0);
+    let threads = items.len().min(IO_THREADS);
+    let mut done: Vec<(usize, crate::Result<R>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                        let Some(item) = items.get(i) else { break out };
+                        out.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(out) => out,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Writes `dir/name` through a fresh temporary file: create_new, write, sync_all, rename.
 /// On failure the temporary file is removed and the error names `dir/name`.
 fn put(dir: &Path, name: &str, bytes: &[u8]) -> crate::Result<()> {
@@ -760,6 +794,27 @@ mod tests {
             command: "run",
             scenarios: Vec::new(),
         }
+    }
+
+    #[test]
+    fn io_threads_keep_the_order_and_report_the_first_error_in_it() {
+        let items: Vec<usize> = (0..IO_THREADS * 5 + 3).collect();
+        let doubled = on_io_threads(&items, |i| Ok(i * 2)).expect("no error");
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        let failed = on_io_threads(&items, |&i| {
+            if i % 7 == 3 {
+                Err(Error::Usage(format!("item {i}")))
+            } else {
+                Ok(i)
+            }
+        });
+        match failed {
+            Err(Error::Usage(m)) => assert_eq!(m, "item 3"),
+            other => panic!("expected the first error, got {other:?}"),
+        }
+        assert!(on_io_threads(&[] as &[usize], |&i| Ok(i))
+            .expect("empty")
+            .is_empty());
     }
 
     #[test]

@@ -89,11 +89,8 @@ impl<'a> DrawingBackend for Png<'a> {
             return Ok(());
         }
         let (w, h) = self.get_size();
-        let mut result = Ok(());
-        for_each_pixel(text, style.size(), style.anchor(), |x, y, coverage| {
-            if result.is_err() || coverage <= 0.0 {
-                return;
-            }
+        let coverage = laid_out(text, style.size(), style.anchor());
+        for &(x, y, coverage) in coverage.iter() {
             let (x, y) = style.transform().transform(x, y);
             let (x, y) = (pos.0 + x, pos.1 + y);
             if x >= 0 && y >= 0 && (x as u32) < w && (y as u32) < h {
@@ -101,11 +98,62 @@ impl<'a> DrawingBackend for Png<'a> {
                     alpha: color.alpha * f64::from(coverage.min(1.0)),
                     rgb: color.rgb,
                 };
-                result = self.0.draw_pixel((x, y), c);
+                self.0.draw_pixel((x, y), c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A text's inked pixels relative to its anchor, before rotation: `(x, y, coverage)`.
+type Coverage = std::rc::Rc<[(i32, i32, f32)]>;
+
+/// Texts laid out on this thread, by size and anchor, then text. Tick labels, axis names and
+/// legends repeat across a run's charts; their pixels depend only on these three, so each is
+/// rasterised once per thread (the same pixels, so the same bytes, whatever the threads).
+type Laid = std::collections::HashMap<(u64, u8, u8), std::collections::HashMap<String, Coverage>>;
+
+/// Texts kept per thread at most before the cache starts over (a run's distinct labels are a
+/// few thousand; each keeps about a hundred pixels a character).
+const LAID_MAX: usize = 4096;
+
+/// [`for_each_pixel`]'s pixels for `text`, from this thread's cache when it has them.
+fn laid_out(text: &str, size: f64, anchor: plotters_backend::text_anchor::Pos) -> Coverage {
+    thread_local! {
+        static LAID: std::cell::RefCell<(Laid, usize)> = Default::default();
+    }
+    let h = match anchor.h_pos {
+        HPos::Left => 0,
+        HPos::Center => 1,
+        HPos::Right => 2,
+    };
+    let v = match anchor.v_pos {
+        VPos::Top => 0,
+        VPos::Center => 1,
+        VPos::Bottom => 2,
+    };
+    let key = (size.to_bits(), h, v);
+    LAID.with_borrow_mut(|(laid, count)| {
+        if let Some(c) = laid.get(&key).and_then(|m| m.get(text)) {
+            return c.clone();
+        }
+        let mut pixels = Vec::new();
+        for_each_pixel(text, size, anchor, |x, y, coverage| {
+            if coverage > 0.0 {
+                pixels.push((x, y, coverage));
             }
         });
-        result
-    }
+        let c: Coverage = pixels.into();
+        if *count >= LAID_MAX {
+            laid.clear();
+            *count = 0;
+        }
+        *count += 1;
+        laid.entry(key)
+            .or_default()
+            .insert(text.to_string(), c.clone());
+        c
+    })
 }
 
 /// Calls `f(x, y, coverage)` for every pixel of `text` drawn at a style size of `size`,
@@ -157,6 +205,35 @@ fn for_each_pixel(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_text_has_the_pixels_of_a_fresh_layout_per_size_and_anchor() {
+        let fresh = |text: &str, size: f64, anchor| {
+            let mut px = Vec::new();
+            for_each_pixel(text, size, anchor, |x, y, c| {
+                if c > 0.0 {
+                    px.push((x, y, c));
+                }
+            });
+            px
+        };
+        let left = plotters_backend::text_anchor::Pos::new(HPos::Left, VPos::Top);
+        let right = plotters_backend::text_anchor::Pos::new(HPos::Right, VPos::Center);
+        for _ in 0..2 {
+            for (text, size, anchor) in [
+                ("16.7", 14.0, left),
+                ("16.7", 14.0, right),
+                ("16.7", 20.0, left),
+                ("(CNY)", 14.0, left),
+            ] {
+                assert_eq!(
+                    &*laid_out(text, size, anchor),
+                    fresh(text, size, anchor).as_slice()
+                );
+            }
+        }
+        assert_ne!(laid_out("16.7", 14.0, left), laid_out("16.7", 14.0, right));
+    }
 
     /// The columns with ink of `text`, left to right.
     fn ink_columns(text: &str) -> Vec<i32> {

@@ -108,7 +108,9 @@ pub fn report_page(
     charts: &[Chart],
     run: Option<&RunInfo>,
 ) -> Vec<u8> {
-    let mut s = String::new();
+    // The inlined charts are most of the page: reserve for them once.
+    let charts_len: usize = charts.iter().map(|c| c.svg.len()).sum();
+    let mut s = String::with_capacity(charts_len + (256 << 10));
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     s.push_str("<title>ecsim run report</title>\n");
