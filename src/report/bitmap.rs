@@ -113,9 +113,13 @@ type Coverage = std::rc::Rc<[(i32, i32, f32)]>;
 /// rasterised once per thread (the same pixels, so the same bytes, whatever the threads).
 type Laid = std::collections::HashMap<(u64, u8, u8), std::collections::HashMap<String, Coverage>>;
 
-/// Texts kept per thread at most before the cache starts over (a run's distinct labels are a
-/// few thousand; each keeps about a hundred pixels a character).
+/// Texts kept per thread at most before the cache starts over (a run's distinct short labels
+/// are a few hundred; each keeps about a hundred pixels a character).
 const LAID_MAX: usize = 4096;
+
+/// The longest text kept, in bytes: tick labels, units and legends repeat; titles, which
+/// name their scenario, do not, and would only hold memory.
+const LAID_LEN: usize = 24;
 
 /// [`for_each_pixel`]'s pixels for `text`, from this thread's cache when it has them.
 fn laid_out(text: &str, size: f64, anchor: plotters_backend::text_anchor::Pos) -> Coverage {
@@ -133,17 +137,23 @@ fn laid_out(text: &str, size: f64, anchor: plotters_backend::text_anchor::Pos) -
         VPos::Bottom => 2,
     };
     let key = (size.to_bits(), h, v);
-    LAID.with_borrow_mut(|(laid, count)| {
-        if let Some(c) = laid.get(&key).and_then(|m| m.get(text)) {
-            return c.clone();
-        }
+    let fresh = || {
         let mut pixels = Vec::new();
         for_each_pixel(text, size, anchor, |x, y, coverage| {
             if coverage > 0.0 {
                 pixels.push((x, y, coverage));
             }
         });
-        let c: Coverage = pixels.into();
+        Coverage::from(pixels)
+    };
+    if text.len() > LAID_LEN {
+        return fresh();
+    }
+    LAID.with_borrow_mut(|(laid, count)| {
+        if let Some(c) = laid.get(&key).and_then(|m| m.get(text)) {
+            return c.clone();
+        }
+        let c = fresh();
         if *count >= LAID_MAX {
             laid.clear();
             *count = 0;
@@ -225,6 +235,7 @@ mod tests {
                 ("16.7", 14.0, right),
                 ("16.7", 20.0, left),
                 ("(CNY)", 14.0, left),
+                ("quota-wave: resource use over 200 trials", 22.0, left),
             ] {
                 assert_eq!(
                     &*laid_out(text, size, anchor),
