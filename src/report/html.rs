@@ -851,7 +851,7 @@ fn inputs(s: &mut String, sc: &Scenario) {
         }
     );
     s.push_str("<table class=\"inputs\">\n<tr><th>at</th><th>label</th><th>event</th></tr>\n");
-    for e in &sc.events {
+    for e in sc.events.iter().take(INPUT_ROWS) {
         let what = match &e.kind {
             EventKind::Request { raw, expect } => {
                 let params = raw
@@ -881,8 +881,21 @@ fn inputs(s: &mut String, sc: &Scenario) {
             esc(e.label.as_deref().unwrap_or(""))
         );
     }
+    if let Some(more) = sc.events.len().checked_sub(INPUT_ROWS).filter(|&n| n > 0) {
+        let _ = writeln!(
+            s,
+            "<tr><td colspan=\"3\" class=\"muted\">and {more} more timeline entries, not \
+             shown: requests.csv has every request, {} has the timeline</td></tr>",
+            esc(&sc.source)
+        );
+    }
     s.push_str("</table>\n");
 }
+
+/// Timeline entries the inputs table shows per scenario. A generated or spreadsheet timeline
+/// of 100,000 requests made a 36 MB page no browser opens comfortably, held whole in memory
+/// while it was written; requests.csv lists every request anyway.
+const INPUT_ROWS: usize = 500;
 
 #[cfg(test)]
 mod tests {
@@ -1024,5 +1037,34 @@ mod tests {
         ] {
             assert!(page.contains(shown), "{shown} in {page}");
         }
+    }
+
+    #[test]
+    fn a_long_timeline_shows_its_first_entries_and_says_how_many_more() {
+        let entry = |i: usize| {
+            format!(
+                r#"{{"at": "+{i}m", "request": {{"RegionId": "cn-hangzhou", "HostName": "h{i}"}}}}"#
+            )
+        };
+        let entries: Vec<String> = (0..INPUT_ROWS + 7).map(entry).collect();
+        let doc = format!(r#"{{"name": "n", "timeline": [{}]}}"#, entries.join(","));
+        let sc = crate::scenario::file::parse("long.json", &doc, std::path::Path::new("")).unwrap();
+        let mut page = String::new();
+        inputs(&mut page, &sc);
+        assert!(
+            page.contains(&format!("HostName=h{}<", INPUT_ROWS - 1)),
+            "{page}"
+        );
+        assert!(!page.contains(&format!("HostName=h{}<", INPUT_ROWS)));
+        assert!(page.contains("and 7 more timeline entries"));
+        assert!(page.contains("long.json has the timeline"));
+        let mut short = String::new();
+        let doc = format!(
+            r#"{{"name": "n", "timeline": [{}]}}"#,
+            entries[..3].join(",")
+        );
+        let sc = crate::scenario::file::parse("s.json", &doc, std::path::Path::new("")).unwrap();
+        inputs(&mut short, &sc);
+        assert!(!short.contains("more timeline entries"), "{short}");
     }
 }
