@@ -90,7 +90,7 @@ macro_rules! render {
                     $draw(&root).expect("drawing to memory");
                     root.present().expect("drawing to memory");
                 }
-                encode_png(&rgb, SIZE)
+                super::bitmap::encode(&rgb, SIZE)
             }
         }
     }};
@@ -105,26 +105,6 @@ fn title_size(title: &str) -> u32 {
 }
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> Vec<u8> {
-    // A chart compresses to under a tenth of its pixels: one growth at most, not a dozen.
-    let mut out = Vec::with_capacity(rgb.len() / 8);
-    {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        // fdeflate's fast mode: a quarter of the encoding time of the default level on these
-        // flat-coloured charts. The Paeth filter turns their flat areas and straight lines
-        // into runs of zeros in both directions: with it the fast mode's files are 0.37x the
-        // Sub filter's, and encoding takes 0.55x the time (docs/benchmarks.md, "Charts and
-        // report writing").
-        enc.set_compression(png::Compression::Fast);
-        enc.set_filter(png::FilterType::Paeth);
-        let mut w = enc.write_header().expect("PNG header to memory");
-        w.write_image_data(rgb).expect("PNG data to memory");
-    }
-    out
-}
 
 /// Horizontal bars: one row per category, one bar per series in each row.
 #[derive(Debug, Clone, PartialEq)]
