@@ -1,9 +1,10 @@
 //! `ecsim check`: predict RunInstances' answer for each request given.
 //!
 //! JSON Lines and query lines stream: a reading thread cuts each input into batches of whole
-//! lines ([`wire::LineReader`]) one batch ahead; each batch is parsed and predicted in
-//! parallel and its report written to stdout, in input order, before the next batch is
-//! checked. Memory stays flat in the input's size. A JSON document (an array, or one object
+//! lines ([`wire::LineReader`]) one batch ahead; the workers take each batch a chunk of lines
+//! at a time through parsing, prediction and the report, and a writing thread writes the
+//! batch's report to stdout, in input order, while the next batch is checked. Memory stays
+//! flat in the input's size. A JSON document (an array, or one object
 //! over several lines) is read whole. docs/input-forms.md says what an error mid-stream leaves.
 
 use std::io::{BufRead, BufReader, Write};
@@ -194,6 +195,50 @@ struct Tally {
     failed: usize,
 }
 
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.total += other.total;
+        self.failed += other.failed;
+    }
+}
+
+/// Lines a worker parses, predicts and reports at a time: small enough that the workers
+/// share a batch evenly and a chunk's rows stay in cache, large enough that handing chunks
+/// out costs nothing next to checking them.
+const CHUNK_LINES: usize = 256;
+
+/// A chunk of requests checked: its report bytes (the row formats), what the document
+/// formats keep until the end, and its counts.
+#[derive(Default)]
+struct Checked {
+    bytes: Vec<u8>,
+    items: Vec<formats::check::Item>,
+    tally: Tally,
+}
+
+impl Checked {
+    /// Reports one prediction in `format`; the prediction is dropped here, on the worker
+    /// that made it.
+    fn add(&mut self, p: Prediction, format: Format) {
+        self.tally.total += 1;
+        self.tally.failed += usize::from(!p.outcome.ok());
+        let one = std::slice::from_ref(&p);
+        match format {
+            Format::Json => report::check::json_rows(one, &mut self.bytes),
+            Format::Text => self.bytes.extend(report::check::text_rows(one)),
+            Format::Github => self
+                .bytes
+                .extend(formats::check::github_rows(&[formats::check::Item::of(&p)])),
+            Format::Markdown | Format::Junit | Format::Sarif => {
+                self.items.push(formats::check::Item::of(&p))
+            }
+        }
+    }
+}
+
+/// What the writer is handed for each batch: its chunks' bytes in order, and its counts.
+type Written = (Vec<Vec<u8>>, Tally);
+
 pub fn run(a: CheckArgs) -> crate::Result<Output> {
     let at = parse_at(a.at.as_deref())?;
     let pool = super::thread_pool(a.threads)?;
@@ -209,14 +254,14 @@ pub fn run(a: CheckArgs) -> crate::Result<Output> {
             .transpose()?,
     );
     let inputs = open_inputs(&a.requests)?;
-    let stdout = std::io::stdout();
+    let mut stdout = std::io::stdout();
     let tally = stream(
         inputs,
         &mut world,
         at,
         Format::chosen(a.format, a.json),
         pool.as_ref(),
-        &mut stdout.lock(),
+        &mut stdout,
     )?;
     Ok(Output {
         stdout: Vec::new(),
@@ -225,87 +270,58 @@ pub fn run(a: CheckArgs) -> crate::Result<Output> {
     })
 }
 
-/// Checks `inputs` in order and writes each batch's report to `out` as soon as the whole
-/// batch is parsed and predicted (the text summary last). An input error stops the run:
-/// nothing of the batch that holds it is written, earlier batches' rows already are. A closed
-/// pipe on `out` (`ecsim check ... | head`) ends the run quietly with what was checked.
+/// Checks `inputs` in order and writes each batch's report to `out` once the whole batch
+/// is parsed, predicted and reported (the text summary last). Each worker takes a chunk of
+/// the batch's lines through parsing, prediction and the report at once; a writing thread
+/// writes batch N while the workers check batch N+1, so the report's bytes and their order
+/// do not depend on the thread count. An input error stops the run: nothing of the batch
+/// that holds it is written, earlier batches' rows are. A closed pipe on `out` (`ecsim check
+/// ... | head`) ends the run quietly with what was checked.
 fn stream(
     inputs: Vec<Input>,
     world: &mut crate::world::World,
     at: chrono::DateTime<chrono::Utc>,
     format: Format,
     pool: Option<&rayon::ThreadPool>,
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
 ) -> crate::Result<Tally> {
     // Not a scoped thread: on an error the run ends without waiting for a read that may
     // block (a slow pipe on stdin).
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let reader = std::thread::spawn(move || read_ahead(inputs, tx));
-    let mut tally = Tally::default();
-    let write_err = |e: std::io::Error| Error::io("stdout", e);
-    // Requests of the line input being read: one of only comments holds none.
-    let mut in_input = 0usize;
     // What the document formats (Markdown, JUnit, SARIF) keep until the end.
     let mut items: Vec<formats::check::Item> = Vec::new();
-    for piece in rx.iter() {
-        let reqs = match piece {
-            Piece::Lines(batch) => {
-                let reqs = super::in_pool(pool, || batch.parse())?;
-                in_input += reqs.len();
-                reqs
-            }
-            Piece::Document(doc) => {
-                // A plan's standing instances take their places before its launches, and
-                // stay for the inputs after it.
-                world.stand(&doc.existing);
-                doc.requests
-            }
-            Piece::LinesEnd(name) => {
-                if std::mem::take(&mut in_input) == 0 {
-                    return Err(Error::input(
-                        crate::error::Place::new(name),
-                        "no request found, only comments and blank lines; give a JSON \
-                         object of flat parameters, JSON Lines, query strings or aliyun CLI \
-                         lines",
-                    ));
+    let (checked, written, tally) = std::thread::scope(|s| {
+        // One batch's report waits while the writer writes the one before it.
+        let (wtx, wrx) = std::sync::mpsc::sync_channel::<Written>(1);
+        let out = &mut *out;
+        let writer = s.spawn(move || {
+            // Counts what was handed over, the batch a write failed in included.
+            let mut tally = Tally::default();
+            for (chunks, t) in wrx {
+                tally.add(t);
+                for c in &chunks {
+                    if let Err(e) = out.write_all(c) {
+                        return (tally, Err(e));
+                    }
                 }
-                continue;
             }
-            Piece::Failed(e) => return Err(e),
-        };
-        let world = &*world;
-        let bytes = super::in_pool(pool, || {
-            let preds: Vec<Prediction> = reqs
-                .par_iter()
-                .map(|r| validate::predict(r, world, at))
-                .collect();
-            tally.total += preds.len();
-            tally.failed += preds.iter().filter(|p| !p.outcome.ok()).count();
-            let bytes = match format {
-                Format::Text => report::check::text_rows(&preds),
-                Format::Json => report::check::json_lines(&preds),
-                Format::Github => {
-                    let batch: Vec<_> = preds.iter().map(formats::check::Item::of).collect();
-                    formats::check::github_rows(&batch)
-                }
-                Format::Markdown | Format::Junit | Format::Sarif => {
-                    items.extend(preds.iter().map(formats::check::Item::of));
-                    Vec::new()
-                }
-            };
-            // Free the batch on the workers that made it: on this thread, between batches,
-            // dropping the requests was a serial tenth of the run.
-            rayon::join(
-                || reqs.into_par_iter().with_min_len(512).for_each(drop),
-                || preds.into_par_iter().with_min_len(512).for_each(drop),
-            );
-            bytes
+            (tally, Ok(()))
         });
-        match out.write_all(&bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(tally),
-            r => r.map_err(write_err)?,
-        }
+        let checked = check_pieces(rx, world, at, format, pool, &mut items, &wtx);
+        drop(wtx);
+        let (tally, written) = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (checked, written, tally)
+    });
+    let write_err = |e: std::io::Error| Error::io("stdout", e);
+    // A failed write came first in input order: it ends the run whatever came after it.
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(tally),
+        r => r.map_err(write_err)?,
     }
+    checked?;
     // The channel closed: the reader is done, or it panicked (its message already printed),
     // which must not pass for the end of the input.
     if let Err(panic) = reader.join() {
@@ -330,4 +346,78 @@ fn stream(
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(tally),
         r => r.map(|_| tally).map_err(write_err),
     }
+}
+
+/// Checks the pieces the reader hands over, in order, and hands each batch's report to the
+/// writer (`wtx`); stops at the first input error, or when the writer has stopped.
+fn check_pieces(
+    rx: std::sync::mpsc::Receiver<Piece>,
+    world: &mut crate::world::World,
+    at: chrono::DateTime<chrono::Utc>,
+    format: Format,
+    pool: Option<&rayon::ThreadPool>,
+    items: &mut Vec<formats::check::Item>,
+    wtx: &SyncSender<Written>,
+) -> crate::Result<()> {
+    // Requests of the line input being read: one of only comments holds none.
+    let mut in_input = 0usize;
+    for piece in rx.iter() {
+        let (chunks, lines) = match piece {
+            Piece::Lines(batch) => {
+                let world = &*world;
+                let chunks = super::in_pool(pool, || {
+                    batch.parse_chunks(CHUNK_LINES, Checked::default, |c, r| {
+                        c.add(validate::predict_owned(r, world, at), format)
+                    })
+                })?;
+                (chunks, true)
+            }
+            Piece::Document(doc) => {
+                // A plan's standing instances take their places before its launches, and
+                // stay for the inputs after it.
+                world.stand(&doc.existing);
+                let world = &*world;
+                let chunks = super::in_pool(pool, || {
+                    doc.requests
+                        .par_chunks(CHUNK_LINES)
+                        .map(|reqs| {
+                            let mut c = Checked::default();
+                            for r in reqs {
+                                c.add(validate::predict(r, world, at), format);
+                            }
+                            c
+                        })
+                        .collect::<Vec<_>>()
+                });
+                (chunks, false)
+            }
+            Piece::LinesEnd(name) => {
+                if std::mem::take(&mut in_input) == 0 {
+                    return Err(Error::input(
+                        crate::error::Place::new(name),
+                        "no request found, only comments and blank lines; give a JSON \
+                         object of flat parameters, JSON Lines, query strings or aliyun CLI \
+                         lines",
+                    ));
+                }
+                continue;
+            }
+            Piece::Failed(e) => return Err(e),
+        };
+        let mut tally = Tally::default();
+        let mut bytes = Vec::with_capacity(chunks.len());
+        for c in chunks {
+            tally.add(c.tally);
+            items.extend(c.items);
+            bytes.push(c.bytes);
+        }
+        if lines {
+            in_input += tally.total;
+        }
+        if wtx.send((bytes, tally)).is_err() {
+            // The writer stopped at a failed write, which `stream` reports.
+            return Ok(());
+        }
+    }
+    Ok(())
 }

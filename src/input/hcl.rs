@@ -568,13 +568,7 @@ fn resource(f: &File, b: &Block, kind: Kind, at: &Shaped, out: &mut Vec<RawReque
                 ),
             ));
         };
-        req.params.insert(
-            0,
-            RawParam {
-                name: "RegionId".into(),
-                value: region,
-            },
-        );
+        req.params.insert(0, RawParam::new("RegionId", region));
         out.push(req);
     }
     Ok(())

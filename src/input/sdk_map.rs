@@ -71,15 +71,24 @@ pub fn push_member(
             flatten(req, key, seg.to_string(), pattern, value, 0, false)
         }
         scalar => {
-            let name = if params::lookup(key).is_some() {
-                key
-            } else if let Some(n) = setter_names().get(key) {
+            push_scalar(req, key, text(scalar), style);
+            Ok(())
+        }
+    }
+}
+
+/// Pushes the top-level scalar member `key: value` (its wire text), keeping the look-up
+/// that tells a wire name from an SDK spelling for typing.
+pub fn push_scalar(req: &mut RawRequest, key: &str, value: String, style: Style) {
+    match params::lookup(key) {
+        Some(r) => req.push_resolved(key, value, Some(r)),
+        None => {
+            let name = if let Some(n) = setter_names().get(key) {
                 n
             } else {
                 segment("", key, style == Style::Sdk)
             };
-            req.push(name, text(scalar));
-            Ok(())
+            req.push(name, value);
         }
     }
 }

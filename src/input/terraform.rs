@@ -414,13 +414,9 @@ impl<'a> Plan<'a> {
             Kind::LaunchTemplate | Kind::ScalingConfiguration => return Ok(()),
         }
         match self.region_of(change, &req) {
-            Some(region) => req.params.insert(
-                0,
-                crate::request::RawParam {
-                    name: "RegionId".into(),
-                    value: region,
-                },
-            ),
+            Some(region) => req
+                .params
+                .insert(0, crate::request::RawParam::new("RegionId", region)),
             None => {
                 return Err(Error::input(
                     self.place_of(i),

@@ -88,15 +88,20 @@ pub fn json_lines(preds: &[Prediction]) -> Vec<u8> {
         .par_chunks(1024)
         .map(|chunk| {
             let mut out = Vec::with_capacity(chunk.len() * 200);
-            for p in chunk {
-                serde_json::to_writer(&mut out, &row(p))
-                    .expect("serialising to memory cannot fail");
-                out.push(b'\n');
-            }
+            json_rows(chunk, &mut out);
             out
         })
         .collect();
     chunks.concat()
+}
+
+/// The JSON lines of `preds`, in order, appended to `out` on this thread (a caller that
+/// formats chunks in parallel concatenates them in order).
+pub fn json_rows(preds: &[Prediction], out: &mut Vec<u8>) {
+    for p in preds {
+        serde_json::to_writer(&mut *out, &row(p)).expect("serialising to memory cannot fail");
+        out.push(b'\n');
+    }
 }
 
 /// The linter-style report: one line per request, details indented, a summary at the end.

@@ -3,10 +3,52 @@
 use crate::catalog::params::{self, Kind, ParamRef};
 
 /// One `name=value` pair, exactly as sent (percent-decoded).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct RawParam {
     pub name: String,
     pub value: String,
+    /// `name` resolved against the catalog, when the reader already looked it up (the JSON
+    /// reader asks whether a key is a wire name), so typing does not look it up again. Only
+    /// [`RawRequest::push_resolved`] sets it; it is always `params::lookup(&name)`.
+    known: Option<Option<ParamRef>>,
+}
+
+impl RawParam {
+    /// A pair not looked up yet.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> RawParam {
+        RawParam {
+            name: name.into(),
+            value: value.into(),
+            known: None,
+        }
+    }
+
+    /// The parameter `name` is, or None for a name the catalog does not know.
+    pub fn resolved(&self) -> Option<ParamRef> {
+        match self.known {
+            Some(r) => r,
+            None => params::lookup(&self.name),
+        }
+    }
+}
+
+/// Pairs are equal when their names and values are: the look-up kept beside them follows
+/// from the name.
+impl PartialEq for RawParam {
+    fn eq(&self, other: &RawParam) -> bool {
+        self.name == other.name && self.value == other.value
+    }
+}
+
+impl Eq for RawParam {}
+
+impl std::fmt::Debug for RawParam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawParam")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish()
+    }
 }
 
 /// A request's parameters in arrival order, with its source (`file:line` or `argument N`).
@@ -33,9 +75,23 @@ impl RawRequest {
     }
 
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.params.push(RawParam::new(name, value));
+    }
+
+    /// [`push`](Self::push) for a reader that has looked `name` up already: `known` must be
+    /// `params::lookup(&name)`, and typing the request uses it instead of looking again.
+    pub fn push_resolved(
+        &mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+        known: Option<ParamRef>,
+    ) {
+        let name = name.into();
+        debug_assert_eq!(known, params::lookup(&name), "{name}");
         self.params.push(RawParam {
-            name: name.into(),
+            name,
             value: value.into(),
+            known: Some(known),
         });
     }
 
@@ -127,12 +183,35 @@ impl RawRequest {
 
 /// A parameter resolved against the catalog.
 pub fn resolve(p: &RawParam) -> Option<ParamRef> {
-    params::lookup(&p.name)
+    p.resolved()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pair_pushed_resolved_equals_one_looked_up_later() {
+        let mut looked = RawRequest::new("t");
+        looked.push_resolved("DataDisk.2.Size", "40", params::lookup("DataDisk.2.Size"));
+        looked.push_resolved("Bogus", "x", None);
+        let mut plain = RawRequest::new("t");
+        plain.push("DataDisk.2.Size", "40");
+        plain.push("Bogus", "x");
+        assert_eq!(looked, plain);
+        for (a, b) in looked.params.iter().zip(&plain.params) {
+            assert_eq!(a.resolved(), b.resolved());
+        }
+        assert_eq!(
+            looked.params[0].resolved(),
+            Some(ParamRef::at(params::ParamId::DataDiskSize, 2))
+        );
+        assert_eq!(looked.fingerprint(), plain.fingerprint());
+        assert_eq!(
+            format!("{:?}", looked.params),
+            format!("{:?}", plain.params)
+        );
+    }
 
     #[test]
     fn redaction_hides_secrets_only() {

@@ -369,7 +369,7 @@ impl Request {
         let mut warnings: Vec<Warning> = raw.notes.iter().cloned().map(Warning).collect();
         let mut resolved: Vec<(ParamRef, &str)> = Vec::with_capacity(raw.params.len());
         for p in &raw.params {
-            match params::lookup(&p.name) {
+            match p.resolved() {
                 Some(r) if r.id.spec().origin == ParamOrigin::Common => {}
                 Some(r) if edition.current_params || r.id.spec().editions == ParamEditions::All => {
                     resolved.push((r, p.value.as_str()))
@@ -384,18 +384,22 @@ impl Request {
         }
         // Stable sort keeps arrival order among duplicates; the last duplicate wins.
         resolved.sort_by_key(|(r, _)| *r);
-        let mut deduped: Vec<(ParamRef, &str)> = Vec::with_capacity(resolved.len());
-        for (r, v) in resolved {
-            match deduped.last_mut() {
-                Some(last) if last.0 == r => {
-                    warnings.push(Warning(format!(
-                        "{r}: sent more than once; the last value is used"
-                    )));
-                    last.1 = v;
-                }
-                _ => deduped.push((r, v)),
+        // Deduplicated in place: the first of each run keeps the run's last value.
+        let mut kept = 0;
+        for i in 0..resolved.len() {
+            let (r, v) = resolved[i];
+            if kept > 0 && resolved[kept - 1].0 == r {
+                warnings.push(Warning(format!(
+                    "{r}: sent more than once; the last value is used"
+                )));
+                resolved[kept - 1].1 = v;
+            } else {
+                resolved[kept] = (r, v);
+                kept += 1;
             }
         }
+        resolved.truncate(kept);
+        let deduped = resolved;
         let mut req = Request {
             fingerprint: fingerprint(&deduped),
             ..Request::default()

@@ -134,16 +134,40 @@ pub fn parse_json_object(source: &str, line: usize, text: &str) -> Result<RawReq
         .deserialize_map(MembersVisitor)
         .and_then(|p| de.end().map(|_| p))
         .map_err(|e| json_error(source, line.saturating_sub(1), &e))?;
-    let mut req = RawRequest::new(format!("{source}:{line}"));
+    let mut req = RawRequest::new(line_source(source, line));
     req.params.reserve(members.len());
     let style = sdk_map::style_of(members.iter().filter_map(|(_, v)| match v {
         Member::Text(_) => None,
         Member::Value(v) => Some(v),
     }));
     for (k, v) in members {
-        push_json_value(&mut req, &k, v.into_value(), style)?;
+        match v {
+            // The usual member: a string, pushed without a detour through `Value`.
+            Member::Text(t) => sdk_map::push_scalar(&mut req, &k, t.into_owned(), style),
+            Member::Value(v) => push_json_value(&mut req, &k, v, style)?,
+        }
     }
     Ok(req)
+}
+
+/// `source:line`, as `format!` writes it without its machinery (one per JSON line).
+fn line_source(source: &str, line: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = line;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(source.len() + 1 + digits.len() - at);
+    s.push_str(source);
+    s.push(':');
+    s.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    s
 }
 
 /// A member's value as parsed: a string borrowed from the line when it has no escapes (the
@@ -151,15 +175,6 @@ pub fn parse_json_object(source: &str, line: usize, text: &str) -> Result<RawReq
 enum Member<'de> {
     Text(Cow<'de, str>),
     Value(Value),
-}
-
-impl Member<'_> {
-    fn into_value(self) -> Value {
-        match self {
-            Member::Text(t) => Value::String(t.into_owned()),
-            Member::Value(v) => v,
-        }
-    }
 }
 
 impl<'de> de::Deserialize<'de> for Member<'de> {
@@ -681,6 +696,39 @@ impl Batch {
         }
     }
 
+    /// The batch's requests in line order, in chunks of about `chunk` lines parsed in
+    /// parallel, each request handed to `step` with its chunk's accumulator (from `init`) as
+    /// soon as it is parsed, so a caller that predicts and reports each request need not
+    /// hold the batch's requests at once. The accumulators come back in line order. The
+    /// error is [`parse`](Self::parse)'s: the first in line order, whatever the thread count
+    /// (a chunk stops at its first error; requests before it were stepped already).
+    pub fn parse_chunks<A, I, S>(self, chunk: usize, init: I, step: S) -> Result<Vec<A>>
+    where
+        A: Send,
+        I: Fn() -> A + Sync,
+        S: Fn(&mut A, RawRequest) + Sync,
+    {
+        use rayon::prelude::*;
+        let done: Vec<Result<A>> = self
+            .lines
+            .par_chunks(chunk.max(1))
+            .map(|lines| {
+                let mut acc = init();
+                for s in lines {
+                    if let Some(r) = self.parse_line(s) {
+                        step(&mut acc, r?);
+                    }
+                }
+                Ok(acc)
+            })
+            .collect();
+        let done = done.into_iter().collect::<Result<Vec<_>>>()?;
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(done),
+        }
+    }
+
     fn parse_line(&self, s: &Span) -> Option<Result<RawRequest>> {
         let bytes = &self.buf[s.start..s.end];
         let text = match std::str::from_utf8(bytes) {
@@ -832,6 +880,13 @@ fn read_query(source: &str, text: &str) -> std::result::Result<RawRequest, Query
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_source_is_format_s_text() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
+            assert_eq!(line_source("a.jsonl", n), format!("a.jsonl:{n}"));
+        }
+    }
 
     #[test]
     fn json_object_keeps_order_and_stringifies_scalars() {

@@ -172,21 +172,16 @@ pub(super) fn claims_of(
     pool: PoolClaim,
     zones: &[&str],
 ) -> (Vec<Claim>, [(u8, u8); SLOTS]) {
-    let mut all = every_claim(c, vcpus, disks);
+    let mut kept = Kept {
+        world: c.world,
+        zones,
+        out: Vec::new(),
+    };
+    every_claim(c, vcpus, disks, &mut kept);
     if let (Some((id, param)), Some(t)) = (pool, c.req.instance_type.as_deref()) {
-        all.push(Claim {
-            kind: LimitKind::PrivatePool,
-            id: format!("{id}:{t}"),
-            per_zone: true,
-            per_instance: 1,
-            param,
-        });
+        kept.push(LimitKind::PrivatePool, &format!("{id}:{t}"), true, 1, param);
     }
-    all.retain(|claim| {
-        zones
-            .iter()
-            .any(|z| world_limit(c.world, claim, z).is_some())
-    });
+    let mut all = kept.out;
     all.truncate(usize::from(u8::MAX));
     all.sort_by_key(|claim| claim.kind.slot());
     let mut spans = [(0u8, 0u8); SLOTS];
@@ -210,10 +205,42 @@ pub(super) struct Disks<'a> {
 /// The private pool a request launches into, if any: (pool id, the parameter to blame).
 pub(super) type PoolClaim<'a> = Option<(&'a str, ParamRef)>;
 
-/// Every claim of a request, limited or not.
-fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks) -> Vec<Claim> {
+/// Claims as they are gathered, keeping those the world limits in one of `zones`: an id is
+/// copied only for a claim kept.
+struct Kept<'a> {
+    world: &'a World,
+    zones: &'a [&'a str],
+    out: Vec<Claim>,
+}
+
+impl Kept<'_> {
+    fn push(
+        &mut self,
+        kind: LimitKind,
+        id: &str,
+        per_zone: bool,
+        per_instance: u32,
+        param: ParamRef,
+    ) {
+        if self
+            .zones
+            .iter()
+            .any(|z| limit_of(self.world, kind, id, z).is_some())
+        {
+            self.out.push(Claim {
+                kind,
+                id: id.to_string(),
+                per_zone,
+                per_instance,
+                param,
+            });
+        }
+    }
+}
+
+/// Every claim of a request, in order, offered to `out`.
+fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks, out: &mut Kept) {
     let r = c.req;
-    let mut out = Vec::new();
     let reference = c.world.edition == EditionId::Reference2018;
     // Addresses and ENIs one instance takes: the primary ENI's address, one per secondary
     // ENI (each on its own vSwitch when it names one, else the primary's).
@@ -240,16 +267,10 @@ fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks) -> Vec<Claim> {
         } else {
             (LimitKind::GroupIps, enis)
         };
-        out.push(Claim {
-            kind,
-            id: id.to_string(),
-            per_zone: false,
-            per_instance,
-            param,
-        });
+        out.push(kind, id, false, per_instance, param);
     }
     if reference {
-        return out;
+        return;
     }
     if let Some(v) = r.vswitch_id.as_deref() {
         // (parameter, vSwitch, addresses per instance), the primary's first.
@@ -262,13 +283,9 @@ fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks) -> Vec<Claim> {
                 None => taken.push((p, on, 1)),
             }
         }
-        out.extend(taken.into_iter().map(|(param, id, per_instance)| Claim {
-            kind: LimitKind::VSwitchIps,
-            id: id.to_string(),
-            per_zone: false,
-            per_instance,
-            param,
-        }));
+        for (param, id, per_instance) in taken {
+            out.push(LimitKind::VSwitchIps, id, false, per_instance, param);
+        }
     }
     let spot = r.spot_strategy() != SpotStrategy::NoSpot;
     if let Some(t) = r.instance_type.as_deref() {
@@ -277,49 +294,55 @@ fn every_claim(c: &Ctx, vcpus: u32, disks: &Disks) -> Vec<Claim> {
             (false, InstanceChargeType::PrePaid) => "PrePaid",
             (false, InstanceChargeType::PostPaid) => "PostPaid",
         };
-        out.push(Claim {
-            kind: LimitKind::TypeQuota,
-            id: format!("{t}:{charge}"),
-            per_zone: true,
-            per_instance: vcpus,
-            param: ParamRef::plain(ParamId::InstanceType),
-        });
+        // The id is built only for a quota the world sets (`world_limit` splits it again).
+        if out
+            .zones
+            .iter()
+            .any(|z| out.world.type_quota(z, t, charge).is_some())
+        {
+            out.push(
+                LimitKind::TypeQuota,
+                &format!("{t}:{charge}"),
+                true,
+                vcpus,
+                ParamRef::plain(ParamId::InstanceType),
+            );
+        }
     }
     if spot {
-        out.push(Claim {
-            kind: LimitKind::SpotVcpus,
-            id: c.region.to_string(),
-            per_zone: false,
-            per_instance: vcpus,
-            param: ParamRef::plain(ParamId::SpotStrategy),
-        });
+        out.push(
+            LimitKind::SpotVcpus,
+            c.region,
+            false,
+            vcpus,
+            ParamRef::plain(ParamId::SpotStrategy),
+        );
     }
     if let Some(ds) = r.get_str(ParamId::DeploymentSetId) {
-        out.push(Claim {
-            kind: LimitKind::DeploymentSet,
-            id: ds.to_string(),
-            per_zone: true,
-            per_instance: 1,
-            param: ParamRef::plain(ParamId::DeploymentSetId),
-        });
+        out.push(
+            LimitKind::DeploymentSet,
+            ds,
+            true,
+            1,
+            ParamRef::plain(ParamId::DeploymentSetId),
+        );
     }
     if r.bandwidth_out() > 0 {
-        out.push(Claim {
-            kind: LimitKind::PublicIps,
-            id: c.region.to_string(),
-            per_zone: false,
-            per_instance: 1,
-            param: ParamRef::plain(ParamId::InternetMaxBandwidthOut),
-        });
+        out.push(
+            LimitKind::PublicIps,
+            c.region,
+            false,
+            1,
+            ParamRef::plain(ParamId::InternetMaxBandwidthOut),
+        );
     }
-    disk_claims(c, spot, disks, &mut out);
-    out
+    disk_claims(c, spot, disks, out);
 }
 
 /// The disk quotas: living pay-as-you-go cloud disks (system disks included), GiB per zone ×
 /// category (system and data disks), and GiB of data disks per billing method. Local disks
 /// (ephemeral_ssd) count in none of them.
-fn disk_claims(c: &Ctx, spot: bool, disks: &Disks, out: &mut Vec<Claim>) {
+fn disk_claims(c: &Ctx, spot: bool, disks: &Disks, out: &mut Kept) {
     let prepaid = !spot && c.req.instance_charge_type() == InstanceChargeType::PrePaid;
     let cloud = |d: &DiskSpec| d.category.is_cloud();
     let data: Vec<(&DiskSpec, ParamRef)> = disks
@@ -331,13 +354,13 @@ fn disk_claims(c: &Ctx, spot: bool, disks: &Disks, out: &mut Vec<Claim>) {
         .collect();
     let count = u32::from(cloud(disks.system)) + data.len() as u32;
     if !prepaid && count > 0 {
-        out.push(Claim {
-            kind: LimitKind::PostPaidDisks,
-            id: c.region.to_string(),
-            per_zone: false,
-            per_instance: count,
-            param: ParamRef::plain(ParamId::Amount),
-        });
+        out.push(
+            LimitKind::PostPaidDisks,
+            c.region,
+            false,
+            count,
+            ParamRef::plain(ParamId::Amount),
+        );
     }
     // GiB per category, in the order the categories first appear (system disk first).
     let mut by_category: Vec<(crate::request::typed::DiskCategory, u32, ParamRef)> = Vec::new();
@@ -357,36 +380,37 @@ fn disk_claims(c: &Ctx, spot: bool, disks: &Disks, out: &mut Vec<Claim>) {
             None => by_category.push((d.category, d.size_gib, p)),
         }
     }
-    out.extend(by_category.into_iter().map(|(k, gib, param)| Claim {
-        kind: LimitKind::DiskCapacity,
-        id: k.as_str().to_string(),
-        per_zone: true,
-        per_instance: gib,
-        param,
-    }));
+    for (k, gib, param) in by_category {
+        out.push(LimitKind::DiskCapacity, k.as_str(), true, gib, param);
+    }
     let data_gib = data
         .iter()
         .fold(0u32, |a, (d, _)| a.saturating_add(d.size_gib));
     if let (true, Some((_, param))) = (data_gib > 0, data.first()) {
-        out.push(Claim {
-            kind: if prepaid {
+        out.push(
+            if prepaid {
                 LimitKind::PrepaidDataDiskCapacity
             } else {
                 LimitKind::PostpaidDataDiskCapacity
             },
-            id: c.region.to_string(),
-            per_zone: false,
-            per_instance: data_gib,
-            param: *param,
-        });
+            c.region,
+            false,
+            data_gib,
+            *param,
+        );
     }
 }
 
 /// (used, limit) of a claim in `zone` as the world stands; None when the world sets no
 /// limit for it.
 pub fn world_limit(world: &World, c: &Claim, zone: &str) -> Option<(u64, u64)> {
-    let g = || world.security_group(&c.id);
-    match c.kind {
+    limit_of(world, c.kind, &c.id, zone)
+}
+
+/// [`world_limit`] of a claim of `kind` on `id`, before the claim is built.
+fn limit_of(world: &World, kind: LimitKind, id: &str, zone: &str) -> Option<(u64, u64)> {
+    let g = || world.security_group(id);
+    match kind {
         LimitKind::GroupInstances => g().map(|g| (g.ecs_count.into(), g.instance_limit.into())),
         LimitKind::GroupIps => g().map(|g| {
             (
@@ -402,44 +426,44 @@ pub fn world_limit(world: &World, c: &Claim, zone: &str) -> Option<(u64, u64)> {
                 g.eni_limit.into(),
             )
         }),
-        LimitKind::VSwitchIps => world.vswitch_free_ips(&c.id).map(|free| (0, free)),
+        LimitKind::VSwitchIps => world.vswitch_free_ips(id).map(|free| (0, free)),
         LimitKind::TypeQuota => {
-            let (t, charge) = c.id.rsplit_once(':')?;
+            let (t, charge) = id.rsplit_once(':')?;
             world
                 .type_quota(zone, t, charge)
                 .map(|q| (q.used_vcpu_count.into(), q.max_vcpu_count.into()))
         }
-        LimitKind::SpotVcpus => world.region_quota(&c.id).and_then(|q| {
+        LimitKind::SpotVcpus => world.region_quota(id).and_then(|q| {
             q.max_spot_instance_vcpu_count
                 .map(|m| (q.used_spot_instance_vcpu_count.into(), m.into()))
         }),
-        LimitKind::DeploymentSet => world.deployment_set(&c.id).map(|d| {
+        LimitKind::DeploymentSet => world.deployment_set(id).map(|d| {
             (
                 d.instances_in_zone(zone).into(),
                 d.instances_per_zone_limit.into(),
             )
         }),
         LimitKind::PublicIps => world
-            .region_quota(&c.id)
+            .region_quota(id)
             .and_then(|q| q.public_ip_address_stock)
             .map(|n| (0, n.into())),
-        LimitKind::PostPaidDisks => world.region_quota(&c.id).and_then(|q| {
+        LimitKind::PostPaidDisks => world.region_quota(id).and_then(|q| {
             q.max_post_paid_disk_count
                 .map(|m| (q.used_post_paid_disk_count.into(), m.into()))
         }),
         LimitKind::DiskCapacity => world
-            .disk_quota(zone, &c.id)
+            .disk_quota(zone, id)
             .map(|q| (q.used_capacity, q.max_capacity)),
-        LimitKind::PostpaidDataDiskCapacity => world.region_quota(&c.id).and_then(|q| {
+        LimitKind::PostpaidDataDiskCapacity => world.region_quota(id).and_then(|q| {
             q.max_postpaid_data_disk_capacity
                 .map(|m| (q.used_postpaid_data_disk_capacity, m))
         }),
-        LimitKind::PrepaidDataDiskCapacity => world.region_quota(&c.id).and_then(|q| {
+        LimitKind::PrepaidDataDiskCapacity => world.region_quota(id).and_then(|q| {
             q.max_prepaid_data_disk_capacity
                 .map(|m| (q.used_prepaid_data_disk_capacity, m))
         }),
         LimitKind::PrivatePool => {
-            let (pool, t) = c.id.rsplit_once(':')?;
+            let (pool, t) = id.rsplit_once(':')?;
             world
                 .private_pool(pool)?
                 .resource(zone, t)

@@ -523,16 +523,32 @@ pub fn decide_in<'d>(
 
 /// The whole prediction for one request against the world as it stands.
 pub fn predict(raw: &RawRequest, world: &World, at: DateTime<Utc>) -> Prediction {
-    let (admitted, warnings) = admit(raw, world, at);
-    let outcome = match admitted {
-        Ok(a) => decide(&a, &WorldCapacity::new(world, at)),
-        Err(v) => Outcome::Failed(v),
-    };
+    let (outcome, warnings) = outcome(raw, world, at);
     Prediction {
         source: raw.source.clone(),
         outcome,
         warnings,
     }
+}
+
+/// [`predict`] for a request the caller is done with: its source moves into the prediction
+/// instead of being copied (`check` streams requests once).
+pub fn predict_owned(raw: RawRequest, world: &World, at: DateTime<Utc>) -> Prediction {
+    let (outcome, warnings) = outcome(&raw, world, at);
+    Prediction {
+        source: raw.source,
+        outcome,
+        warnings,
+    }
+}
+
+fn outcome(raw: &RawRequest, world: &World, at: DateTime<Utc>) -> (Outcome, Vec<Warning>) {
+    let (admitted, warnings) = admit(raw, world, at);
+    let outcome = match admitted {
+        Ok(a) => decide(&a, &WorldCapacity::new(world, at)),
+        Err(v) => Outcome::Failed(v),
+    };
+    (outcome, warnings)
 }
 
 #[cfg(test)]
