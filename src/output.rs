@@ -655,11 +655,11 @@ fn ensure_subdirs(dir: &Path, path: &str) -> crate::Result<()> {
     Ok(())
 }
 
-/// Threads that write a set's files at most. A file's write mostly waits on its fsync, and the
-/// file system commits the fsyncs that wait together in one journal commit: with one thread
-/// per core (rayon's pool) the fsyncs queued two at a time, and a run's 184 files waited for
-/// about a hundred commits on a disk another program kept busy (docs/benchmarks.md, "Charts and
-/// report writing").
+/// Threads that write a set's files at most. A file's write mostly waits on its fsync, and
+/// the file system can commit fsyncs that wait together in one journal commit; with one
+/// thread per core (rayon's pool) they queued two at a time. Measured while another build
+/// shared the cores: README's main command 1.14 s → 0.84 s wall, median of 11 (docs/benchmarks.md,
+/// "Charts drawn for less").
 const IO_THREADS: usize = 16;
 
 /// `f` over `items` on up to [`IO_THREADS`] scoped threads, the results in `items`' order; the
@@ -668,7 +668,7 @@ fn on_io_threads<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> crate::Result<R> + Sync,
 ) -> crate::Result<Vec<R>> {
-    let next = AtomicU64::new(0);
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = items.len().min(IO_THREADS);
     let mut done: Vec<(usize, crate::Result<R>)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
@@ -676,7 +676,7 @@ fn on_io_threads<T: Sync, R: Send>(
                 s.spawn(|| {
                     let mut out = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                        let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(item) = items.get(i) else { break out };
                         out.push((i, f(item)));
                     }

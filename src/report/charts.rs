@@ -44,7 +44,7 @@ const LIMIT: RGBColor = RGBColor(214, 39, 40);
 /// The grid's colours: plotters' defaults (black at 20 % and 10 % opacity) blended over the
 /// white background once, here. Opaque lines are filled as runs of pixels; translucent ones
 /// were blended pixel by pixel, a fifth of the PNG charts' instructions (docs/benchmarks.md,
-/// "Charts and report writing").
+/// "Charts drawn for less").
 const MESH_BOLD: RGBColor = RGBColor(204, 204, 204);
 const MESH_LIGHT: RGBColor = RGBColor(230, 230, 230);
 
