@@ -74,6 +74,10 @@ impl Term {
     }
 }
 
+/// A week, and the shortest span one calendar month adds (from 31 January to 28 February).
+const WEEK_SECS: i64 = 7 * 86_400;
+const SHORTEST_MONTH_SECS: i64 = 28 * 86_400;
+
 /// `n` units after `t`: calendar months, or weeks of 7 days.
 pub fn advance(t: DateTime<Utc>, unit: PeriodUnit, n: u32) -> DateTime<Utc> {
     match unit {
@@ -189,17 +193,32 @@ impl SubscriptionRates {
         if end <= start {
             return 0.0;
         }
-        let month = self.month_total(charge);
-        let weeks = (end - start).num_seconds().div_euclid(7 * 86_400) + 1;
-        let weeks = if start + Duration::days(7 * (weeks - 1)) >= end {
-            weeks - 1
-        } else {
-            weeks
-        };
+        let secs = (end - start).num_seconds();
+        if let Some(cover) = self.cheapest_cover_short(secs, charge) {
+            return cover;
+        }
         let mut months = 1u32;
         while advance(start, PeriodUnit::Month, months) < end {
             months += 1;
         }
+        self.cover_of(months, secs, charge)
+    }
+
+    /// [`cheapest_cover`](Self::cheapest_cover) of a life of `secs` seconds that one month
+    /// covers wherever it starts (at most 28 days: the shortest month from any day, 31 Jan to
+    /// 28 Feb), worked out without the calendar; None for a longer life.
+    pub fn cheapest_cover_short(&self, secs: i64, charge: InternetChargeType) -> Option<f64> {
+        match secs {
+            ..=0 => Some(0.0),
+            1..=SHORTEST_MONTH_SECS => Some(self.cover_of(1, secs, charge)),
+            _ => None,
+        }
+    }
+
+    /// `months` whole months, or the whole weeks covering `secs`, whichever costs less.
+    fn cover_of(&self, months: u32, secs: i64, charge: InternetChargeType) -> f64 {
+        let month = self.month_total(charge);
+        let weeks = secs.div_euclid(WEEK_SECS) + i64::from(secs.rem_euclid(WEEK_SECS) != 0);
         (f64::from(months) * month).min(weeks as f64 * month * self.week_of_month)
     }
 }
@@ -273,6 +292,51 @@ mod tests {
         );
         assert_eq!(early.units, 3);
         assert_eq!(early.billed_until, t("2026-01-05T00:00:00Z"));
+    }
+
+    #[test]
+    fn the_short_cover_agrees_with_the_calendar() {
+        let r = SubscriptionRates {
+            instance_month: 240.0,
+            system_disk_month: 10.0,
+            data_disks_month: 0.0,
+            bandwidth_month: 50.0,
+            week_of_month: 0.3,
+            hours_per_month: 720.0,
+        };
+        let charge = InternetChargeType::PayByBandwidth;
+        // The month from 31 January is the shortest: 28 days, then 29 in a leap year.
+        for start in [
+            "2026-01-31T10:00:00Z",
+            "2028-01-31T00:00:00Z",
+            "2026-12-01T00:00:00Z",
+        ] {
+            let s = t(start);
+            for secs in [1, 3599, WEEK_SECS, WEEK_SECS + 1, SHORTEST_MONTH_SECS - 1]
+                .into_iter()
+                .chain([SHORTEST_MONTH_SECS, SHORTEST_MONTH_SECS + 1, 40 * 86_400])
+            {
+                let calendar = {
+                    // The calendar's answer, worked out here month by month.
+                    let end = s + Duration::seconds(secs);
+                    let months = (1..).find(|&m| advance(s, PeriodUnit::Month, m) >= end);
+                    let weeks = (1..).find(|&w| advance(s, PeriodUnit::Week, w) >= end);
+                    let weeks = i64::from(weeks.unwrap());
+                    let month = r.month_total(charge);
+                    (f64::from(months.unwrap()) * month).min(weeks as f64 * month * 0.3)
+                };
+                assert_eq!(
+                    r.cheapest_cover(s, s + Duration::seconds(secs), charge),
+                    calendar
+                );
+                if let Some(short) = r.cheapest_cover_short(secs, charge) {
+                    assert!(secs <= SHORTEST_MONTH_SECS);
+                    assert_eq!(short, calendar, "{start} + {secs} s");
+                }
+            }
+        }
+        assert_eq!(r.cheapest_cover_short(29 * 86_400, charge), None);
+        assert_eq!(r.cheapest_cover_short(0, charge), Some(0.0));
     }
 
     #[test]

@@ -501,9 +501,13 @@ impl Meter {
             let charge = p.internet.charge_type;
             let hourly = subscription::payg_hourly_total(&p.rates, charge);
             if let Some(sub) = &p.sub {
-                let from = crate::limits::offset_time(start, life.created);
-                let to = crate::limits::offset_time(start, end.max(life.created));
-                u.billing.as_subscription += n * sub.cheapest_cover(from, to, charge);
+                // Most lives are under a month: their cover needs no calendar.
+                let cover = sub.cheapest_cover_short(secs, charge).unwrap_or_else(|| {
+                    let from = crate::limits::offset_time(start, life.created);
+                    let to = crate::limits::offset_time(start, end.max(life.created));
+                    sub.cheapest_cover(from, to, charge)
+                });
+                u.billing.as_subscription += n * cover;
                 u.billing.month_rate += n * sub.month_total(charge);
                 u.billing.payg_month_rate += n * hourly * sub.hours_per_month;
             }

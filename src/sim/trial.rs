@@ -131,6 +131,52 @@ struct Pool {
     rng: Option<ChaCha8Rng>,
 }
 
+/// A trial's plan-sized vectors, kept by each thread from one trial to the next so that a
+/// trial does not allocate (and the allocator fault in fresh pages for) its batches, label
+/// lists and event queues again. Every trial clears them first: nothing carries over.
+#[derive(Default)]
+struct Scratch {
+    batches: Vec<Batch>,
+    by_label: Vec<(Vec<u32>, usize)>,
+    tokens: Vec<Option<(u64, Answer)>>,
+    releases: BinaryHeap<Scheduled>,
+    retries: BinaryHeap<Retry>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// A client retry: (time, step, attempts made).
+type Retry = Reverse<(i64, u32, u8)>;
+
+impl Scratch {
+    /// The thread's scratch, cleared and sized for `plan`.
+    fn take(plan: &Plan) -> Scratch {
+        let mut s = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        s.batches.clear();
+        // At most one batch per request attempt that creates: reserve for the first attempts
+        // so the vector never moves.
+        s.batches.reserve(plan.requests.len());
+        s.by_label.truncate(plan.labels.len());
+        for (list, cursor) in &mut s.by_label {
+            list.clear();
+            *cursor = 0;
+        }
+        s.by_label.resize_with(plan.labels.len(), Default::default);
+        s.tokens.clear();
+        s.tokens.resize(plan.tokens, None);
+        s.releases.clear();
+        s.retries.clear();
+        s
+    }
+
+    /// Gives the vectors back to the thread for its next trial.
+    fn put_back(self) {
+        SCRATCH.with(|s| *s.borrow_mut() = self);
+    }
+}
+
 /// Counters of one trial.
 struct State {
     region_n: Vec<u32>,
@@ -153,7 +199,7 @@ struct State {
 }
 
 impl State {
-    fn new(plan: &Plan, trial: u64) -> State {
+    fn new(plan: &Plan, trial: u64, scratch: &mut Scratch) -> State {
         State {
             region_n: plan.regions.iter().map(|r| r.used_instances).collect(),
             region_cpu: plan.regions.iter().map(|r| r.used_vcpus).collect(),
@@ -175,12 +221,10 @@ impl State {
                         .then(|| rng::stream(plan.seed, plan.key, trial, 1 + i as u64)),
                 })
                 .collect(),
-            // At most one batch per request attempt that creates: reserve for the first
-            // attempts so the vector never moves.
-            batches: Vec::with_capacity(plan.requests.len()),
-            by_label: vec![(Vec::new(), 0); plan.labels.len()],
+            batches: std::mem::take(&mut scratch.batches),
+            by_label: std::mem::take(&mut scratch.by_label),
             first_live: 0,
-            tokens: vec![None; plan.tokens],
+            tokens: std::mem::take(&mut scratch.tokens),
             meter: plan.with_costs.then(|| Meter::new(plan, trial)),
             throttle: plan.throttle.clone(),
         }
@@ -445,15 +489,16 @@ impl CapacityView for TrialView<'_, '_> {
 /// Runs trial `trial` of the plan. `keep_log` keeps every attempt for `requests.csv`.
 pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
     let s = plan.scenario;
-    let mut state = State::new(plan, u64::from(trial));
+    let mut scratch = Scratch::take(plan);
+    let mut state = State::new(plan, u64::from(trial), &mut scratch);
     let mut rng = rng::stream(plan.seed, plan.key, u64::from(trial), 0);
     let mut answers = vec![Answer::default(); plan.requests.len()];
     let gauges = plan.gauges.len();
     let mut samples = Vec::with_capacity(plan.samples.len() * gauges);
     let mut log = keep_log.then(Vec::new);
     // (time, batch) of AutoReleaseTime; (time, step, attempt) of client retries.
-    let mut releases: BinaryHeap<Scheduled> = BinaryHeap::new();
-    let mut retries: BinaryHeap<Reverse<(i64, u32, u8)>> = BinaryHeap::new();
+    let mut releases = std::mem::take(&mut scratch.releases);
+    let mut retries = std::mem::take(&mut scratch.retries);
     let mut next_step = 0usize;
     let mut next_sample = 0usize;
     let stock_gauges: Vec<usize> = plan
@@ -490,8 +535,9 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
         };
         let sample_t = plan.samples.get(next_sample).copied();
         let event_t = event.map(|(e, _)| e.0);
-        let earliest = [release_t, event_t, sample_t].into_iter().flatten().min();
-        let Some(now) = earliest else { break };
+        let Some(now) = earliest(earliest(release_t, event_t), sample_t) else {
+            break;
+        };
         if release_t == Some(now) {
             let Reverse((_, b, interrupted)) = releases.pop().expect("peeked");
             state.release(plan, b as usize, u32::MAX, now, interrupted);
@@ -556,11 +602,29 @@ pub fn run_trial(plan: &Plan, trial: u32, keep_log: bool) -> TrialResult {
             .map(|m| m.finish(plan))
             .unwrap_or_default()
     });
+    Scratch {
+        batches: state.batches,
+        by_label: state.by_label,
+        tokens: state.tokens,
+        releases,
+        retries,
+    }
+    .put_back();
     TrialResult {
         answers,
         samples,
         log,
         costs,
+    }
+}
+
+/// The earlier of two times, either of which may be absent. (An array's `flatten().min()`
+/// made the event loop store and reload its three options on every event.)
+fn earliest(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
     }
 }
 
