@@ -823,15 +823,15 @@ pub fn fill_from_template(req: &mut RawRequest, template: &RawRequest) {
         .collect();
     req.params.retain(|p| {
         !matches!(
-            p.name.as_str(),
+            &*p.name,
             "LaunchTemplateId" | "LaunchTemplateName" | "LaunchTemplateVersion"
         )
     });
     for p in &template.params {
         if !have.iter().any(|h| h == family(&p.name)) {
-            req.push(p.name.clone(), p.value.clone());
-            if template.hidden.contains(&p.name) {
-                req.hidden.push(p.name.clone());
+            req.params.push(p.clone());
+            if template.hidden.iter().any(|h| *h == p.name) {
+                req.hidden.push(p.name.to_string());
             }
         }
     }
@@ -988,7 +988,7 @@ mod tests {
     fn pairs(r: &RawRequest) -> Vec<(String, String)> {
         r.params
             .iter()
-            .map(|p| (p.name.clone(), p.value.clone()))
+            .map(|p| (p.name.to_string(), p.value.clone()))
             .collect()
     }
 
@@ -1090,7 +1090,7 @@ mod tests {
         t.push("DataDisk.2.Size", "80");
         t.push("ImageId", "img");
         fill_from_template(&mut r, &t);
-        let names: Vec<&str> = r.params.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = r.params.iter().map(|p| &*p.name).collect();
         assert_eq!(names, ["SecurityGroupIds.1", "DataDisk.1.Size", "ImageId"]);
     }
 

@@ -738,7 +738,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"))
             .params
             .into_iter()
-            .map(|p| (p.name, p.value))
+            .map(|p| (p.name.into_owned(), p.value))
             .collect()
     }
 

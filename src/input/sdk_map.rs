@@ -258,7 +258,11 @@ mod tests {
         for (k, v) in map {
             push_member(&mut req, &k, v, style)?;
         }
-        Ok(req.params.into_iter().map(|p| (p.name, p.value)).collect())
+        Ok(req
+            .params
+            .into_iter()
+            .map(|p| (p.name.into_owned(), p.value))
+            .collect())
     }
 
     fn names(json: &str) -> Vec<String> {

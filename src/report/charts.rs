@@ -1238,7 +1238,7 @@ pub(crate) mod fixtures {
             horizon: TimeDelta::hours(12),
             trials: 5,
             seed: 1,
-            requests: Vec::new(),
+            requests: Default::default(),
             stats: Vec::new(),
             codes: Vec::new(),
             trials_failed: 0,

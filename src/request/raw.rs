@@ -2,10 +2,15 @@
 
 use crate::catalog::params::{self, Kind, ParamRef};
 
+/// A parameter's name as sent: the catalog's own spelling, borrowed, when the reader found it
+/// there as written (most names), else a copy. A request's names then cost no allocation of
+/// their own, which is a tenth of a large scenario's memory (docs/benchmarks.md).
+pub type Name = std::borrow::Cow<'static, str>;
+
 /// One `name=value` pair, exactly as sent (percent-decoded).
 #[derive(Clone)]
 pub struct RawParam {
-    pub name: String,
+    pub name: Name,
     pub value: String,
     /// `name` resolved against the catalog, when the reader already looked it up (the JSON
     /// reader asks whether a key is a wire name), so typing does not look it up again. Only
@@ -17,7 +22,7 @@ impl RawParam {
     /// A pair not looked up yet.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> RawParam {
         RawParam {
-            name: name.into(),
+            name: Name::Owned(name.into()),
             value: value.into(),
             known: None,
         }
@@ -80,16 +85,14 @@ impl RawRequest {
 
     /// [`push`](Self::push) for a reader that has looked `name` up already: `known` must be
     /// `params::lookup(&name)`, and typing the request uses it instead of looking again.
-    pub fn push_resolved(
-        &mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-        known: Option<ParamRef>,
-    ) {
-        let name = name.into();
-        debug_assert_eq!(known, params::lookup(&name), "{name}");
+    pub fn push_resolved(&mut self, name: &str, value: impl Into<String>, known: Option<ParamRef>) {
+        debug_assert_eq!(known, params::lookup(name), "{name}");
+        let spelling = known
+            .filter(|r| r.n == 0 && r.m == 0)
+            .map(|r| r.id.spec().name)
+            .filter(|&catalog| catalog == name);
         self.params.push(RawParam {
-            name,
+            name: spelling.map_or_else(|| Name::Owned(name.to_string()), Name::Borrowed),
             value: value.into(),
             known: Some(known),
         });
@@ -110,12 +113,12 @@ impl RawRequest {
         self.params
             .iter()
             .map(|p| {
-                let shown = if self.hidden.contains(&p.name) {
+                let shown = if self.hidden.iter().any(|h| *h == p.name) {
                     REDACTED
                 } else {
                     redact(&p.name, &p.value)
                 };
-                (p.name.clone(), shown.to_string())
+                (p.name.to_string(), shown.to_string())
             })
             .collect()
     }

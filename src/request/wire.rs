@@ -899,7 +899,7 @@ mod tests {
         let p: Vec<_> = r[0]
             .params
             .iter()
-            .map(|p| (p.name.as_str(), p.value.as_str()))
+            .map(|p| (&*p.name, p.value.as_str()))
             .collect();
         assert_eq!(
             p,

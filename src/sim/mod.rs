@@ -121,7 +121,8 @@ pub struct ScenarioReport {
     pub horizon: TimeDelta,
     pub trials: u32,
     pub seed: u64,
-    pub requests: Vec<RequestInfo>,
+    /// The plan's, shared.
+    pub requests: std::sync::Arc<Vec<RequestInfo>>,
     pub stats: Vec<RequestStat>,
     /// Codes by count, most frequent first (ties by catalog order).
     pub codes: Vec<CodeStat>,

@@ -264,7 +264,8 @@ pub struct Plan<'s> {
     pub refusals: Vec<Violation>,
     /// Events in time order (stable).
     pub steps: Vec<Step>,
-    pub requests: Vec<RequestInfo>,
+    /// Shared with the run's report ([`super::ScenarioReport::requests`]), not copied.
+    pub requests: std::sync::Arc<Vec<RequestInfo>>,
     /// Sample times, seconds after the start.
     pub samples: Vec<i64>,
     pub gauges: Vec<Gauge>,
@@ -324,36 +325,56 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         }
     }
     drop(distinct);
-    let (results, warnings): (Vec<Result<Admitted, Violation>>, Vec<Vec<String>>) = to_admit
-        .par_iter()
-        .map(|(raw, at)| {
-            let (r, w) = admit(raw, world, *at);
-            (r, w.into_iter().map(|w| w.0).collect())
-        })
-        .unzip();
+    // Admitted in parallel, a chunk at a time, so that only a chunk's typed requests are
+    // alive at once. Equal demands are kept once: a long timeline mostly repeats a few
+    // shapes at different times, and the trials then read a few demands that stay in cache.
     let mut admitted: Vec<AdmittedDemand> = Vec::new();
+    let mut same_demand: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut from_request: Vec<FromRequest> = Vec::new();
     let mut refusals = Vec::new();
-    let admissions: Vec<Result<u32, u32>> = results
-        .into_iter()
-        .map(|r| match r {
-            Ok(Admitted { request, demand }) => {
-                let term = Term::of_request(&request);
-                from_request.push(FromRequest {
-                    dry_run: request.dry_run,
-                    // AutoReleaseTime does not release subscription instances.
-                    release_at: request.auto_release_time.filter(|_| term.is_none()),
-                    client_token: request.client_token,
-                });
-                admitted.push(AdmittedDemand { demand, term });
-                Ok(admitted.len() as u32 - 1)
-            }
-            Err(v) => {
-                refusals.push(v);
-                Err(refusals.len() as u32 - 1)
-            }
-        })
-        .collect();
+    let mut warnings: Vec<Vec<String>> = Vec::with_capacity(to_admit.len());
+    // Per distinct request: Ok((its demand in `admitted`, its entry in `from_request`)), or
+    // Err(its refusal).
+    let mut admissions: Vec<Result<(u32, u32), u32>> = Vec::with_capacity(to_admit.len());
+    for chunk in to_admit.chunks(ADMIT_CHUNK) {
+        let results: Vec<(Result<Admitted, Violation>, Vec<String>)> = chunk
+            .par_iter()
+            .map(|(raw, at)| {
+                let (r, w) = admit(raw, world, *at);
+                (r, w.into_iter().map(|w| w.0).collect())
+            })
+            .collect();
+        for (r, w) in results {
+            warnings.push(w);
+            admissions.push(match r {
+                Ok(Admitted { request, demand }) => {
+                    let term = Term::of_request(&request);
+                    from_request.push(FromRequest {
+                        dry_run: request.dry_run,
+                        // AutoReleaseTime does not release subscription instances.
+                        release_at: request.auto_release_time.filter(|_| term.is_none()),
+                        client_token: request.client_token,
+                    });
+                    let same = same_demand.entry(demand_hash(&demand, term)).or_default();
+                    let found = same.iter().copied().find(|&i| {
+                        let a = &admitted[i as usize];
+                        a.term == term && a.demand == demand
+                    });
+                    let id = found.unwrap_or_else(|| {
+                        admitted.push(AdmittedDemand { demand, term });
+                        same.push(admitted.len() as u32 - 1);
+                        admitted.len() as u32 - 1
+                    });
+                    Ok((id, from_request.len() as u32 - 1))
+                }
+                Err(v) => {
+                    refusals.push(v);
+                    Err(refusals.len() as u32 - 1)
+                }
+            });
+        }
+    }
+    drop(same_demand);
 
     let mut regions = Interner::default();
     let mut limit_names = Interner::default();
@@ -368,8 +389,11 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     let mut pool_res: Vec<PoolRes> = Vec::new();
     let mut bandwidth_used = [Vec::<bool>::new(), Vec::<bool>::new()];
 
+    // What the steps of one demand resolve to (its region, VPC, pools and claims), worked
+    // out for the first of them: its interning is then in timeline order as before.
+    let mut resolved: Vec<Option<Resolved>> = vec![None; admitted.len()];
     let mut steps = Vec::with_capacity(scenario.events.len());
-    let mut requests = Vec::new();
+    let mut requests = Vec::with_capacity(admit_idx.len());
     for e in &scenario.events {
         let at = secs(e.at);
         let label = e.label.as_deref().map_or(NONE, |l| labels.get(l).0);
@@ -400,7 +424,8 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     expect: expect.clone(),
                     warnings: warnings[admit_idx[seq as usize] as usize].clone(),
                 });
-                let admission = admissions[admit_idx[seq as usize] as usize];
+                let admitted_as = admissions[admit_idx[seq as usize] as usize];
+                let admission = admitted_as.map(|(demand, _)| demand);
                 let mut step = ReqStep {
                     seq,
                     label,
@@ -425,92 +450,107 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     cost_group: NONE,
                     spot_groups: Few::Empty,
                 };
-                if let Ok(ai) = admission {
-                    let (d, from) = (&admitted[ai as usize].demand, &from_request[ai as usize]);
+                if let Ok((ai, fi)) = admitted_as {
+                    let (d, from) = (&admitted[ai as usize].demand, &from_request[fi as usize]);
                     step.amount = d.amount;
                     step.dry_run = from.dry_run;
                     if let Some(t) = &from.client_token {
                         step.token = tokens.get(t).0;
                     }
-                    let (r, new) = regions.get(&d.region);
-                    if new {
-                        let q = world.region_quota(&d.region);
-                        region_res.push(RegionRes {
-                            id: d.region.clone(),
-                            max_instances: q.and_then(|q| q.max_postpaid_instance_count),
-                            max_vcpus: q.and_then(|q| q.max_postpaid_instance_vcpu_count),
-                            used_instances: q.map_or(0, |q| q.used_postpaid_instance_count),
-                            used_vcpus: q.map_or(0, |q| q.used_postpaid_instance_vcpu_count),
-                            bandwidth: q.map_or([(u32::MAX, 0); 2], |q| {
-                                [
-                                    (
-                                        q.pay_by_traffic_bandwidth_limit,
-                                        q.used_pay_by_traffic_bandwidth,
-                                    ),
-                                    (
-                                        q.pay_by_bandwidth_bandwidth_limit,
-                                        q.used_pay_by_bandwidth_bandwidth,
-                                    ),
-                                ]
-                            }),
-                        });
-                        bandwidth_used[0].push(false);
-                        bandwidth_used[1].push(false);
-                    }
-                    step.region = r;
-                    if let Some(q) = d.vpc.as_deref().and_then(|v| world.vpc_quota(v)) {
-                        let (v, new) = vpcs.get(&q.vpc_id);
+                    if let Some(known) = &resolved[ai as usize] {
+                        step.region = known.region;
+                        step.vpc = known.vpc;
+                        step.pools = known.pools.clone();
+                        step.zone_addrs = known.zone_addrs.clone();
+                        step.claims = known.claims;
+                    } else {
+                        let (r, new) = regions.get(&d.region);
                         if new {
-                            vpc_res.push(SlotRes {
-                                id: q.vpc_id.clone(),
-                                limit: q.instance_limit,
-                                used: q.instance_count,
+                            let q = world.region_quota(&d.region);
+                            region_res.push(RegionRes {
+                                id: d.region.clone(),
+                                max_instances: q.and_then(|q| q.max_postpaid_instance_count),
+                                max_vcpus: q.and_then(|q| q.max_postpaid_instance_vcpu_count),
+                                used_instances: q.map_or(0, |q| q.used_postpaid_instance_count),
+                                used_vcpus: q.map_or(0, |q| q.used_postpaid_instance_vcpu_count),
+                                bandwidth: q.map_or([(u32::MAX, 0); 2], |q| {
+                                    [
+                                        (
+                                            q.pay_by_traffic_bandwidth_limit,
+                                            q.used_pay_by_traffic_bandwidth,
+                                        ),
+                                        (
+                                            q.pay_by_bandwidth_bandwidth_limit,
+                                            q.used_pay_by_bandwidth_bandwidth,
+                                        ),
+                                    ]
+                                }),
                             });
+                            bandwidth_used[0].push(false);
+                            bandwidth_used[1].push(false);
                         }
-                        step.vpc = v;
-                    }
-                    let zones: Vec<&str> = match &d.zone {
-                        Some(z) => vec![z.as_str()],
-                        None if d.candidate_zones.is_empty() => vec![""],
-                        None => d.candidate_zones.iter().map(String::as_str).collect(),
-                    };
-                    step.pools = zones
-                        .iter()
-                        .map(|z| {
-                            let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
+                        step.region = r;
+                        if let Some(q) = d.vpc.as_deref().and_then(|v| world.vpc_quota(v)) {
+                            let (v, new) = vpcs.get(&q.vpc_id);
                             if new {
-                                pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
-                            }
-                            p
-                        })
-                        .collect();
-                    step.zone_addrs = zones.iter().map(|z| z.as_ptr() as usize).collect();
-                    step.claims = (claim_arena.len() as u32, d.claims.len() as u32);
-                    for z in &zones {
-                        for c in &d.claims {
-                            let Some((used, limit)) = world_limit(world, c, z) else {
-                                claim_arena.push((NONE, c.per_instance));
-                                continue;
-                            };
-                            let name = c.name(z);
-                            let (i, new) = limit_names.get(&name);
-                            if new {
-                                limit_res.push(LimitRes {
-                                    name,
-                                    kind: c.kind,
-                                    limit,
-                                    used,
+                                vpc_res.push(SlotRes {
+                                    id: q.vpc_id.clone(),
+                                    limit: q.instance_limit,
+                                    used: q.instance_count,
                                 });
                             }
-                            claim_arena.push((i, c.per_instance));
+                            step.vpc = v;
                         }
+                        let zones: Vec<&str> = match &d.zone {
+                            Some(z) => vec![z.as_str()],
+                            None if d.candidate_zones.is_empty() => vec![""],
+                            None => d.candidate_zones.iter().map(String::as_str).collect(),
+                        };
+                        step.pools = zones
+                            .iter()
+                            .map(|z| {
+                                let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
+                                if new {
+                                    pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
+                                }
+                                p
+                            })
+                            .collect();
+                        step.zone_addrs = zones.iter().map(|z| z.as_ptr() as usize).collect();
+                        step.claims = (claim_arena.len() as u32, d.claims.len() as u32);
+                        for z in &zones {
+                            for c in &d.claims {
+                                let Some((used, limit)) = world_limit(world, c, z) else {
+                                    claim_arena.push((NONE, c.per_instance));
+                                    continue;
+                                };
+                                let name = c.name(z);
+                                let (i, new) = limit_names.get(&name);
+                                if new {
+                                    limit_res.push(LimitRes {
+                                        name,
+                                        kind: c.kind,
+                                        limit,
+                                        used,
+                                    });
+                                }
+                                claim_arena.push((i, c.per_instance));
+                            }
+                        }
+                        resolved[ai as usize] = Some(Resolved {
+                            region: step.region,
+                            vpc: step.vpc,
+                            pools: step.pools.clone(),
+                            zone_addrs: step.zone_addrs.clone(),
+                            claims: step.claims,
+                        });
                     }
                     step.vcpus = d.vcpus;
                     step.postpaid = d.postpaid;
                     step.bandwidth = d.bandwidth_out;
                     step.traffic = d.charge == InternetChargeType::PayByTraffic;
                     if d.bandwidth_out > 0 {
-                        bandwidth_used[usize::from(!step.traffic)][r as usize] = true;
+                        bandwidth_used[usize::from(!step.traffic)][step.region as usize] = true;
                     }
                     step.release_at = from.release_at.map(secs);
                 }
@@ -584,7 +624,7 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
         admitted,
         refusals,
         steps,
-        requests,
+        requests: std::sync::Arc::new(requests),
         samples,
         gauges,
         costing: super::costing::Costing::default(),
@@ -593,6 +633,42 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
     };
     super::costing::prepare(&mut plan);
     plan
+}
+
+/// What a demand's steps share in the plan ([`ReqStep`]'s fields of the same names).
+#[derive(Clone)]
+struct Resolved {
+    region: u32,
+    vpc: u32,
+    pools: Few<u32>,
+    zone_addrs: Few<usize>,
+    claims: (u32, u32),
+}
+
+/// Distinct requests admitted in parallel at a time ([`prepare`]).
+const ADMIT_CHUNK: usize = 2048;
+
+/// A hash of what most tells demands apart, for finding equal ones (compared in full).
+fn demand_hash(d: &Demand, term: Option<Term>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &d.region,
+        &d.zone,
+        &d.instance_type,
+        &d.security_group,
+        &d.vpc,
+    )
+        .hash(&mut h);
+    (
+        d.amount,
+        d.min_amount,
+        d.bandwidth_out,
+        d.claims.len(),
+        term,
+    )
+        .hash(&mut h);
+    h.finish()
 }
 
 /// A hash of a request's parameters in order (names and values), for finding equal requests.

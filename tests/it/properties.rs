@@ -42,7 +42,7 @@ fn json_line(pairs: &[(String, String)]) -> String {
 fn pairs_of(r: &ecsim::request::RawRequest) -> Vec<(String, String)> {
     r.params
         .iter()
-        .map(|p| (p.name.clone(), p.value.clone()))
+        .map(|p| (p.name.to_string(), p.value.clone()))
         .collect()
 }
 

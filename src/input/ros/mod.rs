@@ -459,7 +459,7 @@ fn map_properties(
         if r.touched_secret.get() {
             let names: Vec<String> = req.params[before..]
                 .iter()
-                .map(|p| p.name.clone())
+                .map(|p| p.name.to_string())
                 .collect();
             req.hidden.extend(names);
         }
