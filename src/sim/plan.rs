@@ -750,3 +750,47 @@ impl Plan<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REQ: &str = r#""RegionId": "cn-hangzhou", "ImageId": "aliyun_3_x64_20G_alibase_20240528.vhd", "InstanceType": "ecs.g7.large", "SecurityGroupId": "sg-bp15ed6xe1yxeycg7o3k", "VSwitchId": "vsw-bp1s5fnvk4gn2tws03624", "SystemDisk.Category": "cloud_essd""#;
+
+    fn plan_of(timeline: &str) -> (Scenario, usize) {
+        let text = format!(r#"{{"horizon": "4h", "timeline": [{timeline}]}}"#);
+        let s = crate::scenario::file::parse("unit.json", &text, std::path::Path::new("."))
+            .expect("the scenario parses");
+        let n = prepare(&s).admitted.len();
+        (s, n)
+    }
+
+    #[test]
+    fn equal_demands_are_kept_once_and_their_steps_share_claims() {
+        // Same demand at three times (a ClientToken and an AutoReleaseTime do not change it).
+        let (s, n) = plan_of(&format!(
+            r#"{{"at": "+0m", "request": {{{REQ}, "Amount": 2}}}},
+               {{"at": "+5m", "request": {{{REQ}, "Amount": 2, "ClientToken": "a"}}}},
+               {{"at": "+9m", "request": {{{REQ}, "Amount": 2, "AutoReleaseTime": "2026-12-01T11:00:00Z"}}}},
+               {{"at": "+10m", "request": {{{REQ}, "Amount": 3}}}}"#
+        ));
+        assert_eq!(n, 2, "Amount 2 three times, Amount 3 once");
+        let plan = prepare(&s);
+        let steps: Vec<&ReqStep> = plan
+            .steps
+            .iter()
+            .filter_map(|st| match &st.kind {
+                StepKind::Request(r) => Some(r),
+                StepKind::Release(_) => None,
+            })
+            .collect();
+        assert_eq!(steps[0].admission, steps[1].admission);
+        assert_eq!(steps[0].claims, steps[2].claims);
+        assert_ne!(steps[0].admission, steps[3].admission);
+        // What differs per request stays per request.
+        assert_ne!(steps[1].token, NONE);
+        assert_eq!(steps[0].token, NONE);
+        assert!(steps[2].release_at.is_some() && steps[0].release_at.is_none());
+        assert_eq!(plan.requests.len(), 4);
+    }
+}
