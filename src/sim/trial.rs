@@ -465,7 +465,10 @@ impl CapacityView for TrialView<'_, '_> {
     }
     fn fault(&self, _region: &str, zone: &str) -> Option<ErrorKey> {
         if let Some(k) = self
-            .pool_of(zone)
+            .plan
+            .world_faults
+            .then(|| self.pool_of(zone))
+            .flatten()
             .and_then(|p| self.plan.pools[p].world_fault)
         {
             return Some(k);
