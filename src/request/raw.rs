@@ -3,8 +3,8 @@
 use crate::catalog::params::{self, Kind, ParamRef};
 
 /// A parameter's name as sent: the catalog's own spelling, borrowed, when the reader found it
-/// there as written (most names), else a copy. A request's names then cost no allocation of
-/// their own, which is a tenth of a large scenario's memory (docs/benchmarks.md).
+/// there as written (most names), else a copy. Most of a request's names then cost no
+/// allocation of their own.
 pub type Name = std::borrow::Cow<'static, str>;
 
 /// One `name=value` pair, exactly as sent (percent-decoded).

@@ -132,8 +132,8 @@ struct Pool {
 }
 
 /// A trial's plan-sized vectors, kept by each thread from one trial to the next so that a
-/// trial does not allocate (and the allocator fault in fresh pages for) its batches, label
-/// lists and event queues again. Every trial clears them first: nothing carries over.
+/// trial does not allocate its batches, label lists and event queues again. Every trial
+/// clears them first: nothing carries over.
 #[derive(Default)]
 struct Scratch {
     batches: Vec<Batch>,
