@@ -146,6 +146,11 @@ pub fn parse(source: &str, text: &str) -> Result<Option<Sweep>> {
     struct Only {
         sweep: Option<Ordered>,
     }
+    // The key is spelled out unless a \u escape writes it: a file with neither has no sweep,
+    // and is not read through once more to find that out (the scenario reader has read it).
+    if !text.contains("sweep") && !text.contains("\\u") {
+        return Ok(None);
+    }
     let place = sweep_place(source, text);
     let only: Only = serde_json::from_str(text)
         .map_err(|e| Error::input(place.clone(), format!("sweep: {e}")))?;
@@ -456,6 +461,20 @@ mod tests {
             e.to_string().contains("no request is labelled \"c\""),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_sweep_key_is_found_however_it_is_spelled_and_none_without_one() {
+        let escaped = DOC.replacen("\"sweep\"", "\"\\u0073weep\"", 1);
+        assert!(!escaped.contains("sweep"), "{escaped}");
+        let s = parse("web.json", &escaped).unwrap().unwrap();
+        assert_eq!(s.axes.len(), 2);
+        let without = DOC.replacen("\"sweep\"", "\"description\"", 1);
+        let without = without.replace(
+            "{\"InternetMaxBandwidthOut\": [5, 10], \"trials\": [20, 40], \"labels\": [\"a\"]}",
+            "\"x\"",
+        );
+        assert!(parse("web.json", &without).unwrap().is_none());
     }
 
     #[test]
