@@ -396,24 +396,31 @@ pub struct LoadOptions {
 
 /// [`load`], with `options`.
 pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario> {
+    load_read(path, options).map(|(s, _)| s)
+}
+
+/// [`load_with`], with the text of a JSON scenario file as read (None for the other forms),
+/// so that its sweep is read from the same text ([`sweep::load_expanded_with`]).
+pub(crate) fn load_read(path: &Path, options: &LoadOptions) -> Result<(Scenario, Option<String>)> {
     let source = path.display().to_string();
     if is_configuration(path) {
         let reqs = crate::input::hcl::read_path(path)?;
         let doc = crate::input::Document::of(reqs);
-        return infra::scenario(&source, doc, options.spread);
+        return Ok((infra::scenario(&source, doc, options.spread)?, None));
     }
     let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
     if let Some(doc) = crate::input::read_document(&source, &text) {
-        return infra::scenario(&source, doc?, options.spread);
+        return Ok((infra::scenario(&source, doc?, options.spread)?, None));
     }
     let base = path.parent().unwrap_or(Path::new(""));
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     {
-        sheet::parse_standalone(&source, &text, base)
+        Ok((sheet::parse_standalone(&source, &text, base)?, None))
     } else {
-        file::parse(&source, &text, base)
+        let s = file::parse(&source, &text, base)?;
+        Ok((s, Some(text)))
     }
 }
 

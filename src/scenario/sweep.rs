@@ -82,16 +82,14 @@ pub fn load_expanded(path: &Path) -> Result<Vec<Scenario>> {
 
 /// [`load_expanded`], with `options`.
 pub fn load_expanded_with(path: &Path, options: &super::LoadOptions) -> Result<Vec<Scenario>> {
-    let base = super::load_with(path, options)?;
-    let csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if csv || super::is_configuration(path) || crate::input::ros::is_yaml_path(path) {
+    // The sweep is read from the text the scenario was read from: one read of the file.
+    let (base, text) = super::load_read(path, options)?;
+    let Some(text) = text else {
+        return Ok(vec![base]);
+    };
+    if crate::input::ros::is_yaml_path(path) {
         return Ok(vec![base]);
     }
-    // Through the capped reader like the first read (a byte-order mark dropped, the size
-    // ceiling kept even if the file grew in between).
-    let text = crate::limits::read_capped(path, crate::limits::InputKind::Scenario)?;
     match parse(&path.display().to_string(), &text)? {
         None => Ok(vec![base]),
         Some(s) => expand(&base, &s),
