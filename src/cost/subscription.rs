@@ -193,7 +193,10 @@ impl SubscriptionRates {
         if end <= start {
             return 0.0;
         }
-        let secs = (end - start).num_seconds();
+        // Whole seconds, rounded up: a week or a month covers a life exactly when it covers
+        // that many seconds, so a fraction of a second still counts as before.
+        let life = end - start;
+        let secs = life.num_seconds() + i64::from(life.subsec_nanos() > 0);
         if let Some(cover) = self.cheapest_cover_short(secs, charge) {
             return cover;
         }
@@ -335,6 +338,12 @@ mod tests {
                 }
             }
         }
+        // Half a second past a week is a second week, as the calendar counts it.
+        let s = t("2026-12-01T00:00:00Z");
+        let end = s + Duration::days(7) + Duration::milliseconds(500);
+        let two_weeks = 2.0 * r.month_total(charge) * 0.3;
+        assert!(two_weeks < r.month_total(charge));
+        assert_eq!(r.cheapest_cover(s, end, charge), two_weeks);
         assert_eq!(r.cheapest_cover_short(29 * 86_400, charge), None);
         assert_eq!(r.cheapest_cover_short(0, charge), Some(0.0));
     }

@@ -457,94 +457,105 @@ pub fn prepare(scenario: &Scenario) -> Plan<'_> {
                     if let Some(t) = &from.client_token {
                         step.token = tokens.get(t).0;
                     }
-                    if let Some(known) = &resolved[ai as usize] {
-                        step.region = known.region;
-                        step.vpc = known.vpc;
-                        step.pools = known.pools.clone();
-                        step.zone_addrs = known.zone_addrs.clone();
-                        step.claims = known.claims;
-                    } else {
-                        let (r, new) = regions.get(&d.region);
-                        if new {
-                            let q = world.region_quota(&d.region);
-                            region_res.push(RegionRes {
-                                id: d.region.clone(),
-                                max_instances: q.and_then(|q| q.max_postpaid_instance_count),
-                                max_vcpus: q.and_then(|q| q.max_postpaid_instance_vcpu_count),
-                                used_instances: q.map_or(0, |q| q.used_postpaid_instance_count),
-                                used_vcpus: q.map_or(0, |q| q.used_postpaid_instance_vcpu_count),
-                                bandwidth: q.map_or([(u32::MAX, 0); 2], |q| {
-                                    [
-                                        (
-                                            q.pay_by_traffic_bandwidth_limit,
-                                            q.used_pay_by_traffic_bandwidth,
-                                        ),
-                                        (
-                                            q.pay_by_bandwidth_bandwidth_limit,
-                                            q.used_pay_by_bandwidth_bandwidth,
-                                        ),
-                                    ]
-                                }),
-                            });
-                            bandwidth_used[0].push(false);
-                            bandwidth_used[1].push(false);
-                        }
-                        step.region = r;
-                        if let Some(q) = d.vpc.as_deref().and_then(|v| world.vpc_quota(v)) {
-                            let (v, new) = vpcs.get(&q.vpc_id);
+                    let known = match &resolved[ai as usize] {
+                        Some(known) => known.clone(),
+                        None => {
+                            let (region, new) = regions.get(&d.region);
                             if new {
-                                vpc_res.push(SlotRes {
-                                    id: q.vpc_id.clone(),
-                                    limit: q.instance_limit,
-                                    used: q.instance_count,
+                                let q = world.region_quota(&d.region);
+                                region_res.push(RegionRes {
+                                    id: d.region.clone(),
+                                    max_instances: q.and_then(|q| q.max_postpaid_instance_count),
+                                    max_vcpus: q.and_then(|q| q.max_postpaid_instance_vcpu_count),
+                                    used_instances: q.map_or(0, |q| q.used_postpaid_instance_count),
+                                    used_vcpus: q
+                                        .map_or(0, |q| q.used_postpaid_instance_vcpu_count),
+                                    bandwidth: q.map_or([(u32::MAX, 0); 2], |q| {
+                                        [
+                                            (
+                                                q.pay_by_traffic_bandwidth_limit,
+                                                q.used_pay_by_traffic_bandwidth,
+                                            ),
+                                            (
+                                                q.pay_by_bandwidth_bandwidth_limit,
+                                                q.used_pay_by_bandwidth_bandwidth,
+                                            ),
+                                        ]
+                                    }),
                                 });
+                                bandwidth_used[0].push(false);
+                                bandwidth_used[1].push(false);
                             }
-                            step.vpc = v;
-                        }
-                        let zones: Vec<&str> = match &d.zone {
-                            Some(z) => vec![z.as_str()],
-                            None if d.candidate_zones.is_empty() => vec![""],
-                            None => d.candidate_zones.iter().map(String::as_str).collect(),
-                        };
-                        step.pools = zones
-                            .iter()
-                            .map(|z| {
-                                let (p, new) = pools.get(&format!("{z}\u{1}{}", d.instance_type));
+                            let mut vpc = NONE;
+                            if let Some(q) = d.vpc.as_deref().and_then(|v| world.vpc_quota(v)) {
+                                let (v, new) = vpcs.get(&q.vpc_id);
                                 if new {
-                                    pool_res.push(pool(scenario, z, &d.instance_type, &d.region));
-                                }
-                                p
-                            })
-                            .collect();
-                        step.zone_addrs = zones.iter().map(|z| z.as_ptr() as usize).collect();
-                        step.claims = (claim_arena.len() as u32, d.claims.len() as u32);
-                        for z in &zones {
-                            for c in &d.claims {
-                                let Some((used, limit)) = world_limit(world, c, z) else {
-                                    claim_arena.push((NONE, c.per_instance));
-                                    continue;
-                                };
-                                let name = c.name(z);
-                                let (i, new) = limit_names.get(&name);
-                                if new {
-                                    limit_res.push(LimitRes {
-                                        name,
-                                        kind: c.kind,
-                                        limit,
-                                        used,
+                                    vpc_res.push(SlotRes {
+                                        id: q.vpc_id.clone(),
+                                        limit: q.instance_limit,
+                                        used: q.instance_count,
                                     });
                                 }
-                                claim_arena.push((i, c.per_instance));
+                                vpc = v;
                             }
+                            let zones: Vec<&str> = match &d.zone {
+                                Some(z) => vec![z.as_str()],
+                                None if d.candidate_zones.is_empty() => vec![""],
+                                None => d.candidate_zones.iter().map(String::as_str).collect(),
+                            };
+                            let pools_of: Few<u32> = zones
+                                .iter()
+                                .map(|z| {
+                                    let (p, new) =
+                                        pools.get(&format!("{z}\u{1}{}", d.instance_type));
+                                    if new {
+                                        pool_res.push(pool(
+                                            scenario,
+                                            z,
+                                            &d.instance_type,
+                                            &d.region,
+                                        ));
+                                    }
+                                    p
+                                })
+                                .collect();
+                            let zone_addrs = zones.iter().map(|z| z.as_ptr() as usize).collect();
+                            let claims = (claim_arena.len() as u32, d.claims.len() as u32);
+                            for z in &zones {
+                                for c in &d.claims {
+                                    let Some((used, limit)) = world_limit(world, c, z) else {
+                                        claim_arena.push((NONE, c.per_instance));
+                                        continue;
+                                    };
+                                    let name = c.name(z);
+                                    let (i, new) = limit_names.get(&name);
+                                    if new {
+                                        limit_res.push(LimitRes {
+                                            name,
+                                            kind: c.kind,
+                                            limit,
+                                            used,
+                                        });
+                                    }
+                                    claim_arena.push((i, c.per_instance));
+                                }
+                            }
+                            let known = Resolved {
+                                region,
+                                vpc,
+                                pools: pools_of,
+                                zone_addrs,
+                                claims,
+                            };
+                            resolved[ai as usize] = Some(known.clone());
+                            known
                         }
-                        resolved[ai as usize] = Some(Resolved {
-                            region: step.region,
-                            vpc: step.vpc,
-                            pools: step.pools.clone(),
-                            zone_addrs: step.zone_addrs.clone(),
-                            claims: step.claims,
-                        });
-                    }
+                    };
+                    step.region = known.region;
+                    step.vpc = known.vpc;
+                    step.pools = known.pools;
+                    step.zone_addrs = known.zone_addrs;
+                    step.claims = known.claims;
                     step.vcpus = d.vcpus;
                     step.postpaid = d.postpaid;
                     step.bandwidth = d.bandwidth_out;
